@@ -1,0 +1,46 @@
+import { performance } from 'node:perf_hooks';
+
+export interface BenchResult {
+  name: string;
+  runs: number;
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  /** Peak resident set size of the whole process, MiB. */
+  peakRssMiB: number;
+  extra?: Record<string, string | number>;
+}
+
+/** Times `work` over `runs` runs (after one warm-up) and reports the median and the peak RSS. */
+export async function measure(name: string, work: () => unknown, runs = 5): Promise<BenchResult> {
+  await work();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    await work();
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return {
+    name,
+    runs,
+    medianMs: times[Math.floor(times.length / 2)]!,
+    minMs: times[0]!,
+    maxMs: times[times.length - 1]!,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+  };
+}
+
+export function formatResult(result: BenchResult): string {
+  const extra = Object.entries(result.extra ?? {})
+    .map(([key, value]) => `  ${key}: ${value}`)
+    .join('\n');
+  return [
+    `${result.name}`,
+    `  median ${result.medianMs.toFixed(1)} ms (min ${result.minMs.toFixed(1)}, max ${result.maxMs.toFixed(1)}, ${result.runs} runs)`,
+    `  peak RSS ${result.peakRssMiB.toFixed(0)} MiB`,
+    extra,
+  ]
+    .filter(Boolean)
+    .join('\n');
+}

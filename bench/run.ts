@@ -1,0 +1,22 @@
+import { type BenchResult, formatResult } from './measure.js';
+import { benchValidateIntents } from './validate-intents.js';
+
+/** Every benchmark, by name; `npm run bench -- NAME...` runs a subset. */
+const BENCHMARKS: Record<string, () => Promise<BenchResult | BenchResult[]>> = {
+  validate: () => benchValidateIntents(1000),
+};
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !(name in BENCHMARKS));
+if (unknown.length > 0) {
+  process.stderr.write(
+    `unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(BENCHMARKS).join(', ')}\n`,
+  );
+  process.exit(2);
+}
+process.stdout.write(`node ${process.version}, ${process.platform}/${process.arch}\n\n`);
+for (const name of wanted.length > 0 ? wanted : Object.keys(BENCHMARKS)) {
+  const results = await BENCHMARKS[name]!();
+  for (const result of Array.isArray(results) ? results : [results])
+    process.stdout.write(`${formatResult(result)}\n\n`);
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+// The CLI runs from the compiled build/ tree, which `npm ci` produces through the prepare script.
+import { existsSync } from 'node:fs';
+
+const entry = new URL('../build/core/cli/main.js', import.meta.url);
+if (!existsSync(entry)) {
+  process.stderr.write(
+    'assembly-line: not built yet; run `npm ci` (or `npm run build`) in the repository first\n',
+  );
+  process.exit(1);
+}
+const { runCli } = await import(entry.href);
+process.exitCode = await runCli(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  cwd: process.cwd(),
+  env: process.env,
+});

@@ -1,0 +1,143 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { Command } from './command.js';
+import { type CliIo, EXIT, styleFor, UsageError, UserError } from './io.js';
+import { validateCommand } from './validate-command.js';
+
+const COMMANDS: Command[] = [validateCommand];
+
+const COMMON_EXIT_CODES = [
+  '0  success',
+  '1  invalid input, or the job failed',
+  '2  usage error (unknown command or option)',
+  '3  quality gate failed (the SPEC needs human review)',
+];
+
+/** The version in the package.json above this module, whether it runs from core/ or build/core/. */
+export function packageVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+function optionLines(command: Command): string[] {
+  const rows = Object.entries(command.options).map(([name, spec]) => {
+    const flag = `--${name}${spec.type === 'string' ? ` ${spec.valueName ?? 'VALUE'}` : ''}`;
+    const short = spec.short ? `-${spec.short}, ` : '    ';
+    return [
+      `${short}${flag}`,
+      spec.description + (spec.default !== undefined ? ` (default: ${spec.default})` : ''),
+    ];
+  });
+  rows.push(['-h, --help', 'Show this help.']);
+  const width = Math.max(...rows.map(([flag]) => flag!.length));
+  return rows.map(([flag, text]) => `  ${flag!.padEnd(width)}  ${text}`);
+}
+
+export function commandHelp(command: Command): string {
+  return [
+    `Usage: assembly-line ${command.name} ${command.usage}`.trimEnd(),
+    '',
+    command.summary,
+    '',
+    command.description,
+    '',
+    'Options:',
+    ...optionLines(command),
+    '',
+    'Exit codes:',
+    ...(command.exitCodes ?? COMMON_EXIT_CODES).map((line) => `  ${line}`),
+    ...(command.exitCodes ? ['  2  usage error'] : []),
+    '',
+  ].join('\n');
+}
+
+export function generalHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'Usage: assembly-line <command> [options]',
+    '',
+    'Turns a service intent into a deployed, registered, health-checked service.',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Options:',
+    '  -h, --help     Show help; `assembly-line <command> --help` for a command.',
+    '  -v, --version  Print the version.',
+    '',
+    'Exit codes:',
+    ...COMMON_EXIT_CODES.map((line) => `  ${line}`),
+    '',
+  ].join('\n');
+}
+
+async function dispatch(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+    const target = name === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
+    io.stdout.write(target ? commandHelp(target) : generalHelp());
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === '-v' || name === '--version') {
+    io.stdout.write(`${packageVersion()}\n`);
+    return EXIT.ok;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    const { didYouMean } = await import('../suggest.js');
+    throw new UsageError(
+      `unknown command '${name}'${didYouMean(
+        name,
+        COMMANDS.map((c) => c.name),
+      )}; run 'assembly-line --help'`,
+    );
+  }
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    throw new UsageError(
+      `${command.name}: ${(error as Error).message}; run 'assembly-line ${command.name} --help'`,
+    );
+  }
+  if (parsed.values.help) {
+    io.stdout.write(commandHelp(command));
+    return EXIT.ok;
+  }
+  const format = parsed.values.format;
+  if (format !== undefined && format !== 'text' && format !== 'json') {
+    throw new UsageError(`${command.name}: --format must be text or json, not '${String(format)}'`);
+  }
+  return command.run({ io, values: parsed.values, positionals: parsed.positionals });
+}
+
+/** Runs one CLI invocation and returns its exit code; never throws. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const err = styleFor(io.stderr, io.env);
+  try {
+    return await dispatch(argv, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`assembly-line: ${err.red('usage error')}: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    if (error instanceof UserError) {
+      io.stderr.write(`assembly-line: ${err.red('error')}: ${error.message}\n`);
+      return error.exitCode;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`assembly-line: ${err.red('internal error')}: ${message}\n`);
+    if (io.env.ASSEMBLY_LINE_DEBUG && error instanceof Error && error.stack)
+      io.stderr.write(`${error.stack}\n`);
+    else io.stderr.write('Set ASSEMBLY_LINE_DEBUG=1 to see where it happened, and please report it.\n');
+    return EXIT.failed;
+  }
+}

@@ -1,0 +1,147 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cli } from './helpers/cli.js';
+import { intentYaml, tempTree } from './helpers/tmp.js';
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+const bin = join(repoRoot, 'bin/assembly-line.js');
+
+describe('assembly-line validate', () => {
+  let tree: ReturnType<typeof tempTree>;
+  beforeEach(() => {
+    tree = tempTree({
+      'intents/good.yaml': intentYaml('good', { port: 9001 }),
+      'intents/other.yaml': intentYaml('other', { port: 9002, dependencies: ['good'] }),
+    });
+  });
+  afterEach(() => tree.cleanup());
+
+  test('with no path validates intents/ of the enclosing repository, from a subdirectory too', async () => {
+    tree.write('deep/er/.keep', '');
+    const result = await cli(['validate'], tree.path('deep/er'));
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toContain('ok  ../../intents/good.yaml');
+    expect(result.stdout).toContain('2 intents valid');
+  });
+
+  test('exit 1 and located errors when an intent is invalid; the valid one is not blamed', async () => {
+    tree.write('intents/broken.yaml', intentYaml('broken', { port: 'high' }));
+    const result = await cli(['validate'], tree.root);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      'intents/broken.yaml:5:7: error: port: must be a number, not the text "high"',
+    );
+    expect(result.stdout).toContain('ok  intents/good.yaml');
+    expect(result.stdout).toContain('1 of 3 intents invalid (1 error)');
+  });
+
+  test('--format json prints files with valid flags and errors', async () => {
+    tree.write('intents/broken.yaml', `${intentYaml('broken', { port: 9003 })}colour: red\n`);
+    const result = await cli(['validate', '--format', 'json'], tree.root);
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout);
+    expect(report.files).toEqual([
+      {
+        path: 'intents/broken.yaml',
+        valid: false,
+        errors: [{ line: 10, col: 1, field: 'colour', message: 'unknown field' }],
+      },
+      { path: 'intents/good.yaml', valid: true, errors: [] },
+      { path: 'intents/other.yaml', valid: true, errors: [] },
+    ]);
+  });
+
+  test('a single file is judged against the intents beside it', async () => {
+    tree.write('intents/clash.yaml', intentYaml('clash', { port: 9001 }));
+    const result = await cli(['validate', 'intents/other.yaml', 'intents/clash.yaml'], tree.root);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('ok  intents/other.yaml');
+    expect(result.stdout).toContain(
+      'intents/clash.yaml:5:7: error: port: 9001 is also used by intents/good.yaml:5:7',
+    );
+    expect(result.stdout).not.toContain('intents/good.yaml:5:7: error');
+  });
+
+  test('a missing path is a clear error, not a stack trace', async () => {
+    const result = await cli(['validate', 'intents/nope.yaml'], tree.root);
+    expect(result).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'assembly-line: error: intents/nope.yaml: no such file or directory\n',
+    });
+  });
+
+  test('outside a repository without a path, says what is missing', async () => {
+    const empty = tempTree();
+    const result = await cli(['validate'], empty.root);
+    empty.cleanup();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('no intents/ folder here or in any parent directory');
+  });
+
+  test('usage errors exit 2', async () => {
+    expect((await cli(['validate', '--frmat', 'json'], tree.root)).code).toBe(2);
+    expect((await cli(['validate', '--format', 'xml'], tree.root)).stderr).toContain(
+      '--format must be text or json',
+    );
+    const unknown = await cli(['valdate'], tree.root);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("did you mean 'validate'?");
+    expect((await cli([], tree.root)).code).toBe(2);
+  });
+
+  test('--help on the command and in general', async () => {
+    const help = await cli(['validate', '--help'], tree.root);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: assembly-line validate \[PATH\.\.\.\]/);
+    expect(help.stdout).toContain('--format text|json');
+    expect(help.stdout).toContain('Exit codes:');
+    const general = await cli(['--help'], tree.root);
+    expect(general.stdout).toContain('validate');
+    expect(general.code).toBe(0);
+  });
+
+  test('colour only on a TTY, never with NO_COLOR', async () => {
+    tree.write('intents/broken.yaml', intentYaml('broken', { port: 1 }));
+    const run = async (isTTY: boolean, env: Record<string, string> = {}) => {
+      let out = '';
+      const { runCli } = await import('../core/cli/main.js');
+      await runCli(['validate'], {
+        stdout: { write: (t: string) => (out += t), isTTY },
+        stderr: { write: () => true, isTTY },
+        cwd: tree.root,
+        env,
+      });
+      return out;
+    };
+    expect(await run(true)).toContain('\x1b[31merror\x1b[39m');
+    expect(await run(false)).not.toContain('\x1b[');
+    expect(await run(true, { NO_COLOR: '1' })).not.toContain('\x1b[');
+  });
+
+  test('the installed bin runs from any directory of the repository (npx assembly-line)', () => {
+    const out = execFileSync(process.execPath, [bin, 'validate'], {
+      cwd: join(repoRoot, 'intents'),
+      encoding: 'utf8',
+    });
+    expect(out).toContain('ok  hello-world.yaml');
+    expect(out).toContain('ok  payment-processor.yaml');
+    const version = execFileSync(process.execPath, [bin, '--version'], { encoding: 'utf8' });
+    expect(version.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  test('the bin reports an invalid intent with exit 1 and no stack trace', () => {
+    copyFileSync(join(repoRoot, 'intents/hello-world.yaml'), tree.path('intents/hello.yaml'));
+    const run = spawnSync(process.execPath, [bin, 'validate', 'intents/hello.yaml'], {
+      cwd: tree.root,
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain(
+      "intents/hello.yaml:3:15: error: service_name: 'hello-world' must equal the file's base name 'hello'",
+    );
+    expect(run.stderr).not.toMatch(/\bat .*\.js:\d+/);
+  });
+});
