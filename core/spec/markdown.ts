@@ -1,0 +1,55 @@
+/** A level-2 section of a Markdown document, with 1-based line numbers. */
+export interface MarkdownSection {
+  title: string;
+  /** Line of the `## ` heading. */
+  line: number;
+  /** Lines after the heading up to the next level-1/2 heading, with their line numbers. */
+  body: { line: number; text: string }[];
+}
+
+export interface MarkdownOutline {
+  /** The first `# ` heading, if any. */
+  title?: { line: number; text: string };
+  sections: MarkdownSection[];
+}
+
+/** Splits Markdown into level-2 sections; headings inside fenced code blocks are ignored. */
+export function outline(markdown: string): MarkdownOutline {
+  const lines = markdown.split(/\r?\n/);
+  const result: MarkdownOutline = { sections: [] };
+  let current: MarkdownSection | undefined;
+  let fence: string | undefined;
+  lines.forEach((text, index) => {
+    const line = index + 1;
+    const fenceMatch = /^\s*(```|~~~)/.exec(text);
+    if (fenceMatch) fence = fence === undefined ? fenceMatch[1] : fence === fenceMatch[1] ? undefined : fence;
+    const isHeading = fence === undefined && !fenceMatch;
+    const h1 = isHeading ? /^#\s+(.+?)\s*#*\s*$/.exec(text) : null;
+    const h2 = isHeading ? /^##\s+(.+?)\s*#*\s*$/.exec(text) : null;
+    if (h1) {
+      result.title ??= { line, text: h1[1]! };
+      current = undefined;
+    } else if (h2) {
+      current = { title: h2[1]!, line, body: [] };
+      result.sections.push(current);
+    } else if (current) {
+      current.body.push({ line, text });
+    }
+  });
+  return result;
+}
+
+/** Section titles compare without case, numbering ("3. API") or surrounding punctuation. */
+export function normalizeTitle(title: string): string {
+  return title
+    .toLowerCase()
+    .replace(/^[\d.\s]+/, '')
+    .replace(/\band\b/g, '&')
+    .replace(/[^a-z&]+/g, ' ')
+    .trim();
+}
+
+export function findSection(doc: MarkdownOutline, title: string): MarkdownSection | undefined {
+  const wanted = normalizeTitle(title);
+  return doc.sections.find((s) => normalizeTitle(s.title) === wanted);
+}
