@@ -1,9 +1,11 @@
 import { type BenchResult, formatResult } from './measure.js';
+import { benchUdc } from './udc.js';
 import { benchValidateIntents } from './validate-intents.js';
 
 /** Every benchmark, by name; `npm run bench -- NAME...` runs a subset. */
 const BENCHMARKS: Record<string, () => Promise<BenchResult | BenchResult[]>> = {
   validate: () => benchValidateIntents(1000),
+  udc: () => benchUdc(),
 };
 
 const wanted = process.argv.slice(2);

@@ -4,9 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
 import { type CliIo, EXIT, styleFor, UsageError, UserError } from './io.js';
+import { udcCommand } from './udc-command.js';
 import { validateCommand } from './validate-command.js';
 
-const COMMANDS: Command[] = [validateCommand];
+const COMMANDS: Command[] = [validateCommand, udcCommand];
 
 const COMMON_EXIT_CODES = [
   '0  success',
