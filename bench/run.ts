@@ -1,4 +1,5 @@
 import { type BenchResult, formatResult } from './measure.js';
+import { benchFileRegistry } from './registry.js';
 import { benchUdc } from './udc.js';
 import { benchValidateIntents } from './validate-intents.js';
 
@@ -6,6 +7,7 @@ import { benchValidateIntents } from './validate-intents.js';
 const BENCHMARKS: Record<string, () => Promise<BenchResult | BenchResult[]>> = {
   validate: () => benchValidateIntents(1000),
   udc: () => benchUdc(),
+  registry: () => benchFileRegistry(),
 };
 
 const wanted = process.argv.slice(2);
