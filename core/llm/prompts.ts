@@ -1,0 +1,165 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Intent } from '../intent/schema.js';
+import { SPEC_SECTIONS } from '../spec/sections.js';
+import type {
+  CodeRequest,
+  FileMap,
+  ImproveSpecRequest,
+  SpecFinding,
+  SpecRequest,
+  TestRequest,
+} from './provider.js';
+
+/**
+ * The prompts of the model-backed tasks. Their text lives in `core/llm/prompts/*.md`; this module loads
+ * the files and puts the request's data into them, always inside tags, so that intent and SPEC text
+ * reach the model as data and never as instructions.
+ */
+
+export const PROMPT_FILES = [
+  'system.md',
+  'write-spec.md',
+  'improve-spec.md',
+  'write-code.md',
+  'write-tests.md',
+  'feedback.md',
+] as const;
+export type PromptFile = (typeof PROMPT_FILES)[number];
+
+/** Every tag the prompts wrap data in; data may not open or close any of them. */
+export const DATA_TAGS = ['intent', 'spec', 'findings', 'feedback', 'code', 'file'] as const;
+export type DataTag = (typeof DATA_TAGS)[number];
+
+/** Error output beyond this is cut from the front: the end of a log is where the failure is. */
+export const FEEDBACK_LIMIT_CHARS = 12_000;
+
+/**
+ * `core/llm/prompts/` of the repository this module belongs to. tsc does not copy `.md` files into
+ * `build/`, so the module finds the repository root (the folder with package.json) whether it runs from
+ * `core/llm/` or `build/core/llm/`.
+ */
+export function promptsDir(moduleUrl: string = import.meta.url): string {
+  let dir = dirname(fileURLToPath(moduleUrl));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir)
+      throw new Error(`no package.json above ${fileURLToPath(moduleUrl)}: cannot find prompts`);
+    dir = parent;
+  }
+  return join(dir, 'core', 'llm', 'prompts');
+}
+
+const loaded = new Map<PromptFile, string>();
+
+export function loadPrompt(file: PromptFile): string {
+  let text = loaded.get(file);
+  if (text === undefined) {
+    const path = join(promptsDir(), file);
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (error) {
+      throw new Error(
+        `cannot read prompt ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      );
+    }
+    loaded.set(file, text);
+  }
+  return text;
+}
+
+/**
+ * Fills `{{name}}` placeholders in one pass, so a value that itself contains `{{…}}` stays as written.
+ * A placeholder without a value is a bug in the prompt files, not a user error.
+ */
+export function renderTemplate(template: string, values: Readonly<Record<string, string | number>>): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`prompt placeholder {{${name}}} has no value`);
+    return String(value);
+  });
+}
+
+const TAG_NAME_IN_DATA = new RegExp(`<(\\s*/?\\s*)(${DATA_TAGS.join('|')})(?![a-z0-9_-])`, 'gi');
+
+/**
+ * Escapes every opening or closing data tag inside `text` (`</intent>` → `&lt;/intent>`), so data can
+ * neither end its own block nor start a block of another kind. Everything else stays as written: code
+ * keeps its `<` comparisons.
+ */
+export function neutraliseTags(text: string): string {
+  return text.replace(TAG_NAME_IN_DATA, (_, between: string, name: string) => `&lt;${between}${name}`);
+}
+
+const ATTRIBUTE_ENTITIES: Record<string, string> = { '&': '&amp;', '"': '&quot;', '<': '&lt;', '>': '&gt;' };
+
+export function dataBlock(tag: DataTag, content: string, attributes: Record<string, string> = {}): string {
+  const attrs = Object.entries(attributes)
+    .map(([key, value]) => ` ${key}="${value.replace(/[&"<>]/g, (c) => ATTRIBUTE_ENTITIES[c]!)}"`)
+    .join('');
+  return `<${tag}${attrs}>\n${neutraliseTags(content).replace(/\n$/, '')}\n</${tag}>`;
+}
+
+export function intentBlock(intent: Intent): string {
+  return dataBlock('intent', JSON.stringify(intent, null, 2));
+}
+
+export function findingsBlock(findings: readonly SpecFinding[]): string {
+  const lines = findings.map((f) => `- line ${f.line}, rule ${f.rule}: ${f.message}`);
+  return dataBlock('findings', lines.length > 0 ? lines.join('\n') : '(no findings)');
+}
+
+export function codeBlock(files: FileMap): string {
+  const parts = Object.keys(files)
+    .sort()
+    .map((path) => dataBlock('file', files[path]!, { path }));
+  return `<code>\n${parts.join('\n')}\n</code>`;
+}
+
+export function feedbackSection(feedback: string | undefined): string {
+  if (feedback === undefined || feedback.trim() === '') return '';
+  const cut = feedback.length - FEEDBACK_LIMIT_CHARS;
+  const text = cut > 0 ? `[${cut} earlier characters cut]\n${feedback.slice(cut)}` : feedback;
+  return renderTemplate(loadPrompt('feedback.md'), { feedback: dataBlock('feedback', text) });
+}
+
+/** The static instructions: identical for every call and every service, so the API can cache them. */
+export function systemPrompt(): string {
+  const sections = SPEC_SECTIONS.map((title, i) => `${i + 1}. \`## ${title}\``).join('\n');
+  return renderTemplate(loadPrompt('system.md'), { spec_sections: sections }).trim();
+}
+
+function common(intent: Intent) {
+  return { intent: intentBlock(intent), service_name: intent.service_name, port: intent.port };
+}
+
+export function writeSpecPrompt({ intent }: SpecRequest): string {
+  return renderTemplate(loadPrompt('write-spec.md'), common(intent)).trim();
+}
+
+export function improveSpecPrompt({ intent, spec, score, findings }: ImproveSpecRequest): string {
+  return renderTemplate(loadPrompt('improve-spec.md'), {
+    ...common(intent),
+    spec: dataBlock('spec', spec),
+    score: Number.isFinite(score) ? Math.round(score) : 0,
+    findings: findingsBlock(findings),
+  }).trim();
+}
+
+export function writeCodePrompt({ intent, spec, feedback }: CodeRequest): string {
+  return renderTemplate(loadPrompt('write-code.md'), {
+    ...common(intent),
+    spec: dataBlock('spec', spec),
+    feedback: feedbackSection(feedback),
+  }).trim();
+}
+
+export function writeTestsPrompt({ intent, spec, code, feedback }: TestRequest): string {
+  return renderTemplate(loadPrompt('write-tests.md'), {
+    ...common(intent),
+    spec: dataBlock('spec', spec),
+    code: codeBlock(code),
+    feedback: feedbackSection(feedback),
+  }).trim();
+}
