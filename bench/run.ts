@@ -1,4 +1,5 @@
 import { type BenchResult, formatResult } from './measure.js';
+import { benchLedger } from './ledger.js';
 import { benchFileRegistry } from './registry.js';
 import { benchUdc } from './udc.js';
 import { benchValidateIntents } from './validate-intents.js';
@@ -8,6 +9,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchResult | BenchResult[]>> = {
   validate: () => benchValidateIntents(1000),
   udc: () => benchUdc(),
   registry: () => benchFileRegistry(),
+  ledger: () => benchLedger(),
 };
 
 const wanted = process.argv.slice(2);

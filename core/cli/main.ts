@@ -4,10 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
 import { type CliIo, EXIT, styleFor, UsageError, UserError } from './io.js';
+import { statusCommand } from './status-command.js';
 import { udcCommand } from './udc-command.js';
 import { validateCommand } from './validate-command.js';
 
-const COMMANDS: Command[] = [validateCommand, udcCommand];
+const COMMANDS: Command[] = [validateCommand, udcCommand, statusCommand];
 
 const COMMON_EXIT_CODES = [
   '0  success',
