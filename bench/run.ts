@@ -1,5 +1,5 @@
-import { type BenchResult, formatResult } from './measure.js';
 import { benchLedger } from './ledger.js';
+import { type BenchResult, formatResult } from './measure.js';
 import { benchFileRegistry } from './registry.js';
 import { benchUdc } from './udc.js';
 import { benchValidateIntents } from './validate-intents.js';
