@@ -1,3 +1,4 @@
+import { benchPythonBuild } from './build-python.js';
 import { benchLedger } from './ledger.js';
 import { type BenchResult, formatResult } from './measure.js';
 import { benchFileRegistry } from './registry.js';
@@ -10,6 +11,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchResult | BenchResult[]>> = {
   udc: () => benchUdc(),
   registry: () => benchFileRegistry(),
   ledger: () => benchLedger(),
+  'build-python': () => benchPythonBuild(),
 };
 
 const wanted = process.argv.slice(2);
