@@ -4,11 +4,13 @@ import { type BenchResult, formatResult } from './measure.js';
 import { benchFileRegistry } from './registry.js';
 import { benchUdc } from './udc.js';
 import { benchValidateIntents } from './validate-intents.js';
+import { benchVerifier } from './verifier.js';
 
 /** Every benchmark, by name; `npm run bench -- NAME...` runs a subset. */
 const BENCHMARKS: Record<string, () => Promise<BenchResult | BenchResult[]>> = {
   validate: () => benchValidateIntents(1000),
   udc: () => benchUdc(),
+  verifier: () => benchVerifier(1000),
   registry: () => benchFileRegistry(),
   ledger: () => benchLedger(),
   'build-python': () => benchPythonBuild(),

@@ -1,0 +1,407 @@
+import type { Intent } from '../../intent/schema.js';
+import { KNOWN_INFRASTRUCTURE } from '../../intent/schema.js';
+import { endpointKey } from '../api-section.js';
+import { type SpecSection, UDC_ENDPOINTS } from '../sections.js';
+import type { PlannedEndpoint } from './endpoints.js';
+import { cell, code, inlineJsonText, type Json, jsonType, oneLine, plural } from './text.js';
+
+/** Service levels by priority (DESIGN.md "Priority queue"): the numbers every section repeats. */
+export interface ServiceLevel {
+  tier: string;
+  start: string;
+  p95Ms: number;
+  p99Ms: number;
+  availability: string;
+  rps: number;
+  memoryMiB: number;
+  recoveryS: number;
+}
+
+export function serviceLevel(intent: Intent): ServiceLevel {
+  const extraMemory = 8 * intent.key_features.length;
+  switch (intent.priority) {
+    case 'critical':
+      return {
+        tier: 'TIER 0',
+        start: 'within 5 min',
+        p95Ms: 100,
+        p99Ms: 250,
+        availability: '99.95',
+        rps: 200,
+        memoryMiB: 256 + extraMemory,
+        recoveryS: 15,
+      };
+    case 'high':
+      return {
+        tier: 'TIER 1',
+        start: 'within 15 min',
+        p95Ms: 200,
+        p99Ms: 500,
+        availability: '99.9',
+        rps: 100,
+        memoryMiB: 192 + extraMemory,
+        recoveryS: 30,
+      };
+    case 'medium':
+      return {
+        tier: 'TIER 2',
+        start: 'within 60 min',
+        p95Ms: 300,
+        p99Ms: 800,
+        availability: '99.5',
+        rps: 50,
+        memoryMiB: 160 + extraMemory,
+        recoveryS: 60,
+      };
+    default:
+      return {
+        tier: 'best effort',
+        start: 'best effort (no start deadline)',
+        p95Ms: 500,
+        p99Ms: 1500,
+        availability: '99.0',
+        rps: 20,
+        memoryMiB: 128 + extraMemory,
+        recoveryS: 120,
+      };
+  }
+}
+
+const ROLE: Record<Intent['service_type'], string> = {
+  infrastructure:
+    'an infrastructure service: other services call it, so it must keep answering while they deploy',
+  autonomous:
+    'an autonomous service: it acts on messages it receives on `POST /message` as well as on direct calls',
+  domain: 'a domain service: it serves business features to its callers over HTTP',
+  experimental:
+    'an experimental service: its API may change between versions and it is not promoted to production without review',
+};
+
+const TIMEOUT_S = 2;
+const RETRY_S = 30;
+const VERSION = '1.0.0';
+const TIMESTAMP = '2026-01-01T00:00:00Z';
+
+function isInfrastructure(name: string): boolean {
+  return (KNOWN_INFRASTRUCTURE as readonly string[]).includes(name);
+}
+
+function dependencyUse(name: string, intent: Intent): { use: string; whenDown: string } {
+  switch (name) {
+    case 'registry':
+      return {
+        use: `${intent.service_name} is registered here (its URL on port ${intent.port}) once its health check passes`,
+        whenDown: `${intent.service_name} keeps serving every endpoint, reports registry as \`unavailable\` in \`GET /dependencies\` and retries the registration every ${RETRY_S} s`,
+      };
+    case 'orchestrator':
+      return {
+        use: `${intent.service_name} reports the outcome of each \`POST /message\` it handles to the orchestrator`,
+        whenDown: `outgoing reports wait in an in-memory queue of at most 1000 messages (oldest dropped first), \`GET /dependencies\` reports orchestrator as \`unavailable\`, and delivery is retried every ${RETRY_S} s`,
+      };
+    case 'verifier':
+      return {
+        use: `the verifier checks the five UDC endpoints of ${intent.service_name} after each release`,
+        whenDown: `${intent.service_name} serves as before, reports verifier as \`unknown\` in \`GET /dependencies\` and the check is repeated every ${RETRY_S} s`,
+      };
+    default:
+      return {
+        use: `${intent.service_name} calls ${name} over HTTP with a ${TIMEOUT_S} s timeout for the features that need its data`,
+        whenDown: `endpoints that need ${name} answer 503 with \`Retry-After: ${RETRY_S}\` after one retry, the other endpoints keep serving, and \`GET /dependencies\` reports ${name} as \`unavailable\``,
+      };
+  }
+}
+
+export function udcBlocks(
+  intent: Intent,
+  plan: readonly PlannedEndpoint[],
+): { key: string; lines: string[] }[] {
+  const name = intent.service_name;
+  const capabilities: Json = {
+    service: name,
+    version: VERSION,
+    features: intent.key_features.map(oneLine),
+    dependencies: [...intent.dependencies],
+    endpoints: [...UDC_ENDPOINTS, ...plan].map((e) => ({ method: e.method, path: e.path })),
+  };
+  const dependencies: Json = {
+    dependencies: intent.dependencies.map((d, i) => ({ name: d, status: i === 0 ? 'available' : 'unknown' })),
+  };
+  const envelope: Json = {
+    trace_id: `trace-${name}-0001`,
+    source: 'assembly-line',
+    target: name,
+    message_type: 'ping',
+    payload: { note: `status request for ${name}` },
+    timestamp: TIMESTAMP,
+  };
+  const upstreams = intent.dependencies.filter((d) => !isInfrastructure(d));
+  const block = (
+    method: string,
+    path: string,
+    request: string,
+    status: number,
+    response: Json,
+    errors: string,
+  ) => ({
+    key: `${method} ${path}`,
+    lines: [
+      `### ${method} ${path}`,
+      '- Feature: UDC',
+      `- Request: ${request}`,
+      `- Response: ${status} ${code(inlineJsonText(response))}`,
+      `- Errors: ${errors}`,
+    ],
+  });
+  return [
+    block(
+      'GET',
+      '/health',
+      'none',
+      200,
+      { status: 'active', service: name, version: VERSION, timestamp: TIMESTAMP },
+      `503 while ${name} is starting or stopping (the deploy waits up to 30 s for \`active\`)`,
+    ),
+    block(
+      'GET',
+      '/capabilities',
+      'none',
+      200,
+      capabilities,
+      `500 if the ${plural(plan.length, 'feature')} of ${name} cannot be listed`,
+    ),
+    block(
+      'GET',
+      '/state',
+      'none',
+      200,
+      { uptime_seconds: 12.5, requests_total: 42 + plan.length, errors_total: 0, started_at: TIMESTAMP },
+      `500 if the counters of ${name} cannot be read`,
+    ),
+    block(
+      'GET',
+      '/dependencies',
+      'none',
+      200,
+      dependencies,
+      upstreams.length > 0
+        ? `500 if a status check of ${upstreams.join(' or ')} raises instead of timing out after ${TIMEOUT_S} s`
+        : `500 if the dependency list of ${name} cannot be built`,
+    ),
+    block(
+      'POST',
+      '/message',
+      code(inlineJsonText(envelope)),
+      202,
+      { received: true, trace_id: `trace-${name}-0001` },
+      `422 malformed envelope (a missing field or a payload that is not an object); ${name} never answers 5xx to a bad envelope`,
+    ),
+  ];
+}
+
+export function featureBlock(endpoint: PlannedEndpoint): { key: string; lines: string[] } {
+  return {
+    key: endpointKey(endpoint),
+    lines: [
+      `### ${endpoint.method} ${endpoint.path}`,
+      `- Feature: ${endpoint.feature}`,
+      `- Request: ${endpoint.request ? code(inlineJsonText(endpoint.request)) : 'none'}`,
+      `- Response: ${endpoint.status} ${code(inlineJsonText(endpoint.response))}`,
+      `- Errors: ${endpoint.errors.join('; ')}`,
+    ],
+  };
+}
+
+function modelRows(kind: string, body: { [key: string]: Json } | undefined): string[] {
+  if (!body) return [];
+  return Object.entries(body).map(
+    ([field, value]) => `| ${kind} | ${code(field)} | ${jsonType(value)} | ${code(inlineJsonText(value))} |`,
+  );
+}
+
+/** The body of each section, heading excluded. */
+export function sectionBodies(
+  intent: Intent,
+  plan: readonly PlannedEndpoint[],
+): Record<SpecSection, string[]> {
+  const name = intent.service_name;
+  const level = serviceLevel(intent);
+  const featureCount = plural(plan.length, 'key feature');
+  const deps = intent.dependencies;
+  const upstreams = deps.filter((d) => !isInfrastructure(d));
+  const firstPath = plan[0] ? `${plan[0].method} ${plan[0].path}` : 'GET /health';
+
+  const purpose: string[] = [
+    `${code(name)} is ${ROLE[intent.service_type]}.`,
+    `Purpose, from its intent: ${oneLine(intent.purpose)}`,
+    '',
+    `It offers ${featureCount}, each served by one endpoint on port ${intent.port}:`,
+    ...plan.map((e) => `- ${e.feature} (${code(`${e.method} ${e.path}`)}, FR-${e.index + 1})`),
+    '',
+    `In scope for ${name}: the endpoints above, the five UDC endpoints, input validation, and the counters reported by ${code('GET /state')}.`,
+    `Out of scope for ${name}: anything its intent does not list as a key feature, a graphical user interface, and state that must outlive a restart.`,
+    `Priority: ${intent.priority} (${level.tier}); the SPEC line starts work on it ${level.start}.`,
+  ];
+
+  const requirements: string[] = [
+    '### Functional',
+    '',
+    ...plan.flatMap((e) => {
+      const n = e.index + 1;
+      const failure = e.errors[0] ?? '422 invalid input';
+      return [
+        `- FR-${n} (${e.feature}): ${code(`${e.method} ${e.path}`)} ${e.action}.`,
+        `- FR-${n}.1: when a call to ${code(e.path)} fails, ${name} answers ${failure.split(' ')[0]} with a JSON ${code('detail')} that names the reason, and counts it in ${code('errors_total')}.`,
+      ];
+    }),
+    `- FR-U1: ${name} answers the five UDC endpoints (${UDC_ENDPOINTS.map((e) => code(`${e.method} ${e.path}`)).join(', ')}) exactly as listed under API.`,
+    deps.length > 0
+      ? `- FR-U2: ${name} checks ${deps.length === 1 ? `its dependency ${deps[0]}` : `each of its ${deps.length} dependencies`} at most every ${RETRY_S} s and reports the result in ${code('GET /dependencies')}.`
+      : `- FR-U2: ${name} reports an empty list in ${code('GET /dependencies')}, since it calls no other service.`,
+    '',
+    '### Non-functional',
+    '',
+    `- Latency: p95 under ${level.p95Ms} ms and p99 under ${level.p99Ms} ms for ${code(firstPath)} and every other endpoint of ${name}, at ${level.rps} requests per second.`,
+    `- Throughput: ${name} sustains ${level.rps} requests per second for 10 minutes with an error rate under 1%.`,
+    `- Availability: ${level.availability}% of health checks over 30 days answer \`active\` (priority ${intent.priority}, ${level.tier}).`,
+    `- Start-up: ${name} answers ${code('GET /health')} within 10 s of process start.`,
+    `- Memory: the resident set size of ${name} stays under ${level.memoryMiB} MiB at ${level.rps} requests per second.`,
+    `- Recovery: after a crash, ${name} is serving again within ${level.recoveryS} s.`,
+  ];
+
+  const api: string[] = [
+    `${name} listens on port ${intent.port}. Bodies are JSON (${code('application/json')}); error bodies are ${code('{"detail": "..."}')}.`,
+    `Each endpoint below names the key feature it serves (UDC for the five endpoints every service answers).`,
+    '',
+    ...udcBlocks(intent, plan).flatMap((b) => [...b.lines, '']),
+    ...plan.flatMap((e) => [...featureBlock(e).lines, '']),
+  ];
+  while (api[api.length - 1] === '') api.pop();
+
+  const models: string[] = [
+    `The pydantic models of ${name} follow the JSON examples under API: one model per body, one field per key.`,
+    `The UDC bodies (${code('HealthAnswer')}, ${code('CapabilitiesAnswer')}, ${code('StateAnswer')}, ${code('DependenciesAnswer')}, ${code('MessageEnvelope')} and ${code('MessageAnswer')}) are shared by every service.`,
+    '',
+    ...plan.flatMap((e) => [
+      `### ${e.model} (${code(`${e.method} ${e.path}`)})`,
+      '',
+      `Serves ${e.feature}.`,
+      '',
+      '| body | field | type | example |',
+      '| --- | --- | --- | --- |',
+      ...modelRows(`${e.model}Request`, e.request),
+      ...modelRows(`${e.model}Response`, e.response),
+      '',
+    ]),
+  ];
+  while (models[models.length - 1] === '') models.pop();
+
+  const dependencies: string[] =
+    deps.length === 0
+      ? [
+          `None: ${name} calls no other service, so it starts, serves and passes its health check on its own.`,
+          `${code('GET /dependencies')} answers ${code('{"dependencies": []}')} and no endpoint of ${name} waits on a network call.`,
+          `Adding a dependency later means adding it to the intent first; the SPEC is then regenerated.`,
+        ]
+      : [
+          `${name} has ${plural(deps.length, 'dependency', 'dependencies')}. Each call to one has a ${TIMEOUT_S} s timeout, and ${code('GET /dependencies')} reports each as \`available\`, \`unavailable\` or \`unknown\`.`,
+          '',
+          ...deps.flatMap((d) => {
+            const { use, whenDown } = dependencyUse(d, intent);
+            return [`- ${d}: ${use}.`, `  When ${d} is down: ${whenDown}.`];
+          }),
+        ];
+
+  const configuration: string[] = [
+    `${name} reads its settings from environment variables; each has a default, so it starts with none set.`,
+    '',
+    '| variable | default | meaning |',
+    '| --- | --- | --- |',
+    `| ${code('PORT')} | ${code(String(intent.port))} | TCP port ${name} listens on; the intent fixes it at ${intent.port} |`,
+    `| ${code('SERVICE_NAME')} | ${code(name)} | name reported by ${code('/health')} and ${code('/capabilities')} |`,
+    `| ${code('SERVICE_VERSION')} | ${code(VERSION)} | semantic version reported by ${code('/health')} |`,
+    `| ${code('LOG_LEVEL')} | ${code(intent.priority === 'critical' ? 'warning' : 'info')} | log level of ${name} (debug, info, warning, error) |`,
+    ...deps.map(
+      (d) =>
+        `| ${code(`${d.toUpperCase().replace(/-/g, '_')}_URL`)} | unset | base URL of ${d}; while unset, ${d} is reported as \`unknown\` |`,
+    ),
+    `| ${code('DEPENDENCY_TIMEOUT_S')} | ${code(String(TIMEOUT_S))} | timeout in seconds of each call ${name} makes to a dependency |`,
+  ];
+
+  const errorHandling: string[] = [
+    `- Invalid input: a body or parameter that does not match its model answers 422 with a ${code('detail')} list naming each field; ${name} answers no 500 for bad input.`,
+    `- Unknown paths answer 404 and known paths with the wrong method answer 405, both with a JSON ${code('detail')}.`,
+    ...plan.map((e) => `- ${code(`${e.method} ${e.path}`)} (${cell(e.feature)}): ${e.errors.join('; ')}.`),
+    upstreams.length > 0
+      ? `- Failing dependencies: a call to ${upstreams.join(' or ')} that times out after ${TIMEOUT_S} s is retried once, then answered with 503 and \`Retry-After: ${RETRY_S}\`.`
+      : `- Failing dependencies: ${deps.length > 0 ? `${deps.join(' and ')} never ${deps.length === 1 ? 'blocks' : 'block'} a request of ${name}` : `${name} has none, so no request waits on another service`}.`,
+    `- Unexpected exceptions answer 500 with ${code('{"detail": "internal error"}')}, add 1 to ${code('errors_total')} and are logged with the request's trace id.`,
+  ];
+
+  const security: string[] = [
+    `- Input: every body is parsed by a pydantic model before use; request bodies over 1 MiB are refused with 413, and no field of ${name} is passed to a shell or a query string.`,
+    `- Secrets: ${name} keeps none in code, SPEC or logs; any credential comes from the environment and is redacted from log lines.`,
+    `- Exposure: ${name} binds to port ${intent.port}; locally it listens on 127.0.0.1:${intent.port}, and in production it sits behind TLS.`,
+    `- Messages: ${code('POST /message')} accepts only a well-formed envelope whose ${code('target')} is ${code(name)}; the payload is treated as data, never executed.`,
+    `- Errors: ${name} returns no stack trace to a caller; the ${code('detail')} says what was wrong.`,
+  ];
+
+  const testing: string[] = [
+    `- Unit tests (${code('tests/test_main.py')}) call every endpoint of ${name} through FastAPI's TestClient: ${plural(plan.length, 'feature endpoint')} and the 5 UDC endpoints, each with a valid call and a failing one.`,
+    ...plan.map(
+      (e) =>
+        `- FR-${e.index + 1}: ${code(`${e.method} ${e.path}`)} answers ${e.status} to the example under API and ${e.errors[0]?.split(' ')[0] ?? '422'} to a broken call.`,
+    ),
+    `- Integration tests (${code('tests/test_integration.py')}) start ${name} with uvicorn on a free local port and check the UDC answers against their schemas.`,
+    `- Coverage: line coverage of ${code('app/')} is at least 70% (${code('pytest --cov=app --cov-fail-under=70')}); below 70% the build of ${name} fails.`,
+    `- Lint: ${code('pyflakes')} reports 0 errors.`,
+  ];
+
+  const deployment: string[] = [
+    `- Runtime: Python 3 with FastAPI, from ${code(`services/${name}/`)}, started as ${code(`uvicorn app.main:app --host 0.0.0.0 --port ${intent.port}`)}.`,
+    `- Build: ${intent.auto_build ? 'the build line starts once the SPEC pull request is merged' : 'auto_build is false, so the line stops after the SPEC pull request until someone starts the build'}.`,
+    `- Approval: ${approvalText(intent)}.`,
+    `- Targets: ${intent.deploy_local ? 'deployed to the local target' : 'not deployed locally'}${intent.deploy_production ? ' and to production over SSH' : '; production deploy is off in the intent'}.`,
+    `- Cutover: each release of ${name} starts beside the current one; ${code('GET /health')} is polled for up to 30 s until \`active\`, then traffic switches and the old release stops. If health fails, the new release stops and the old one keeps serving.`,
+    `- Registration: after the health check passes, ${name} is registered with its URL on port ${intent.port} and its release id.`,
+  ];
+
+  const success: string[] = [
+    ...plan.map(
+      (e) =>
+        `- ${code(`${e.method} ${e.path}`)} (FR-${e.index + 1}) answers ${e.status} with the documented body in 100% of contract tests, with p95 latency under ${level.p95Ms} ms.`,
+    ),
+    `- 5 of 5 UDC endpoints of ${name} pass UDC verification after each deploy.`,
+    `- Line coverage of the tests of ${name} is at least 70%.`,
+    `- ${code('GET /health')} answers \`active\` within 30 s of each deploy, and availability stays at or above ${level.availability}% over 30 days.`,
+    `- ${name} sustains ${level.rps} requests per second with an error rate under 1%.`,
+  ];
+
+  return {
+    'Purpose & Scope': purpose,
+    Requirements: requirements,
+    API: api,
+    'Data Models': models,
+    Dependencies: dependencies,
+    Configuration: configuration,
+    'Error Handling': errorHandling,
+    Security: security,
+    Testing: testing,
+    Deployment: deployment,
+    'Success Criteria': success,
+  };
+}
+
+function approvalText(intent: Intent): string {
+  switch (intent.approval_mode) {
+    case 'auto':
+      return `approval mode auto: the SPEC pull request of ${intent.service_name} merges once the gate passes, and deploys run without a wait`;
+    case 'final':
+      return `approval mode final: the SPEC merges once the gate passes, and a person approves the deploy of ${intent.service_name}`;
+    default:
+      return `approval mode checkpoints: a person approves the SPEC pull request of ${intent.service_name}, then the deploy`;
+  }
+}
+
+export function specTitle(intent: Intent): string {
+  return `# ${intent.service_name} — SPEC`;
+}

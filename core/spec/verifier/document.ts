@@ -1,0 +1,164 @@
+import type { Intent } from '../../intent/schema.js';
+import { type ApiEndpoint, isApiFieldLine, parseApiEndpoints } from '../api-section.js';
+import {
+  findSection,
+  type MarkdownOutline,
+  type MarkdownSection,
+  normalizeTitle,
+  outline,
+} from '../markdown.js';
+import { countWords, GLUE_WORDS, type Prepared, prepare, stripInlineCode, words } from './text.js';
+
+export type LineKind = 'blank' | 'heading' | 'fence' | 'code' | 'table' | 'field' | 'prose';
+
+export interface SpecLine {
+  /** 1-based. */
+  line: number;
+  text: string;
+  kind: LineKind;
+  /** The line with text quoted from the intent (purpose, key features) blanked out. */
+  own: string;
+  /** Why the line reads as keyword stuffing, if it does. */
+  stuffed?: string;
+  words: number;
+}
+
+/**
+ * A SPEC analysed once for all rules: lines classified, sections found, endpoints parsed. Rules only
+ * read it, so the verifier walks the document a fixed number of times whatever the rule count.
+ */
+export interface SpecDocument {
+  markdown: string;
+  lines: SpecLine[];
+  outline: MarkdownOutline;
+  endpoints: ApiEndpoint[];
+  /** Words on content lines that are not keyword stuffing. */
+  contentWords: number;
+  /** 0..1: how much real text there is; rules that reward an absence of faults scale by it. */
+  substance: number;
+  bytes: number;
+  section(title: string): MarkdownSection | undefined;
+  /** The analysed lines of a section's body. */
+  bodyOf(section: MarkdownSection): SpecLine[];
+  at(line: number): SpecLine | undefined;
+  /** A line normalized and tokenized for `mentions`-style matching, computed once. */
+  prepared(line: SpecLine): Prepared;
+}
+
+/** Real text needed before "no faults" counts for anything: an empty page has no vague words either. */
+export const SUBSTANCE_WORDS = 200;
+
+/** Why a line of prose reads as a keyword list rather than a sentence; undefined when it reads fine. */
+export function stuffingReason(text: string): string | undefined {
+  const plain = stripInlineCode(text).replace(/^\s*(?:[-*+]|\d+[.)])\s+/, '');
+  const tokens = words(plain);
+  if (tokens.length < 8) return undefined;
+  const distinct = new Set(tokens).size;
+  if (distinct / tokens.length < 0.5)
+    return `repeats the same words (${distinct} distinct of ${tokens.length})`;
+  let glue = 0;
+  for (const token of tokens) if (GLUE_WORDS.has(token)) glue++;
+  if (tokens.length >= 10 && glue / tokens.length < 0.1) return 'is a list of keywords, not a sentence';
+  const segments = plain.split(/[,;|·•]/).filter((s) => s.trim()).length;
+  if (segments >= 6 && tokens.length / segments <= 2.5) return 'is a comma-separated keyword list';
+  return undefined;
+}
+
+function classify(text: string, inFence: boolean, isFence: boolean): LineKind {
+  if (isFence) return 'fence';
+  if (inFence) return 'code';
+  const trimmed = text.trim();
+  if (!trimmed) return 'blank';
+  if (/^#{1,6}\s/.test(trimmed)) return 'heading';
+  if (trimmed.startsWith('|')) return 'table';
+  if (isApiFieldLine(text)) return 'field';
+  return 'prose';
+}
+
+/** Texts taken from the intent: quoting them is not the SPEC's fault (a feature named "Fast search"). */
+function intentTexts(intent: Intent): string[] {
+  return [intent.purpose, ...intent.key_features]
+    .map((t) => t.replace(/\s+/g, ' ').trim())
+    .filter((t) => t.length >= 2)
+    .sort((a, b) => b.length - a.length);
+}
+
+function blankOut(text: string, quoted: readonly string[]): string {
+  let result = text;
+  for (const q of quoted) if (result.includes(q)) result = result.split(q).join(' ');
+  return result;
+}
+
+export function analyseSpec(markdown: string, intent: Intent): SpecDocument {
+  const doc = outline(markdown);
+  const quoted = intentTexts(intent);
+  const raw = markdown.split(/\r?\n/);
+  const lines: SpecLine[] = [];
+  let fence: string | undefined;
+  const repeats = new Map<string, { count: number; first: number }>();
+  let contentWords = 0;
+  raw.forEach((text, index) => {
+    const fenceMatch = /^\s*(```|~~~)/.exec(text);
+    const inFence = fence !== undefined;
+    if (fenceMatch) fence = fence === undefined ? fenceMatch[1] : fence === fenceMatch[1] ? undefined : fence;
+    const kind = classify(text, inFence && !fenceMatch, fenceMatch !== null);
+    const own = blankOut(text, quoted);
+    const entry: SpecLine = { line: index + 1, text, kind, own, words: countWords(stripInlineCode(text)) };
+    // stuffingReason needs at least 8 words; most lines have fewer, and the check is the costly part.
+    if (entry.words < 8) {
+      // nothing to judge
+    } else if (kind === 'prose') entry.stuffed = stuffingReason(own);
+    else if (kind === 'table') {
+      const reason = stuffingReason(own.replace(/\|/g, ' '));
+      if (reason?.startsWith('repeats')) entry.stuffed = reason;
+    }
+    // The same sentence pasted again and again is stuffing even when each copy reads well.
+    if ((kind === 'prose' || kind === 'table') && !entry.stuffed && entry.words >= 6) {
+      const key = text.trim().toLowerCase();
+      const seen = repeats.get(key) ?? { count: 0, first: entry.line };
+      seen.count++;
+      repeats.set(key, seen);
+      if (seen.count >= 3) entry.stuffed = `repeats line ${seen.first} verbatim`;
+    }
+    if (!entry.stuffed && kind !== 'blank' && kind !== 'heading' && kind !== 'fence')
+      contentWords += entry.words;
+    lines.push(entry);
+  });
+  const sectionCache = new Map<string, MarkdownSection | undefined>();
+  const preparedCache = new Map<number, Prepared>();
+  return {
+    markdown,
+    lines,
+    outline: doc,
+    endpoints: parseApiEndpoints(doc),
+    contentWords,
+    substance: Math.min(1, contentWords / SUBSTANCE_WORDS),
+    bytes: Buffer.byteLength(markdown, 'utf8'),
+    section(title) {
+      const key = normalizeTitle(title);
+      if (!sectionCache.has(key)) sectionCache.set(key, findSection(doc, title));
+      return sectionCache.get(key);
+    },
+    bodyOf(section) {
+      const first = section.body[0]?.line;
+      if (first === undefined) return [];
+      return lines.slice(first - 1, first - 1 + section.body.length);
+    },
+    at(line) {
+      return lines[line - 1];
+    },
+    prepared(line) {
+      let result = preparedCache.get(line.line);
+      if (!result) {
+        result = prepare(line.text);
+        preparedCache.set(line.line, result);
+      }
+      return result;
+    },
+  };
+}
+
+/** Lines that carry content: not blank, not a heading or fence, not keyword stuffing. */
+export function contentLines(lines: readonly SpecLine[]): SpecLine[] {
+  return lines.filter((l) => l.kind !== 'blank' && l.kind !== 'heading' && l.kind !== 'fence' && !l.stuffed);
+}

@@ -1,0 +1,130 @@
+import { endpointKey } from '../../api-section.js';
+import { UDC_ENDPOINTS } from '../../sections.js';
+import { sectionAnchor } from '../anchor.js';
+import { contentLines, type SpecDocument, type SpecLine } from '../document.js';
+import {
+  mentions,
+  type Prepared,
+  prepare,
+  quote,
+  significantTokens,
+  subjectMatcher,
+  tokenCoverage,
+  tokenSet,
+} from '../text.js';
+import { clamp01, type Finding, type Rule } from '../types.js';
+
+const UDC_KEYS = new Set(UDC_ENDPOINTS.map(endpointKey));
+const NON_FUNCTIONAL = /non[\s-]?functional|quality|performance|constraints|sla\b/i;
+
+/** Content lines of Requirements outside its non-functional subsection. */
+export function functionalLines(doc: SpecDocument): SpecLine[] {
+  const section = doc.section('Requirements');
+  if (!section) return [];
+  const result: SpecLine[] = [];
+  let nonFunctional = false;
+  for (const line of doc.bodyOf(section)) {
+    if (line.kind === 'heading') nonFunctional = NON_FUNCTIONAL.test(line.text);
+    else if (!nonFunctional) result.push(line);
+  }
+  return contentLines(result);
+}
+
+/** Whether an endpoint's `- Feature:` text names this key feature (each mostly covers the other). */
+export function servesFeature(featureText: string | undefined, feature: string): boolean {
+  if (!featureText) return false;
+  return mentions(featureText, feature) && mentions(feature, featureText, 0.5);
+}
+
+/** `servesFeature` with both sides prepared once, for the many pairs of one verification. */
+function featureServer(feature: string): (endpointFeature: EndpointFeature) => boolean {
+  const prepared = prepare(feature);
+  const isMentioned = subjectMatcher(feature);
+  return (endpoint) =>
+    endpoint.prepared !== undefined && isMentioned(endpoint.prepared) && endpoint.matcher!(prepared);
+}
+
+interface EndpointFeature {
+  prepared?: Prepared;
+  matcher?: (text: Prepared) => boolean;
+}
+
+export const featureTraceabilityRule: Rule = {
+  id: 'feature-traceability',
+  title: 'Every key feature traced to a functional requirement and an API endpoint',
+  weight: 14,
+  check(doc, intent) {
+    const findings: Finding[] = [];
+    const functional = functionalLines(doc);
+    const featureEndpoints = doc.endpoints
+      .filter((e) => !UDC_KEYS.has(endpointKey(e)))
+      .map((e) => ({
+        endpoint: e,
+        prepared: e.feature ? prepare(e.feature) : undefined,
+        matcher: e.feature ? subjectMatcher(e.feature, 0.5) : undefined,
+      }));
+    const servers = intent.key_features.map(featureServer);
+    let hits = 0;
+    intent.key_features.forEach((feature, index) => {
+      const label = `key feature ${index + 1} ${quote(feature)}`;
+      const isMentioned = subjectMatcher(feature);
+      if (functional.some((l) => isMentioned(doc.prepared(l)))) hits++;
+      else
+        findings.push({
+          line: sectionAnchor(doc, 'Requirements'),
+          message: `${label} has no functional requirement: add a line under '## Requirements' (Functional) that names it and says what the service does for it`,
+        });
+      if (featureEndpoints.some((e) => servers[index]!(e))) hits++;
+      else
+        findings.push({
+          line: sectionAnchor(doc, 'API'),
+          message: `${label} has no API endpoint: add '### METHOD /path' under '## API' with '- Feature: ${feature.replace(/\s+/g, ' ').trim()}'`,
+        });
+    });
+    let orphans = 0;
+    for (const candidate of featureEndpoints) {
+      if (servers.some((serves) => serves(candidate))) continue;
+      const { endpoint } = candidate;
+      orphans++;
+      findings.push({
+        line: endpoint.featureLine ?? endpoint.line,
+        message: endpoint.feature
+          ? `'${endpointKey(endpoint)}' serves ${quote(endpoint.feature)}, which is not a key feature of the intent: name one of its key features in '- Feature:' or remove the endpoint`
+          : `'${endpointKey(endpoint)}' has no '- Feature:' line: name the key feature it serves`,
+      });
+    }
+    const wanted = 2 * intent.key_features.length + orphans;
+    return { score: wanted === 0 ? 1 : clamp01(hits / wanted), findings };
+  },
+};
+
+export const intentRelevanceRule: Rule = {
+  id: 'intent-relevance',
+  title: "Purpose & Scope names the service and states the intent's purpose",
+  weight: 5,
+  check(doc, intent) {
+    const findings: Finding[] = [];
+    const purposeSection = doc.section('Purpose & Scope');
+    const purposeLines = purposeSection ? contentLines(doc.bodyOf(purposeSection)) : [];
+    const name = intent.service_name.toLowerCase();
+    const named =
+      (doc.outline.title?.text.toLowerCase().includes(name) ?? false) ||
+      purposeLines.some((l) => l.text.toLowerCase().includes(name));
+    let score = 0;
+    if (named) score += 0.4;
+    else
+      findings.push({
+        line: doc.outline.title?.line ?? 1,
+        message: `the SPEC never names the service '${intent.service_name}': put it in the '# ' title and in '## Purpose & Scope'`,
+      });
+    const needles = significantTokens(intent.purpose);
+    const covered = tokenCoverage(needles, tokenSet(purposeLines.map((l) => l.text).join(' ')));
+    score += 0.6 * Math.min(1, covered / 0.6);
+    if (covered < 0.6)
+      findings.push({
+        line: sectionAnchor(doc, 'Purpose & Scope'),
+        message: `'## Purpose & Scope' does not state the intent's purpose ${quote(intent.purpose, 80)}: say what the service is for in those terms`,
+      });
+    return { score: clamp01(score), findings };
+  },
+};

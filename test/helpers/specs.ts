@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type Intent, IntentSchema } from '../../core/intent/schema.js';
+import { validateIntentSource } from '../../core/intent/validate.js';
+
+/** An example intent of the repository, validated as the CLI would. */
+export function exampleIntent(name: string): Intent {
+  const path = fileURLToPath(new URL(`../../intents/${name}.yaml`, import.meta.url));
+  const report = validateIntentSource(path, readFileSync(path));
+  if (!report.intent) throw new Error(`intents/${name}.yaml is invalid: ${JSON.stringify(report.errors)}`);
+  return report.intent;
+}
+
+export function intent(fields: Record<string, unknown>): Intent {
+  return IntentSchema.parse({ service_type: 'domain', purpose: 'Serve requests', port: 9000, ...fields });
+}
+
+export function specFixture(name: string): string {
+  return readFileSync(new URL(`../fixtures/specs/${name}`, import.meta.url), 'utf8');
+}
+
+/** 1-based line of the first line containing `needle`; throws when absent so a test cannot pass vacuously. */
+export function lineOf(text: string, needle: string, from = 1): number {
+  const index = text.split('\n').findIndex((line, i) => i + 1 >= from && line.includes(needle));
+  if (index < 0) throw new Error(`no line contains ${JSON.stringify(needle)}`);
+  return index + 1;
+}
+
+/** `text` with the (first) line containing `needle` replaced by `lines` (none: deleted). */
+export function replaceLine(text: string, needle: string, ...lines: string[]): string {
+  const all = text.split('\n');
+  all.splice(lineOf(text, needle) - 1, 1, ...lines);
+  return all.join('\n');
+}
+
+/** `text` without the lines from the one containing `from` up to (not including) the one containing `to`. */
+export function removeBetween(text: string, from: string, to: string): string {
+  const all = text.split('\n');
+  const start = lineOf(text, from) - 1;
+  const end = lineOf(text, to, start + 2) - 1;
+  all.splice(start, end - start);
+  return all.join('\n');
+}
+
+/** Every section emptied to its bare heading (title and `##` headings kept, everything else gone). */
+export function bareHeadings(text: string): string {
+  return text
+    .split('\n')
+    .filter((line) => /^#{1,2}\s/.test(line))
+    .join('\n');
+}
+
+/** Share of the non-blank lines of `a` that also occur in `b` (as a multiset), relative to the longer. */
+export function sharedLineRatio(a: string, b: string): number {
+  const count = (text: string) => {
+    const lines = new Map<string, number>();
+    for (const line of text.split('\n').map((l) => l.trim()))
+      if (line) lines.set(line, (lines.get(line) ?? 0) + 1);
+    return lines;
+  };
+  const left = count(a);
+  const right = count(b);
+  let shared = 0;
+  for (const [line, n] of left) shared += Math.min(n, right.get(line) ?? 0);
+  const size = (m: Map<string, number>) => [...m.values()].reduce((s, n) => s + n, 0);
+  return shared / Math.max(size(left), size(right));
+}
