@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, lstatSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -225,6 +225,7 @@ async function ensureVenv(
   timeoutMs: number,
 ): Promise<VenvOutcome> {
   const started = Date.now();
+  mkdirSync(dirname(venvDir), { recursive: true });
   const existing = lstatOrUndefined(venvDir);
   if (existing) {
     if (existing.isSymbolicLink() || !existing.isDirectory())

@@ -2,13 +2,23 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { buildCommand } from './build-command.js';
 import type { Command } from './command.js';
 import { type CliIo, EXIT, styleFor, UsageError, UserError } from './io.js';
+import { specCommand } from './spec-command.js';
 import { statusCommand } from './status-command.js';
 import { udcCommand } from './udc-command.js';
 import { validateCommand } from './validate-command.js';
+import { verifyCommand } from './verify-command.js';
 
-const COMMANDS: Command[] = [validateCommand, udcCommand, statusCommand];
+const COMMANDS: Command[] = [
+  validateCommand,
+  specCommand,
+  verifyCommand,
+  buildCommand,
+  udcCommand,
+  statusCommand,
+];
 
 const COMMON_EXIT_CODES = [
   '0  success',

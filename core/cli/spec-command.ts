@@ -1,0 +1,127 @@
+import { intentHash } from '../hash.js';
+import type { Intent } from '../intent/schema.js';
+import { ledgerDir, recordingReporter, startRun } from '../ledger/recorder.js';
+import { selectProvider } from '../llm/select.js';
+import { drainQueue } from '../queue/drain.js';
+import { PriorityQueue } from '../queue/priority-queue.js';
+import { displayPath } from '../repo-files.js';
+import { runSpecJob, type SpecJobResult } from '../spec/spec-job.js';
+import { type Command, FORMAT_OPTION, outputFormat } from './command.js';
+import { loadIntentArgument, repositoryRootFor } from './intent-arg.js';
+import { EXIT, styleFor, UsageError, UserError } from './io.js';
+import { formatDuration, stderrReporter } from './progress.js';
+
+type Outcome = { intent: Intent; result?: SpecJobResult; error?: string; waitedMs: number };
+
+export const specCommand: Command = {
+  name: 'spec',
+  summary: 'Write, score and optimize specs/<name>/SPEC.md for one or more intents',
+  usage: '<intent.yaml>...',
+  description:
+    'The SPEC line: each intent is queued by priority (critical, high, medium, low; FIFO within a\n' +
+    'level), its SPEC generated, scored by the verifier and optimized while the score is below 90\n' +
+    '(at most 3 cycles; the best draft is kept). Writes specs/<name>/SPEC.md and verification.json.\n' +
+    'A current SPEC (same intent hash, still passing) is reused without a model call; a SPEC a person\n' +
+    'edited is re-verified, never regenerated, unless --force. Progress goes to stderr.\n' +
+    'Provider: anthropic when ANTHROPIC_API_KEY is set, else offline (ASSEMBLY_LINE_PROVIDER overrides).',
+  options: {
+    force: { type: 'boolean', description: 'Regenerate even a current or hand-edited SPEC.' },
+    concurrency: { type: 'string', valueName: 'N', default: '2', description: 'SPECs written at once.' },
+    ...FORMAT_OPTION,
+  },
+  exitCodes: [
+    '0  every SPEC passed the gate',
+    '1  invalid intent or a failure',
+    '3  a SPEC still scores below 90 (needs human review)',
+  ],
+  async run({ io, values, positionals }) {
+    if (positionals.length === 0) throw new UsageError('spec needs at least one intent file');
+    const concurrency = Number(values.concurrency);
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16) {
+      throw new UsageError(`--concurrency must be a whole number from 1 to 16, not '${values.concurrency}'`);
+    }
+    const intents = positionals.map((path) => loadIntentArgument(path, io.cwd));
+    const repoRoot = repositoryRootFor(positionals[0]!, io.cwd);
+    let provider: ReturnType<typeof selectProvider>;
+    try {
+      provider = selectProvider(io.env);
+    } catch (error) {
+      throw new UserError((error as Error).message);
+    }
+    const err = styleFor(io.stderr, io.env);
+    io.stderr.write(`${err.dim(`provider: ${provider.provider.name} (${provider.reason})`)}\n`);
+
+    const queue = new PriorityQueue({ maxConcurrent: concurrency });
+    const byName = new Map(intents.map((intent) => [intent.service_name, intent]));
+    for (const intent of intents) {
+      queue.enqueue(
+        { name: intent.service_name, hash: intentHash(intent), priority: intent.priority },
+        Date.now(),
+      );
+    }
+    const outcomes: Outcome[] = [];
+    await drainQueue(queue, async (entry) => {
+      const intent = byName.get(entry.name)!;
+      const progress = stderrReporter(io, intent.service_name);
+      if (entry.breachedSla) {
+        progress.info(`started after ${formatDuration(entry.waitedMs)}, past the ${intent.priority} SLA`);
+      }
+      const recorder = startRun({
+        dir: ledgerDir(repoRoot),
+        kind: 'spec',
+        intent: { name: intent.service_name, hash: entry.hash },
+      });
+      try {
+        const result = await runSpecJob({
+          repoRoot,
+          intent,
+          provider: provider.provider,
+          reporter: recordingReporter(recorder, progress),
+          force: values.force === true,
+          onUsage: (usage, task) => recorder.recordLlmCall({ ...usage, task }),
+        });
+        for (const score of result.scoreHistory) recorder.recordScore(score);
+        recorder.finish(result.status === 'passed' ? 'succeeded' : 'needs-human-review');
+        outcomes.push({ intent, result, waitedMs: entry.waitedMs });
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        recorder.finish('failed', message);
+        progress.info(err.red(`failed: ${message}`));
+        outcomes.push({ intent, error: message, waitedMs: entry.waitedMs });
+      }
+    });
+
+    if (outputFormat(values) === 'json') {
+      const results = outcomes.map(({ intent, result, error }) => ({
+        name: intent.service_name,
+        priority: intent.priority,
+        ...(result
+          ? {
+              action: result.action,
+              status: result.status,
+              score: result.score,
+              score_history: result.scoreHistory,
+              spec: displayPath(result.specPath, io.cwd),
+              cost_usd: result.record.cost_usd,
+            }
+          : { status: 'failed', error }),
+      }));
+      io.stdout.write(`${JSON.stringify({ results }, null, 2)}\n`);
+    } else {
+      const out = styleFor(io.stdout, io.env);
+      for (const { intent, result, error } of outcomes) {
+        if (!result) {
+          io.stdout.write(`${out.red('FAILED')}  ${intent.service_name}: ${error}\n`);
+          continue;
+        }
+        const verdict = result.status === 'passed' ? out.green('passed') : out.yellow('needs-human-review');
+        io.stdout.write(
+          `${verdict}  ${intent.service_name}  score ${result.score} (${result.scoreHistory.join(' → ')})  ` +
+            `${result.action}, $${result.record.cost_usd.toFixed(4)}  ${displayPath(result.specPath, io.cwd)}\n`,
+        );
+      }
+    }
+    if (outcomes.some((o) => o.error)) return EXIT.failed;
+    return outcomes.some((o) => o.result?.status !== 'passed') ? EXIT.gateFailed : EXIT.ok;
+  },
+};

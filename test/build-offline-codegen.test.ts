@@ -1,0 +1,454 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { execa } from 'execa';
+import { checkFileMap } from '../core/build/file-guard.js';
+import { generateServiceOffline } from '../core/build/offline-codegen.js';
+import { normalizeExample, normalizePath, planRoutes } from '../core/build/offline-routes.js';
+import { generateTestsOffline } from '../core/build/offline-testgen.js';
+import { pyLiteral, pyStr } from '../core/build/python-literal.js';
+import type { Intent } from '../core/intent/schema.js';
+import { validateIntentSource } from '../core/intent/validate.js';
+import type { FileMap } from '../core/llm/provider.js';
+import { writeSpecOffline } from '../core/spec/offline-writer.js';
+import { tempTree } from './helpers/tmp.js';
+
+/**
+ * The offline code and test generators, proven by running what they write: for each intent the
+ * generated service and its generated tests go to a temporary folder, then the system Python runs
+ * pytest with coverage (which also starts the service with uvicorn on a free port) and pyflakes.
+ */
+
+const PYTHON = '/usr/bin/python3';
+const REPO = join(import.meta.dirname, '..');
+const trees: ReturnType<typeof tempTree>[] = [];
+
+afterAll(() => {
+  for (const tree of trees) tree.cleanup();
+});
+
+function intentFile(name: string): Intent {
+  const path = join(REPO, 'intents', `${name}.yaml`);
+  const report = validateIntentSource(`intents/${name}.yaml`, readFileSync(path));
+  if (!report.intent) throw new Error(`${path}: ${JSON.stringify(report.errors)}`);
+  return report.intent;
+}
+
+function intent(fields: Partial<Intent> & Pick<Intent, 'service_name'>): Intent {
+  return {
+    service_type: 'domain',
+    priority: 'medium',
+    purpose: `Serve ${fields.service_name}`,
+    key_features: ['GET /items endpoint'],
+    dependencies: [],
+    port: 9000,
+    auto_build: true,
+    approval_mode: 'checkpoints',
+    deploy_local: true,
+    deploy_production: false,
+    ...fields,
+  };
+}
+
+/** A SPEC in the shared API format that exercises every model and route construct the generator knows. */
+const TRICKY_SPEC = `# SPEC: ledger-hub
+
+## Purpose & Scope
+Keeps a ledger.
+
+## API
+
+### GET /health
+- Feature: UDC
+- Request: none
+- Response: 200 \`{"status": "active"}\`
+
+### POST /message
+- Feature: UDC
+- Request: none
+- Response: 200 \`{"received": true, "trace_id": "t"}\`
+
+### POST /payments
+- Feature: Stripe integration
+- Request: \`{"amount": 1000, "currency": "usd", "customer": {"name": "Ada", "email": "ada@example.com", "tags": ["vip"]}, "items": [{"sku": "A1", "qty": 2, "price": 9.5}, {"sku": 7}], "metadata": {}, "note": null}\`
+- Response: 201 \`{"id": "pay_0001", "amount": 1000, "currency": "usd", "customer": {"name": "Ada", "email": "ada@example.com", "tags": ["vip"]}, "items": [{"sku": "A1", "qty": 2, "price": 9.5}], "metadata": {}, "status": "pending", "created_at": "2026-01-01T00:00:00Z", "note": null}\`
+- Errors: 422 invalid body
+
+### GET /payments/{payment-id}
+- Feature: Payment lookup 🔎
+- Request: none
+- Response: 200 \`{"payment-id": "pay_0001", "amount": 1000, "refunded": false, "ratio": 0.25}\`
+
+### PUT /payments/{id}/tags
+- Feature: Tagging
+- Request: \`["a", "b"]\`
+- Response: 200 \`{"id": "x", "tags": ["a"]}\`
+
+### DELETE /payments/{class}
+- Feature: Removal
+- Request: none
+- Response: 204 no content
+
+### PATCH /weird-keys
+- Feature: Weird keys ünïcödé
+- Request: \`{"class": "x", "model_config": 1, "dict": true, "a-b": "c", "1st": 2, "__x": 3, "日本": "語", "schema": "s", "Optional": "o", "int": 5}\`
+- Response: 200 \`{"class": "x", "model_config": 1, "dict": true, "a-b": "c", "1st": 2, "__x": 3, "日本": "語", "schema": "s", "Optional": "o", "int": 5, "matrix": [[1, 2], [3]], "empty": [], "when": "2026-01-02"}\`
+
+### POST /scalar
+- Feature: Scalar body
+- Request: \`"just text"\`
+- Response: 200 \`"ok"\`
+
+### GET /list
+- Feature: Listing
+- Request: \`{"ignored": true}\`
+- Response: 200 \`[{"uuid_id": "123e4567-e89b-12d3-a456-426614174000", "n": 1}, {"uuid_id": "x", "n": 2, "extra": 1}]\`
+
+### GET /list
+- Feature: a duplicate, ignored
+- Response: 200 \`{}\`
+
+## Data Models
+`;
+
+const HOSTILE_FEATURES = [
+  '"""; import os; os.system("false") #',
+  'it\'s \\ a \\\\ back\'slash and a "quote"',
+  'line one\nline two\ttabbed',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: template syntax is the hostile input here
+  'emoji 🚀 ${x} %s {0} 日本語',
+];
+
+/** Python's view of a literal: evaluated by the real interpreter and printed back as JSON. */
+function pythonEval(literals: string[]): unknown[] {
+  const program = `import json\nVALUES = [\n${literals.map((l) => `    ${l},\n`).join('')}]\nprint(json.dumps(VALUES))\n`;
+  return JSON.parse(execFileSync(PYTHON, ['-c', program], { encoding: 'utf8' })) as unknown[];
+}
+
+function generate(subject: Intent, spec: string): FileMap {
+  const code = generateServiceOffline(subject, spec);
+  return { ...code, ...generateTestsOffline(subject, spec, code) };
+}
+
+function writeService(subject: Intent, files: FileMap): string {
+  const tree = tempTree();
+  trees.push(tree);
+  for (const [path, content] of Object.entries(files)) tree.write(path, content);
+  return tree.path(`services/${subject.service_name}`);
+}
+
+/** Python with only what a build sandbox has: no registry or dependency URLs leaking in. */
+function sandbox(): Record<string, string> {
+  return {
+    PATH: '/usr/bin:/bin',
+    HOME: process.env.HOME ?? '/tmp',
+    LANG: 'C.UTF-8',
+    PYTHONDONTWRITEBYTECODE: '1',
+  };
+}
+
+interface PythonRun {
+  pytestCode: number;
+  pytestOutput: string;
+  coverage: number;
+  passed: number;
+  pyflakesCode: number;
+  pyflakesOutput: string;
+}
+
+/** At most two real pytest runs at a time: the machine has two shared cores. */
+let running = 0;
+const waiting: (() => void)[] = [];
+async function slot<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= 2) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    return await work();
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
+function runService(dir: string): Promise<PythonRun> {
+  return slot(async () => {
+    const options = {
+      cwd: dir,
+      env: sandbox(),
+      extendEnv: false,
+      reject: false,
+      all: true,
+      timeout: 120_000,
+    };
+    const pytest = await execa(
+      PYTHON,
+      [
+        '-m',
+        'pytest',
+        '--cov=app',
+        '--cov-report=term',
+        '--cov-fail-under=70',
+        '-q',
+        '-p',
+        'no:cacheprovider',
+      ],
+      options,
+    );
+    const pyflakes = await execa(PYTHON, ['-m', 'pyflakes', 'app', 'tests'], options);
+    const output = pytest.all ?? '';
+    return {
+      pytestCode: pytest.exitCode ?? -1,
+      pytestOutput: output,
+      coverage: Number(/^TOTAL\s+\d+\s+\d+\s+(\d+(?:\.\d+)?)%/m.exec(output)?.[1] ?? Number.NaN),
+      passed: Number(/(\d+) passed/.exec(output)?.[1] ?? 0),
+      pyflakesCode: pyflakes.exitCode ?? -1,
+      pyflakesOutput: pyflakes.all ?? '',
+    };
+  });
+}
+
+function expectHealthyRun(run: PythonRun, minimumTests: number) {
+  if (run.pytestCode !== 0)
+    throw new Error(`pytest failed (exit ${run.pytestCode}):\n${run.pytestOutput.slice(-6000)}`);
+  expect(run.pytestOutput).not.toMatch(/\b\d+ (failed|errors?)\b/);
+  expect(run.passed).toBeGreaterThanOrEqual(minimumTests);
+  expect(run.coverage).toBeGreaterThanOrEqual(70);
+  expect({ code: run.pyflakesCode, output: run.pyflakesOutput }).toEqual({ code: 0, output: '' });
+}
+
+describe('route planning', () => {
+  test('a feature that names its endpoint gets exactly that route when the SPEC has none', () => {
+    const plan = planRoutes(intentFile('hello-world'), '');
+    expect(plan.routes.map((r) => [r.method, r.path, r.origin])).toEqual([['GET', '/hello', 'feature']]);
+    expect(plan.messageStatus).toBe(202);
+  });
+
+  test('other features get a POST route named after their words', () => {
+    const plan = planRoutes(intentFile('payment-processor'), '');
+    expect(plan.routes.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /stripe-integration',
+      'POST /webhooks',
+      'POST /refunds',
+    ]);
+    expect(plan.routes.every((r) => r.body.kind === 'free')).toBe(true);
+  });
+
+  test('SPEC endpoints become routes; UDC, duplicate and unusable endpoints do not', () => {
+    const subject = intent({
+      service_name: 'ledger-hub',
+      key_features: ['Stripe integration', 'Listing', 'Not in the SPEC'],
+    });
+    const plan = planRoutes(subject, TRICKY_SPEC);
+    expect(plan.messageStatus).toBe(200);
+    const routes = plan.routes.map((r) => `${r.method} ${r.path}`);
+    expect(routes).toEqual([
+      'POST /payments',
+      'GET /payments/{payment_id}',
+      'PUT /payments/{id}/tags',
+      'DELETE /payments/{param_class}',
+      'PATCH /weird-keys',
+      'POST /scalar',
+      'GET /list',
+      'POST /not-in-the-spec',
+    ]);
+    const list = plan.routes.find((r) => r.path === '/list')!;
+    expect(list.body).toEqual({ kind: 'none' });
+    expect(list.template).toEqual([
+      { uuid_id: '123e4567-e89b-12d3-a456-426614174000', n: 1 },
+      { uuid_id: 'x', n: 2 },
+    ]);
+    const removal = plan.routes.find((r) => r.method === 'DELETE')!;
+    expect([removal.status, removal.template, removal.responseType]).toEqual([204, undefined, undefined]);
+  });
+
+  test('a feature whose endpoint collides with a UDC endpoint or another feature gets its own path', () => {
+    const plan = planRoutes(
+      intent({ service_name: 'svc', key_features: ['GET /health endpoint', 'Refunds', 'refunds!'] }),
+      '',
+    );
+    expect(plan.routes.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /get-health-endpoint',
+      'POST /refunds',
+      'POST /refunds-2',
+    ]);
+    expect(new Set(plan.routes.map((r) => r.handler)).size).toBe(3);
+  });
+
+  test('keys that are not safe Python field names get an alias', () => {
+    const plan = planRoutes(
+      intent({ service_name: 'ledger-hub', key_features: ['Weird keys'] }),
+      TRICKY_SPEC,
+    );
+    const model = plan.models.find((m) => m.name === 'PatchWeirdKeysRequest')!;
+    const aliases = Object.fromEntries(model.fields.map((f) => [f.alias ?? f.name, f.name]));
+    expect(aliases).toEqual({
+      class: 'f_class',
+      model_config: 'f_model_config',
+      dict: 'f_dict',
+      'a-b': 'f_a_b',
+      '1st': 'f_1st',
+      __x: 'f_x',
+      日本: 'f_field',
+      schema: 'f_schema',
+      Optional: 'f_optional',
+      int: 'f_int',
+    });
+  });
+
+  test('paths: parameters become identifiers, anything else unusable is refused', () => {
+    expect(normalizePath('/a/{item-id}/b/{item_id}')?.path).toBe('/a/{item_id}/b/{item_id_2}');
+    expect(normalizePath('/x/{def}')?.params).toEqual([
+      { original: 'def', name: 'param_def', sample: 'param-def-1' },
+    ]);
+    expect(normalizePath('/a b')).toBeUndefined();
+    expect(normalizePath('/a/{x}y')).toBeUndefined();
+    expect(normalizePath('relative')).toBeUndefined();
+  });
+
+  test('examples are made self-consistent before models are typed from them', () => {
+    expect(normalizeExample([{ a: 1, b: 'x' }, { a: 2, b: 'y', c: 3 }, { a: 'no' }, { a: 4 }])).toEqual([
+      { a: 1, b: 'x' },
+      { a: 2, b: 'y' },
+    ]);
+    expect(normalizeExample([1, 2.5, 3])).toEqual([1, 3]);
+    expect(normalizeExample({ n: Number.POSITIVE_INFINITY, l: [null, 'x'] })).toEqual({
+      n: 0,
+      l: [null, 'x'],
+    });
+  });
+});
+
+describe('Python literals', () => {
+  test('strings and JSON values reach Python exactly, as ASCII literals', () => {
+    const values: unknown[] = [
+      ...HOSTILE_FEATURES,
+      '\u2028\u2029\u0000\u007f\u0085',
+      '🚀 outside the BMP',
+      { nested: [1, -2.5, 1e21, true, false, null, { 'k"\\': 'v' }] },
+    ];
+    const literals = values.map(pyLiteral);
+    for (const literal of literals) expect(literal).toMatch(/^[\x20-\x7e]*$/);
+    expect(pythonEval(literals)).toEqual(values);
+    expect(pythonEval([pyStr('a\ud800b')])).toEqual(['a\ufffdb']);
+  });
+});
+
+describe('generated files', () => {
+  const subject = intentFile('payment-processor');
+  const spec = writeSpecOffline(subject);
+
+  test('are confined to services/<name>/, pass the file guard and are plain ASCII Python', () => {
+    const files = generate(subject, spec);
+    expect(Object.keys(files).sort()).toEqual(
+      [
+        'app/__init__.py',
+        'app/config.py',
+        'app/logs.py',
+        'app/main.py',
+        'app/models.py',
+        'app/registration.py',
+        'app/shaping.py',
+        'app/udc.py',
+        'pytest.ini',
+        'requirements.txt',
+        'tests/__init__.py',
+        'tests/conftest.py',
+        'tests/test_integration.py',
+        'tests/test_main.py',
+      ].map((path) => `services/payment-processor/${path}`),
+    );
+    expect(checkFileMap(files, 'payment-processor')).toEqual({ ok: true });
+    for (const content of Object.values(files)) expect(content).toMatch(/^[\t\n\x20-\x7e]*$/);
+    expect(files['services/payment-processor/requirements.txt']).not.toMatch(/starlette|==|</);
+  });
+
+  test('are the same for the same intent and SPEC', () => {
+    expect(generate(subject, spec)).toEqual(generate(subject, spec));
+  });
+
+  test('intent text reaches the code only inside string literals', () => {
+    const hostile = intent({ service_name: 'hostile', key_features: HOSTILE_FEATURES });
+    for (const [path, content] of Object.entries(generate(hostile, ''))) {
+      // pyStr writes only double-quoted literals with escapes, so this removes exactly the literals.
+      const code = content.replace(/"(?:[^"\\\n]|\\.)*"/g, '""');
+      expect({ path, injected: /os\.system|\$\{x\}|line two|%s \{0\}/.test(code) }).toEqual({
+        path,
+        injected: false,
+      });
+    }
+    expect(generateServiceOffline(hostile, '')['services/hostile/app/config.py']).toContain(
+      pyLiteral(HOSTILE_FEATURES),
+    );
+  });
+
+  test('refuse what cannot be generated', () => {
+    expect(() => generateServiceOffline(intent({ service_name: '../etc' }), '')).toThrow(/service_name/);
+    expect(() => generateTestsOffline(subject, spec, {})).toThrow(/app\/main\.py: missing/);
+  });
+});
+
+interface RealCase {
+  label: string;
+  subject: Intent;
+  spec: string;
+  minimumTests: number;
+}
+
+const REAL_CASES: RealCase[] = [
+  {
+    label: 'hello-world (intents/, offline SPEC)',
+    subject: intentFile('hello-world'),
+    spec: writeSpecOffline(intentFile('hello-world')),
+    minimumTests: 50,
+  },
+  {
+    label: 'payment-processor (intents/, offline SPEC)',
+    subject: intentFile('payment-processor'),
+    spec: writeSpecOffline(intentFile('payment-processor')),
+    minimumTests: 55,
+  },
+  {
+    label: 'two-character name, port 65535, no dependencies, no SPEC',
+    subject: intent({ service_name: 'ab', port: 65535, key_features: ['Count things'], dependencies: [] }),
+    spec: '',
+    minimumTests: 50,
+  },
+  {
+    label: 'six unicode features, dependencies on other services, a tricky SPEC',
+    subject: intent({
+      service_name: 'ledger-hub',
+      port: 1024,
+      key_features: [
+        'Stripe integration',
+        'Payment lookup 🔎',
+        'Tagging',
+        'Weird keys ünïcödé',
+        'Listing',
+        'GET /reports/{report-id} résumé',
+      ],
+      dependencies: ['registry', 'payment-processor', 'hello-world', 'orchestrator'],
+    }),
+    spec: TRICKY_SPEC,
+    minimumTests: 70,
+  },
+  {
+    label: 'hostile feature text, offline SPEC',
+    subject: intent({ service_name: 'hostile', key_features: HOSTILE_FEATURES, dependencies: ['verifier'] }),
+    spec: writeSpecOffline(
+      intent({ service_name: 'hostile', key_features: HOSTILE_FEATURES, dependencies: ['verifier'] }),
+    ),
+    minimumTests: 50,
+  },
+];
+
+describe('generated services really run: pytest with coverage, uvicorn, pyflakes', () => {
+  test.concurrent.each(REAL_CASES)(
+    '$label',
+    async ({ subject, spec, minimumTests }) => {
+      const dir = writeService(subject, generate(subject, spec));
+      expectHealthyRun(await runService(dir), minimumTests);
+    },
+    180_000,
+  );
+});
