@@ -1,0 +1,123 @@
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readLedger } from '../core/ledger/reader.js';
+import { cli } from './helpers/cli.js';
+import { intentYaml, tempTree } from './helpers/tmp.js';
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+
+describe('assembly-line spec and verify', () => {
+  let tree: ReturnType<typeof tempTree>;
+  beforeEach(() => {
+    tree = tempTree({
+      'intents/urgent-fix.yaml': intentYaml('urgent-fix', { priority: 'critical', port: 9201 }),
+      'intents/someday.yaml': intentYaml('someday', {
+        priority: 'low',
+        port: 9202,
+        key_features: ['Weekly digest', 'GET /digest endpoint'],
+      }),
+    });
+    copyFileSync(join(repoRoot, 'intents/hello-world.yaml'), tree.path('intents/hello-world.yaml'));
+  });
+  afterEach(() => tree.cleanup());
+
+  test('writes SPECs in priority order with progress on stderr and a ledger record each', async () => {
+    const result = await cli(
+      [
+        'spec',
+        'intents/someday.yaml',
+        'intents/hello-world.yaml',
+        'intents/urgent-fix.yaml',
+        '--concurrency',
+        '1',
+      ],
+      tree.root,
+    );
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('provider: offline (ANTHROPIC_API_KEY is not set)');
+    const order = [...result.stderr.matchAll(/\[([a-z-]+)\] ok spec_generation/g)].map((m) => m[1]);
+    expect(order).toEqual(['urgent-fix', 'someday', 'hello-world']);
+    expect(result.stdout).toMatch(/passed {2}urgent-fix {2}score \d+/);
+    for (const name of ['urgent-fix', 'someday', 'hello-world']) {
+      expect(readFileSync(tree.path(`specs/${name}/SPEC.md`), 'utf8')).toContain(`# ${name}`);
+    }
+    const ledger = readLedger(tree.path('.assembly-line'));
+    expect(ledger.records.map((r) => [r.intent.name, r.kind, r.outcome])).toEqual(
+      expect.arrayContaining([
+        ['urgent-fix', 'spec', 'succeeded'],
+        ['someday', 'spec', 'succeeded'],
+        ['hello-world', 'spec', 'succeeded'],
+      ]),
+    );
+    expect(ledger.records[0]!.phases.map((p) => p.name)).toEqual(['spec_generation', 'spec_verification']);
+  });
+
+  test('--format json lists each result; a second run reuses the SPECs', async () => {
+    await cli(['spec', 'intents/hello-world.yaml'], tree.root);
+    const result = await cli(['spec', 'intents/hello-world.yaml', '--format', 'json'], tree.root);
+    expect(result.code).toBe(0);
+    const { results } = JSON.parse(result.stdout);
+    expect(results).toEqual([
+      expect.objectContaining({
+        name: 'hello-world',
+        priority: 'low',
+        action: 'reused',
+        status: 'passed',
+        spec: 'specs/hello-world/SPEC.md',
+        cost_usd: 0,
+      }),
+    ]);
+  });
+
+  test('an invalid intent is refused with its located errors, exit 1', async () => {
+    tree.write('intents/broken.yaml', intentYaml('broken', { port: 80 }));
+    const result = await cli(['spec', 'intents/broken.yaml'], tree.root);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('intents/broken.yaml:5:7: error: port: must be at least 1024');
+  });
+
+  test('an unknown provider setting is a clear error', async () => {
+    const result = await cli(['spec', 'intents/hello-world.yaml'], tree.root, {
+      ASSEMBLY_LINE_PROVIDER: 'gpt',
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('ASSEMBLY_LINE_PROVIDER must be offline or anthropic');
+  });
+
+  test('verify: a good SPEC exits 0; JSON has score, passed and rules', async () => {
+    await cli(['spec', 'intents/hello-world.yaml'], tree.root);
+    const text = await cli(['verify', 'specs/hello-world/SPEC.md'], tree.root);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/score \d+(\.\d)?\/100: passed/);
+    const json = await cli(
+      ['verify', 'specs/hello-world/SPEC.md', '--intent', 'intents/hello-world.yaml', '--format', 'json'],
+      tree.root,
+    );
+    const report = JSON.parse(json.stdout);
+    expect(report.passed).toBe(true);
+    expect(report.score).toBeGreaterThanOrEqual(90);
+    expect(report.rules[0]).toEqual({
+      id: expect.any(String),
+      weight: expect.any(Number),
+      score: expect.any(Number),
+      findings: expect.any(Array),
+    });
+  });
+
+  test('verify: a poor SPEC exits 3 and prints path:line: rule: message findings', async () => {
+    writeFileSync(tree.path('thin.md'), '# hello-world\n\nTODO: write this. It will be fast.\n');
+    const result = await cli(['verify', 'thin.md', '--intent', 'intents/hello-world.yaml'], tree.root);
+    expect(result.code).toBe(3);
+    expect(result.stdout).toMatch(/^thin\.md:\d+: [a-z-]+: .+$/m);
+    expect(result.stdout).toMatch(/thin\.md:3: no-placeholders: /);
+    expect(result.stdout).toContain('below the gate of 90');
+  });
+
+  test('verify: a missing SPEC, or no intent to judge it by, is a clear error', async () => {
+    expect((await cli(['verify', 'nope.md'], tree.root)).stderr).toContain('nope.md: no such file');
+    writeFileSync(tree.path('lonely.md'), '# x\n');
+    expect((await cli(['verify', 'lonely.md'], tree.root)).stderr).toContain('pass --intent');
+    expect((await cli(['verify'], tree.root)).code).toBe(2);
+  });
+});

@@ -1,0 +1,57 @@
+import { OfflineProvider } from '../../core/llm/offline.js';
+import type { ImproveSpecRequest, LlmProvider, LlmResult } from '../../core/llm/provider.js';
+import { zeroUsage } from '../../core/llm/provider.js';
+
+/** The offline provider, counting the calls made to it: proves when a step spends no model call. */
+export class CountingProvider implements LlmProvider {
+  readonly name = 'counting-offline';
+  readonly calls: string[] = [];
+  private readonly inner = new OfflineProvider();
+
+  writeSpec(request: Parameters<LlmProvider['writeSpec']>[0]) {
+    this.calls.push('writeSpec');
+    return this.inner.writeSpec(request);
+  }
+  improveSpec(request: ImproveSpecRequest) {
+    this.calls.push('improveSpec');
+    return this.inner.improveSpec(request);
+  }
+  writeCode(request: Parameters<LlmProvider['writeCode']>[0]) {
+    this.calls.push('writeCode');
+    return this.inner.writeCode(request);
+  }
+  writeTests(request: Parameters<LlmProvider['writeTests']>[0]) {
+    this.calls.push('writeTests');
+    return this.inner.writeTests(request);
+  }
+}
+
+/** A provider whose SPEC drafts are scripted: draft i of the run is `drafts[i]`. */
+export class ScriptedSpecProvider implements LlmProvider {
+  readonly name = 'scripted';
+  readonly improveRequests: ImproveSpecRequest[] = [];
+  private index = 0;
+  constructor(private readonly drafts: string[]) {}
+
+  private next(): Promise<LlmResult<string>> {
+    const draft = this.drafts[Math.min(this.index, this.drafts.length - 1)]!;
+    this.index++;
+    return Promise.resolve({
+      value: draft,
+      usage: { ...zeroUsage('scripted', 'script-1'), inputTokens: 100, outputTokens: 50, costUsd: 0.001 },
+    });
+  }
+  writeSpec() {
+    return this.next();
+  }
+  improveSpec(request: ImproveSpecRequest) {
+    this.improveRequests.push(request);
+    return this.next();
+  }
+  writeCode(): never {
+    throw new Error('not used');
+  }
+  writeTests(): never {
+    throw new Error('not used');
+  }
+}

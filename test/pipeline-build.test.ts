@@ -1,0 +1,163 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { variedIntents } from '../bench/spec-corpus.js';
+import { validateIntentPaths } from '../core/intent/load.js';
+import { type Intent, IntentSchema } from '../core/intent/schema.js';
+import { OfflineProvider } from '../core/llm/offline.js';
+import { type BuildJobResult, runBuildJob } from '../core/pipeline/build-job.js';
+import { silentReporter } from '../core/ports.js';
+import { runSpecJob } from '../core/spec/spec-job.js';
+import { cli } from './helpers/cli.js';
+import { tempTree } from './helpers/tmp.js';
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+
+const examples = validateIntentPaths(['intents'], repoRoot).map((r) => r.intent!);
+const edgeCases = [
+  IntentSchema.parse({
+    service_name: 'ab',
+    service_type: 'experimental',
+    purpose: 'The shortest name on the highest port',
+    key_features: ['GET /ping endpoint'],
+    port: 65535,
+  }),
+  IntentSchema.parse({
+    service_name: 'six-features',
+    service_type: 'domain',
+    priority: 'high',
+    purpose: 'Manage customer orders end to end',
+    key_features: [
+      'Create orders',
+      'GET /orders/{id} lookup',
+      'Cancel an order',
+      'Refund payments',
+      'Export orders as CSV',
+      'Notify customers by e-mail',
+    ],
+    dependencies: ['registry', 'orchestrator', 'billing-core'],
+    port: 9300,
+  }),
+];
+const varied = [...examples, ...edgeCases, ...variedIntents(18, 4242)];
+
+/** Runs `work` over `items` with at most `limit` at once (the machine has two cores). */
+async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        results[index] = await work(items[index]!);
+      }
+    }),
+  );
+  return results;
+}
+
+describe('intent → SPEC → build → UDC, offline, with real pytest and uvicorn', () => {
+  const tree = tempTree({ 'intents/.keep': '' });
+  const results = new Map<string, BuildJobResult | Error>();
+
+  beforeAll(async () => {
+    await pool(varied, 2, async (intent: Intent) => {
+      try {
+        const spec = await runSpecJob({
+          repoRoot: tree.root,
+          intent,
+          provider: new OfflineProvider(),
+          reporter: silentReporter,
+        });
+        if (spec.status !== 'passed') throw new Error(`SPEC scored ${spec.score}`);
+        results.set(
+          intent.service_name,
+          await runBuildJob({
+            repoRoot: tree.root,
+            intent,
+            spec: spec.markdown,
+            provider: new OfflineProvider(),
+            reporter: silentReporter,
+          }),
+        );
+      } catch (error) {
+        results.set(intent.service_name, error as Error);
+      }
+    });
+  }, 600_000);
+  afterAll(() => tree.cleanup());
+
+  test('the set covers the examples and 20 generated, varied intents', () => {
+    expect(varied.length).toBe(examples.length + 20);
+    expect(varied.some((i) => i.service_name.length === 2 && i.port === 65535)).toBe(true);
+    expect(varied.some((i) => i.key_features.length >= 6)).toBe(true);
+    expect(
+      varied.some((i) => i.dependencies.some((d) => !['registry', 'orchestrator', 'verifier'].includes(d))),
+    ).toBe(true);
+  });
+
+  test.each(varied.map((i) => [i.service_name, i.key_features.length] as const))(
+    '%s (%i features) builds, passes its tests with coverage >= 70%% and all UDC checks',
+    (name) => {
+      const result = results.get(name);
+      if (result instanceof Error) throw result;
+      expect(result?.failure).toBeUndefined();
+      expect(result!.ok).toBe(true);
+      const build = result!.line.build!;
+      expect(build.tests.failed + build.tests.errors).toBe(0);
+      expect(build.tests.passed).toBeGreaterThan(5);
+      expect(build.coverage).toBeGreaterThanOrEqual(70);
+      expect(build.lint).toEqual([]);
+      expect(result!.udc!.rows.map((r) => [r.endpoint, r.ok])).toEqual([
+        ['GET /health', true],
+        ['GET /capabilities', true],
+        ['GET /state', true],
+        ['GET /dependencies', true],
+        ['POST /message', true],
+        ['POST /message', true],
+      ]);
+    },
+  );
+
+  test('each feature of the SPEC became a route of the service', () => {
+    const main = readFileSync(tree.path('services/six-features/app/main.py'), 'utf8');
+    expect(main).toMatch(/"\/orders\/\{[a-z_]+\}"/);
+    expect(main.match(/@app\.(get|post|put|patch|delete)\(/g)?.length).toBeGreaterThanOrEqual(6 + 5);
+  });
+});
+
+describe('assembly-line build', () => {
+  test('builds hello-world from its SPEC, then reuses the code without a model call; exit 0', async () => {
+    const tree = tempTree({
+      'intents/hello-world.yaml': readFileSync(`${repoRoot}intents/hello-world.yaml`, 'utf8'),
+    });
+    try {
+      expect((await cli(['build', 'hello-world'], tree.root)).stderr).toContain("no SPEC for 'hello-world'");
+      expect((await cli(['spec', 'intents/hello-world.yaml'], tree.root)).code).toBe(0);
+      const first = await cli(['build', 'specs/hello-world/SPEC.md'], tree.root);
+      expect(first.code).toBe(0);
+      expect(first.stderr).toMatch(/\[hello-world\] ok code_generation/);
+      expect(first.stderr).toMatch(/\[hello-world\] ok udc_verification .* 6\/6 checks passed/);
+      expect(first.stdout).toMatch(/tests: \d+ passed, 0 failed; coverage \d+(\.\d+)?%/);
+      expect(first.stdout).toContain('GET /health');
+      const again = await cli(['build', 'hello-world', '--format', 'json'], tree.root);
+      expect(again.code).toBe(0);
+      expect(JSON.parse(again.stdout)).toMatchObject({ ok: true, reused: true, failure: null });
+    } finally {
+      tree.cleanup();
+    }
+  }, 120_000);
+
+  test('a SPEC below the gate is refused with exit 3', async () => {
+    const tree = tempTree({
+      'intents/hello-world.yaml': readFileSync(`${repoRoot}intents/hello-world.yaml`, 'utf8'),
+      'specs/hello-world/SPEC.md': '# hello-world\n\nTBD\n',
+    });
+    try {
+      const result = await cli(['build', 'hello-world'], tree.root);
+      expect(result.code).toBe(3);
+      expect(result.stderr).toContain('below the gate of 90');
+    } finally {
+      tree.cleanup();
+    }
+  });
+});
