@@ -1,6 +1,8 @@
 import { benchPythonBuild } from './build-python.js';
+import { benchDeploy } from './deploy.js';
 import { benchLedger } from './ledger.js';
 import { type BenchResult, formatResult } from './measure.js';
+import { benchBuildPhases, benchSpecCommand } from './pipeline.js';
 import { benchFileRegistry } from './registry.js';
 import { benchUdc } from './udc.js';
 import { benchValidateIntents } from './validate-intents.js';
@@ -11,6 +13,9 @@ const BENCHMARKS: Record<string, () => Promise<BenchResult | BenchResult[]>> = {
   validate: () => benchValidateIntents(1000),
   udc: () => benchUdc(),
   verifier: () => benchVerifier(1000),
+  'spec-command': () => benchSpecCommand(100),
+  'build-phases': () => benchBuildPhases(3),
+  deploy: () => benchDeploy(5),
   registry: () => benchFileRegistry(),
   ledger: () => benchLedger(),
   'build-python': () => benchPythonBuild(),

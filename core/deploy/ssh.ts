@@ -1,0 +1,318 @@
+/**
+ * The ssh target: plain OpenSSH and rsync, run through execa. One operation (deploy, rollback, stop, list,
+ * logs) opens one ControlMaster connection in a private temporary directory and sends everything through
+ * it: the host agent's session, rsync (`-e "ssh -o ControlPath=…"`), and the health checks. Health is
+ * polled from here through a forward of a local Unix socket to the port on the host's loopback
+ * (`ssh -O forward -L SOCKET:127.0.0.1:PORT`), so the same TypeScript polling serves both targets, needs
+ * nothing on the host (no curl), and takes no local TCP port that another process could race for.
+ */
+import { accessSync, chmodSync, constants, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { DeployError, scrubSecrets } from './errors.js';
+import { httpGet } from './health.js';
+import {
+  AgentSession,
+  agentServeCommand,
+  type CommandResult,
+  type HostChannel,
+  type HostConnector,
+  type HostHttp,
+} from './host-agent.js';
+import { HostDeployTarget, type HostTargetOptions } from './host-target.js';
+import { agentEnvironment, rsyncArguments } from './local.js';
+import { shellCommand } from './shell.js';
+import { explainSshFailure, type SshEndpoint } from './ssh-errors.js';
+
+/** The variable that may hold the deploy key's text (a CI secret), instead of a key file. */
+export const SSH_KEY_ENV = 'ASSEMBLY_LINE_SSH_KEY';
+
+export const DEFAULT_SSH_ROOT = '~/.assembly-line/deploy';
+
+export interface SshTargetOptions extends Omit<HostTargetOptions, 'root'> {
+  host: string;
+  /** Default 22. */
+  port?: number;
+  /** Default: the local user's name. */
+  user?: string;
+  /** Required: the host's key must be in it (StrictHostKeyChecking=yes; never added on the fly). */
+  knownHostsFile: string;
+  identityFile?: string;
+  /**
+   * The private key's text (e.g. from ASSEMBLY_LINE_SSH_KEY). Written to a 0600 file for the length of one
+   * operation and removed after; never logged, and removed from every error message.
+   */
+  identityKey?: string;
+  /** Default `~/.assembly-line/deploy` on the host. */
+  root?: string;
+  /** The host name in service URLs; default `host`. */
+  serviceHost?: string;
+  /** Default 10. */
+  connectTimeoutSeconds?: number;
+}
+
+/** A path inside an `-o Name=value` option: ssh splits option values on spaces unless quoted. */
+function sshOptionPath(path: string): string {
+  return /\s/.test(path) ? `"${path}"` : path;
+}
+
+/** One rsync `-e` argument: rsync splits the command on spaces and honours quotes, but not backslashes. */
+function rsyncShellWord(word: string): string {
+  if (!/[\s'"]/.test(word)) return word;
+  if (!word.includes('"')) return `"${word}"`;
+  if (!word.includes("'")) return `'${word}'`;
+  throw new DeployError('usage', `cannot pass ${word} to rsync: it holds both kinds of quote`);
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+class SshChannel implements HostChannel {
+  private forwards = 0;
+  private session?: AgentSession;
+
+  constructor(
+    private readonly connector: SshConnector,
+    private readonly workDir: string,
+    private readonly muxArgs: string[],
+  ) {}
+
+  private get destination(): string {
+    return this.connector.destination;
+  }
+
+  private scrub(text: string): string {
+    return this.connector.scrub(text);
+  }
+
+  async runAgent(args: string[]): Promise<CommandResult> {
+    this.session ??= new AgentSession(
+      (boundary) => ['ssh', [...this.muxArgs, this.destination, shellCommand(agentServeCommand(boundary))]],
+      agentEnvironment(),
+      (stderr, exitCode) =>
+        exitCode === 255
+          ? explainSshFailure(this.scrub(stderr), this.connector.endpoint)
+          : new DeployError(
+              'host',
+              `the host agent on ${this.connector.description} stopped (exit ${exitCode}): ${this.scrub(stderr).trim() || 'no message'}`,
+            ),
+    );
+    const result = await this.session.run(args);
+    return {
+      exitCode: result.exitCode,
+      stdout: this.scrub(result.stdout),
+      stderr: this.scrub(result.stderr),
+    };
+  }
+
+  async upload(localDirs: string[], hostDir: string, linkDest?: string): Promise<void> {
+    const transport = ['ssh', ...this.muxArgs].map(rsyncShellWord).join(' ');
+    const result = await execa(
+      'rsync',
+      ['-e', transport, ...rsyncArguments(localDirs, `${this.connector.rsyncHost}:${hostDir}`, linkDest)],
+      { reject: false, env: agentEnvironment(), extendEnv: false },
+    );
+    if (result.exitCode === 0) return;
+    const stderr = this.scrub(String(result.stderr));
+    if (result.exitCode === 255 || /connection unexpectedly closed|Host key|Permission denied/.test(stderr))
+      throw explainSshFailure(stderr, this.connector.endpoint);
+    throw new DeployError(
+      'transfer',
+      `rsync to ${this.connector.description}:${hostDir} failed (exit ${result.exitCode}): ${stderr.trim()}` +
+        (/command not found|rsync: not found/.test(stderr) ? ' — is rsync installed on the host?' : ''),
+    );
+  }
+
+  /** A Unix socket here forwarded (through the one ssh connection) to the port on the host's loopback. */
+  async openHttp(port: number): Promise<HostHttp> {
+    const socketPath = join(this.workDir, `f${port}-${++this.forwards}`);
+    const host = this.connector.probeHost;
+    const spec = `${socketPath}:${host.includes(':') ? `[${host}]` : host}:${port}`;
+    const control = this.muxArgs.slice(0, 2);
+    const opened = await execa('ssh', [...control, '-O', 'forward', '-L', spec, this.destination], {
+      reject: false,
+      env: agentEnvironment(),
+      extendEnv: false,
+    });
+    if (opened.exitCode !== 0)
+      throw new DeployError(
+        'connect',
+        `cannot forward port ${port} of ${this.connector.description}: ${this.scrub(String(opened.stderr)).trim()}`,
+      );
+    return {
+      url: (path) => `http://127.0.0.1:${port}${path}`,
+      get: (url, timeoutMs) => httpGet(url, timeoutMs, socketPath),
+      close: async () => {
+        await execa('ssh', [...control, '-O', 'cancel', '-L', spec, this.destination], {
+          reject: false,
+          env: agentEnvironment(),
+          extendEnv: false,
+        });
+        rmSync(socketPath, { force: true });
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.session?.close().catch(() => undefined);
+    await execa('ssh', [...this.muxArgs.slice(0, 2), '-O', 'exit', this.destination], {
+      reject: false,
+      env: agentEnvironment(),
+      extendEnv: false,
+    });
+    rmSync(this.workDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Opens one ssh connection per operation (a ControlMaster in a private temporary directory) and runs every
+ * command, rsync and HTTP probe of that operation through it.
+ */
+export class SshConnector implements HostConnector {
+  readonly endpoint: SshEndpoint;
+  readonly serviceHost: string;
+  /** Where services are probed from the host's side of the forward. */
+  readonly probeHost: string;
+
+  constructor(private readonly options: SshTargetOptions) {
+    const user = options.user ?? userInfo().username;
+    this.endpoint = {
+      host: options.host,
+      port: options.port ?? 22,
+      user,
+      knownHostsFile: options.knownHostsFile,
+      identityLabel: options.identityKey
+        ? `the key given in ${SSH_KEY_ENV}`
+        : (options.identityFile ?? 'ssh’s default identity'),
+    };
+    this.serviceHost = options.serviceHost ?? options.host;
+    const bind = options.bindHost ?? '127.0.0.1';
+    this.probeHost = bind === '0.0.0.0' ? '127.0.0.1' : bind === '::' ? '::1' : bind;
+  }
+
+  get description(): string {
+    const { user, host, port } = this.endpoint;
+    return `ssh://${user}@${host.includes(':') ? `[${host}]` : host}:${port}`;
+  }
+
+  get destination(): string {
+    return `${this.endpoint.user}@${this.endpoint.host}`;
+  }
+
+  get rsyncHost(): string {
+    const { user, host } = this.endpoint;
+    return `${user}@${host.includes(':') ? `[${host}]` : host}`;
+  }
+
+  scrub(text: string): string {
+    return this.options.identityKey ? scrubSecrets(text, [this.options.identityKey]) : scrubSecrets(text, []);
+  }
+
+  private checkFiles(): void {
+    const { knownHostsFile, identityFile } = this.options;
+    if (!knownHostsFile)
+      throw new DeployError(
+        'usage',
+        'an ssh target needs a known_hosts file with the host’s key (--known-hosts FILE)',
+      );
+    try {
+      accessSync(knownHostsFile, constants.R_OK);
+      if (!statSync(knownHostsFile).isFile()) throw new Error('not a file');
+    } catch {
+      throw new DeployError(
+        'usage',
+        `known_hosts file ${knownHostsFile} cannot be read; it must hold the key of ${this.endpoint.host}:${this.endpoint.port}`,
+      );
+    }
+    if (identityFile && !this.options.identityKey) {
+      try {
+        accessSync(identityFile, constants.R_OK);
+      } catch {
+        throw new DeployError('usage', `ssh identity file ${identityFile} cannot be read`);
+      }
+    }
+  }
+
+  async open(): Promise<HostChannel> {
+    this.checkFiles();
+    const workDir = mkdtempSync(join(tmpdir(), 'al-ssh-'));
+    try {
+      chmodSync(workDir, 0o700);
+      let identity = this.options.identityFile;
+      if (this.options.identityKey) {
+        identity = join(workDir, 'id');
+        writeFileSync(identity, normalizeKey(this.options.identityKey), { mode: 0o600 });
+      }
+      const { port, knownHostsFile } = this.endpoint;
+      const common = [
+        '-p',
+        String(port),
+        '-o',
+        'BatchMode=yes',
+        '-o',
+        'StrictHostKeyChecking=yes',
+        '-o',
+        `UserKnownHostsFile=${sshOptionPath(knownHostsFile)}`,
+        '-o',
+        'GlobalKnownHostsFile=/dev/null',
+        '-o',
+        'UpdateHostKeys=no',
+        '-o',
+        'CheckHostIP=no',
+        '-o',
+        `ConnectTimeout=${this.options.connectTimeoutSeconds ?? 10}`,
+        '-o',
+        'ServerAliveInterval=15',
+        '-o',
+        'LogLevel=ERROR',
+        ...(identity ? ['-o', 'IdentitiesOnly=yes', '-i', identity] : []),
+      ];
+      const controlPath = `ControlPath=${sshOptionPath(join(workDir, 'c'))}`;
+      const master = await execa(
+        'ssh',
+        [
+          '-o',
+          controlPath,
+          '-o',
+          'ControlMaster=yes',
+          '-o',
+          'ControlPersist=60',
+          '-N',
+          ...common,
+          this.destination,
+        ],
+        {
+          reject: false,
+          env: agentEnvironment(),
+          extendEnv: false,
+          timeout: ((this.options.connectTimeoutSeconds ?? 10) + 20) * 1000,
+        },
+      );
+      if (master.exitCode !== 0) {
+        const stderr = this.scrub(String(master.stderr));
+        throw master.timedOut
+          ? new DeployError('connect', `ssh to ${this.description} did not finish connecting in time`)
+          : explainSshFailure(stderr, this.endpoint);
+      }
+      return new SshChannel(this, workDir, ['-o', controlPath, '-o', 'ControlMaster=no', ...common]);
+    } catch (error) {
+      rmSync(workDir, { recursive: true, force: true });
+      if (error instanceof DeployError) throw error;
+      throw new DeployError('connect', `ssh to ${this.description} failed: ${this.scrub(errorText(error))}`);
+    }
+  }
+}
+
+/** ssh refuses a key without its final newline; CI secrets often lose it, or carry `\n` escapes instead. */
+export function normalizeKey(text: string): string {
+  const unescaped = text.includes('\n') ? text : text.replace(/\\n/g, '\n');
+  return `${unescaped.replace(/\r\n/g, '\n').trim()}\n`;
+}
+
+/** Deploys over OpenSSH and rsync, host key pinned; the same layout, lock and cutover as the local target. */
+export function createSshTarget(options: SshTargetOptions): HostDeployTarget {
+  const root = options.root ?? DEFAULT_SSH_ROOT;
+  return new HostDeployTarget(new SshConnector(options), { ...options, root });
+}

@@ -1,0 +1,126 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DeployError } from '../core/deploy/errors.js';
+import { createSshTarget, type SshTargetOptions } from '../core/deploy/ssh.js';
+import { createDeployTarget } from '../core/deploy/target.js';
+import { describeDeployBehaviour, FAST, request } from './helpers/deploy-suite.js';
+import { generateKey, startSshd, type TestSshd } from './helpers/sshd.js';
+
+let sshd: TestSshd;
+const root = mkdtempSync(join(tmpdir(), 'assembly-line-deploy-ssh-'));
+
+beforeAll(async () => {
+  sshd = await startSshd();
+}, 30000);
+
+afterAll(async () => {
+  await sshd?.stop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+function sshOptions(overrides: Partial<SshTargetOptions> = {}): SshTargetOptions {
+  return {
+    ...FAST,
+    host: sshd.host,
+    port: sshd.port,
+    user: sshd.user,
+    knownHostsFile: sshd.knownHostsFile,
+    identityFile: sshd.identityFile,
+    root,
+    ...overrides,
+  };
+}
+
+describeDeployBehaviour('ssh', () => ({
+  root,
+  make: (options = {}) => createSshTarget(sshOptions(options)),
+}));
+
+describe('ssh: trust and secrets', () => {
+  const sessionDirs = () => readdirSync(tmpdir()).filter((name) => name.startsWith('al-ssh-'));
+
+  test('a host key that differs from known_hosts refuses the deploy before anything is sent', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'assembly-line-known-'));
+    try {
+      const otherKey = await generateKey(join(dir, 'other'));
+      const knownHostsFile = join(dir, 'known_hosts');
+      writeFileSync(knownHostsFile, `[127.0.0.1]:${sshd.port} ${otherKey}\n`);
+      const target = createSshTarget(sshOptions({ knownHostsFile }));
+      const attempt = target.deploy(request('guarded', 8000));
+      await expect(attempt).rejects.toThrow(DeployError);
+      await expect(attempt).rejects.toMatchObject({
+        code: 'host-key-changed',
+        message: expect.stringContaining(
+          `host key for 127.0.0.1:${sshd.port} has changed: it does not match ${knownHostsFile}`,
+        ),
+      });
+      expect(readdirSync(root)).not.toContain('guarded');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a host missing from known_hosts is refused, and a missing known_hosts file is a usage error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'assembly-line-known-'));
+    try {
+      const knownHostsFile = join(dir, 'known_hosts');
+      writeFileSync(knownHostsFile, '');
+      await expect(createSshTarget(sshOptions({ knownHostsFile })).list()).rejects.toMatchObject({
+        code: 'host-key-unknown',
+        message: expect.stringContaining(`host key for 127.0.0.1:${sshd.port} is not in ${knownHostsFile}`),
+      });
+      await expect(
+        createSshTarget(sshOptions({ knownHostsFile: join(dir, 'absent') })).list(),
+      ).rejects.toMatchObject({
+        code: 'usage',
+        message: expect.stringContaining(`known_hosts file ${join(dir, 'absent')} cannot be read`),
+      });
+      expect(() => createDeployTarget(`ssh://root@127.0.0.1:${sshd.port}`, { root })).toThrow(
+        /needs --known-hosts FILE/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a key given as text works, lives only for the operation, and never shows in an error', async () => {
+    const keyText = readFileSync(sshd.identityFile, 'utf8');
+    const before = sessionDirs().length;
+    const target = createDeployTarget(`ssh://${sshd.user}@127.0.0.1:${sshd.port}`, {
+      ...FAST,
+      root,
+      knownHostsFile: sshd.knownHostsFile,
+      env: { ASSEMBLY_LINE_SSH_KEY: keyText },
+    });
+    expect(Array.isArray(await target.list())).toBe(true);
+    expect(sessionDirs().length).toBe(before);
+
+    const dir = mkdtempSync(join(tmpdir(), 'assembly-line-stranger-'));
+    try {
+      await generateKey(join(dir, 'stranger'));
+      const strangerKey = readFileSync(join(dir, 'stranger'), 'utf8');
+      const refused = createSshTarget(sshOptions({ identityFile: undefined, identityKey: strangerKey }));
+      const error: DeployError = await refused.deploy(request('guarded', 8000)).then(
+        () => {
+          throw new Error('the deploy should have been refused');
+        },
+        (reason: DeployError) => reason,
+      );
+      expect(error.code).toBe('auth');
+      expect(error.message).toContain(`login as ${sshd.user} on 127.0.0.1:${sshd.port} was refused`);
+      expect(error.message).toContain('the key given in ASSEMBLY_LINE_SSH_KEY');
+      const secretLines = strangerKey
+        .split('\n')
+        .filter((line) => line.length > 8 && !line.startsWith('-----'));
+      for (const line of secretLines) {
+        expect(error.message).not.toContain(line);
+        expect(String(error.stack)).not.toContain(line);
+      }
+      expect(refused.description).not.toContain(secretLines[0]!);
+      expect(sessionDirs().length).toBe(before);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,398 @@
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DeployError } from '../../core/deploy/errors.js';
+import { httpGet } from '../../core/deploy/health.js';
+import type { HostDeployTarget, HostTargetOptions } from '../../core/deploy/host-target.js';
+import { makeReleaseId } from '../../core/deploy/release-id.js';
+import type { DeployRequest } from '../../core/ports.js';
+import { freePort } from './sshd.js';
+
+export const FIXTURE_SERVICE = fileURLToPath(new URL('../fixtures/deploy-service', import.meta.url));
+
+/** Short waits, so a failing release costs a second or two rather than 90. */
+export const FAST: Partial<HostTargetOptions> = {
+  healthTimeoutMs: 1500,
+  healthIntervalMs: 100,
+  healthRetryAfterMs: 300,
+  startTimeoutMs: 20000,
+  stopTimeoutMs: 5000,
+  lockWaitMs: 30000,
+  who: 'tester@ci',
+};
+
+export interface TargetUnderTest {
+  /** The deploy root as a path on this machine (the ssh tests' host is this machine too). */
+  root: string;
+  make(options?: Partial<HostTargetOptions>): HostDeployTarget;
+}
+
+let clock = Date.UTC(2026, 10, 25, 4, 17, 13);
+
+/** Release ids that sort in the order the test makes them. */
+export function nextReleaseId(hash = '3f9a2c1'): string {
+  clock += 1000;
+  return makeReleaseId(new Date(clock), hash);
+}
+
+export function request(name: string, port: number, overrides: Partial<DeployRequest> = {}): DeployRequest {
+  return {
+    name,
+    sourceDir: FIXTURE_SERVICE,
+    releaseId: nextReleaseId(),
+    port,
+    version: '1.0.0',
+    env: { GREETING: 'hello from the release' },
+    ...overrides,
+  };
+}
+
+export async function health(port: number): Promise<{ status: string; release: string; port: number }> {
+  const answer = await httpGet(`http://127.0.0.1:${port}/health`, 2000);
+  return JSON.parse(answer.body);
+}
+
+async function envOf(port: number, key: string): Promise<string | null> {
+  const answer = await httpGet(`http://127.0.0.1:${port}/env/${key}`, 2000);
+  return JSON.parse(answer.body).value;
+}
+
+/** Requests the port back to back until stopped; counts those that got no HTTP answer at all. */
+export function hammer(port: number) {
+  let running = true;
+  let requests = 0;
+  let failures = 0;
+  const releases = new Set<string>();
+  const loop = (async () => {
+    while (running) {
+      requests++;
+      try {
+        const answer = await httpGet(`http://127.0.0.1:${port}/health`, 2000);
+        releases.add(JSON.parse(answer.body).release);
+      } catch {
+        failures++;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return { requests, failures, releases };
+    },
+  };
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] !== 'Z';
+}
+
+async function refused(port: number): Promise<boolean> {
+  return httpGet(`http://127.0.0.1:${port}/health`, 1000).then(
+    () => false,
+    () => true,
+  );
+}
+
+export function auditLines(root: string, name: string): string[][] {
+  const path = join(root, name, 'audit.log');
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((line) => line.split('\t'));
+}
+
+function currentOf(root: string, name: string): string {
+  return readlinkSync(join(root, name, 'current'));
+}
+
+/**
+ * The behaviour both targets share. Tests in the first block run in order on one service: each builds on
+ * the state the previous one left.
+ */
+export function describeDeployBehaviour(label: string, setup: () => TargetUnderTest) {
+  describe(`${label}: release, cutover, rollback`, () => {
+    let sut: TargetUnderTest;
+    let target: HostDeployTarget;
+    let port: number;
+    const name = 'orders';
+    const ids: string[] = [];
+
+    beforeAll(async () => {
+      sut = setup();
+      target = sut.make(FAST);
+      port = await freePort();
+    });
+
+    afterAll(async () => {
+      await target.stop(name).catch(() => undefined);
+    });
+
+    test('a first deploy serves the release on its port, with its environment and nothing of ours', async () => {
+      process.env.ASSEMBLY_LINE_TEST_SECRET = 'do-not-leak';
+      const first = request(name, port);
+      ids.push(first.releaseId);
+      const outcome = await target.deploy(first);
+      delete process.env.ASSEMBLY_LINE_TEST_SECRET;
+
+      expect(outcome).toMatchObject({
+        ok: true,
+        release: { releaseId: first.releaseId, port, status: 'running' },
+      });
+      expect(outcome.cutoverGapMs).toBeUndefined(); // nothing served before
+      expect(await health(port)).toMatchObject({ status: 'active', release: first.releaseId, port });
+      expect(await envOf(port, 'GREETING')).toBe('hello from the release');
+      expect(await envOf(port, 'SERVICE_VERSION')).toBe('1.0.0');
+      expect(await envOf(port, 'ASSEMBLY_LINE_TEST_SECRET')).toBeNull();
+      expect(currentOf(sut.root, name)).toBe(`releases/${first.releaseId}`);
+      expect(pidAlive(outcome.release.pid!)).toBe(true);
+      // Build leftovers stay behind; the venv is the release's own.
+      expect(existsSync(join(sut.root, name, 'releases', first.releaseId, '.venv', 'bin', 'python'))).toBe(
+        true,
+      );
+    }, 60000);
+
+    test('a redeploy switches current, stops the old release, and the new one answers on the port', async () => {
+      const before = (await target.list()).find((r) => r.name === name && r.current)!;
+      const second = request(name, port, { version: '1.1.0' });
+      ids.push(second.releaseId);
+      const load = hammer(port);
+      const outcome = await target.deploy(second);
+      const seen = await load.stop();
+      // Reported, not asserted: a good redeploy is expected to drop nothing, but that is a benchmark's call.
+      console.log(
+        `${label} redeploy: ${seen.failures} of ${seen.requests} requests failed; cutover gap ${outcome.cutoverGapMs} ms`,
+      );
+
+      expect(outcome.ok).toBe(true);
+      expect(typeof outcome.cutoverGapMs).toBe('number');
+      expect(outcome.message).toContain(`replacing ${ids[0]}`);
+      expect(await health(port)).toMatchObject({ status: 'active', release: second.releaseId });
+      expect(seen.releases).toEqual(new Set([ids[0], second.releaseId]));
+      expect(currentOf(sut.root, name)).toBe(`releases/${second.releaseId}`);
+      expect(pidAlive(before.pid!)).toBe(false);
+      const releases = (await target.list()).filter((r) => r.name === name);
+      expect(releases.map((r) => [r.releaseId, r.status, r.current])).toEqual([
+        [ids[0], 'stopped', false],
+        [ids[1], 'running', true],
+      ]);
+      // Unchanged files are hard links to the previous release's (rsync --link-dest): no copy, no transfer.
+      const file = (id: string) => statSync(join(sut.root, name, 'releases', id, 'app', 'main.py'));
+      expect(file(second.releaseId).ino).toBe(file(ids[0]!).ino);
+      // Same requirements: the venv is the previous release's, copied.
+      expect(existsSync(join(sut.root, name, 'releases', second.releaseId, '.venv', 'bin', 'python'))).toBe(
+        true,
+      );
+    }, 60000);
+
+    test('a release whose /health never turns active is stopped and archived; the old one answers throughout', async () => {
+      const broken = request(name, port, { env: { FIXTURE_HEALTH: 'starting' } });
+      const load = hammer(port);
+      const outcome = await target.deploy(broken);
+      const seen = await load.stop();
+
+      expect(seen.requests).toBeGreaterThan(10);
+      expect(seen.failures).toBe(0);
+      expect(seen.releases).toEqual(new Set([ids[1]]));
+      expect(outcome.ok).toBe(false);
+      expect(outcome.message).toMatch(
+        /did not report "active" on \/health within 2 s, nor after 1 s more \(last: status "starting"\)/,
+      );
+      expect(outcome.message).toContain(`keeps serving release ${ids[1]}`);
+      expect(outcome.serving).toMatchObject({ releaseId: ids[1], status: 'running' });
+      expect(outcome.release).toMatchObject({ releaseId: broken.releaseId, status: 'failed' });
+      expect(outcome.logTail).toContain('Application startup complete');
+      expect(existsSync(join(sut.root, name, 'archive', broken.releaseId))).toBe(true);
+      expect(existsSync(join(sut.root, name, 'releases', broken.releaseId))).toBe(false);
+      expect(currentOf(sut.root, name)).toBe(`releases/${ids[1]}`);
+      expect(readdirSync(join(sut.root, name, 'run')).sort()).toEqual([`${ids[1]}.pid`, `${ids[1]}.port`]);
+    }, 60000);
+
+    test('a release healthy on its staging port but not on the service port is replaced by the old one again', async () => {
+      const odd = request(name, port, { env: { FIXTURE_STARTING_ON_PORT: String(port) } });
+      const outcome = await target.deploy(odd);
+
+      expect(outcome.ok).toBe(false);
+      expect(outcome.message).toContain(
+        `not on port ${port} (last: status "starting"); restored release ${ids[1]}`,
+      );
+      expect(await health(port)).toMatchObject({ status: 'active', release: ids[1] });
+      expect(currentOf(sut.root, name)).toBe(`releases/${ids[1]}`);
+      expect(existsSync(join(sut.root, name, 'archive', odd.releaseId))).toBe(true);
+    }, 60000);
+
+    test('rollback moves the service back to the previous release', async () => {
+      const outcome = await target.rollback(name);
+
+      expect(outcome).toMatchObject({ ok: true, release: { releaseId: ids[0], port, status: 'running' } });
+      expect(await health(port)).toMatchObject({ status: 'active', release: ids[0] });
+      expect(currentOf(sut.root, name)).toBe(`releases/${ids[0]}`);
+      const again = await target.rollback(name);
+      expect(again.ok).toBe(false);
+      expect(again.message).toContain(`no release older than the current ${ids[0]}`);
+      expect(await health(port)).toMatchObject({ release: ids[0] });
+    }, 60000);
+
+    test('logs returns the tail of the current release log; stop stops every instance', async () => {
+      const logs = await target.logs(name, 5);
+      expect(logs.split('\n').filter(Boolean).length).toBeLessThanOrEqual(5);
+      expect(logs).toContain('Application startup complete');
+
+      await target.stop(name);
+      expect(await refused(port)).toBe(true);
+      expect((await target.list()).filter((r) => r.name === name && r.status === 'running')).toEqual([]);
+      expect(readdirSync(join(sut.root, name, 'run'))).toEqual([]);
+    }, 60000);
+
+    test('the audit log records who did what to which release, and how it went', () => {
+      const lines = auditLines(sut.root, name);
+      const summary = lines.map(([, who, action, release, outcome]) => [who, action, release, outcome]);
+      expect(summary).toEqual([
+        ['tester@ci', 'deploy', ids[0], 'ok'],
+        ['tester@ci', 'deploy', ids[1], 'ok'],
+        ['tester@ci', 'deploy', expect.any(String), 'failed'],
+        ['tester@ci', 'deploy', expect.any(String), 'failed'],
+        ['tester@ci', 'rollback', ids[0], 'ok'],
+        ['tester@ci', 'rollback', ids[0], 'failed'],
+        ['tester@ci', 'stop', ids[0], 'ok'],
+      ]);
+      for (const line of lines) expect(line[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      expect(lines[2]![5]).toContain('did not report "active"');
+    });
+  });
+
+  describe(`${label}: locks, pruning, ports`, () => {
+    let sut: TargetUnderTest;
+    beforeAll(() => {
+      sut = setup();
+    });
+
+    test('a second deploy waits for the first: it fails naming the holder when its wait runs out, or goes after it', async () => {
+      const name = 'payments';
+      const port = await freePort();
+      const alice = sut.make({ ...FAST, who: 'alice@ci' });
+      const impatient = sut.make({ ...FAST, who: 'bob@ci', lockWaitMs: 1000 });
+      const patient = sut.make({ ...FAST, who: 'carol@ci', lockWaitMs: 60000 });
+      try {
+        const first = alice.deploy(request(name, port));
+        const lockFile = join(sut.root, name, 'deploy.lock');
+        while (!existsSync(lockFile)) await new Promise((resolve) => setTimeout(resolve, 20));
+        expect(readFileSync(lockFile, 'utf8')).toMatch(/^holder=alice@ci$/m);
+
+        const [second, third] = await Promise.allSettled([
+          impatient.deploy(request(name, port)),
+          patient.deploy(request(name, port)),
+        ]);
+        expect((await first).ok).toBe(true);
+        expect(second.status).toBe('rejected');
+        const error = (second as PromiseRejectedResult).reason;
+        expect(error).toBeInstanceOf(DeployError);
+        expect(error.code).toBe('locked');
+        expect(error.message).toMatch(
+          /deploy of payments is locked by alice@ci \(pid \d+, release \S+, since \S+\); gave up after waiting 1 s/,
+        );
+        expect(third.status).toBe('fulfilled');
+        expect((third as PromiseFulfilledResult<{ ok: boolean }>).value.ok).toBe(true);
+        expect(auditLines(sut.root, name).map((line) => line[1])).toEqual(['alice@ci', 'carol@ci']);
+        expect(existsSync(lockFile)).toBe(false);
+      } finally {
+        await alice.stop(name);
+      }
+    }, 90000);
+
+    test('a stale lock is broken and noted; pruning keeps the newest releases, never the one deployed', async () => {
+      const name = 'inventory';
+      const port = await freePort();
+      const dir = join(sut.root, name);
+      const old = [1, 2, 3, 4].map((n) => makeReleaseId(new Date(Date.UTC(2020, 0, n)), 'aaaaaaa'));
+      for (const id of old) {
+        mkdirSync(join(dir, 'releases', id, '.assembly-line'), { recursive: true });
+        mkdirSync(join(dir, 'logs'), { recursive: true });
+        writeFileSync(join(dir, 'logs', `${id}.log`), 'old\n');
+      }
+      const hourAgo = Math.floor(Date.now() / 1000) - 3600;
+      writeFileSync(
+        join(dir, 'deploy.lock'),
+        `holder=dave@gone\npid=4242\nrelease=${old[3]}\nsince=2020-01-04T00:00:00Z\ntime=${hourAgo}\ntoken=t0\n`,
+      );
+      // systemd: auto writes a boot unit only where systemd runs, which it does not here.
+      const target = sut.make({ ...FAST, keepReleases: 2, lockStaleMs: 60000, systemd: 'auto' });
+      try {
+        const fresh = request(name, port);
+        const outcome = await target.deploy(fresh);
+
+        expect(outcome.ok).toBe(true);
+        expect(readdirSync(join(dir, 'releases')).sort()).toEqual([old[3], fresh.releaseId]);
+        expect(readdirSync(join(dir, 'logs')).sort()).toEqual([`${old[3]}.log`, `${fresh.releaseId}.log`]);
+        const audit = auditLines(sut.root, name);
+        expect(audit[0]).toEqual([
+          expect.any(String),
+          'tester@ci',
+          'lock-broken',
+          fresh.releaseId,
+          'ok',
+          expect.stringContaining('stale lock of dave@gone (pid 4242'),
+        ]);
+        expect(audit[1]!.slice(1, 5)).toEqual(['tester@ci', 'deploy', fresh.releaseId, 'ok']);
+        expect(existsSync(`/etc/systemd/system/assembly-line-${name}.service`)).toBe(false);
+      } finally {
+        await target.stop(name);
+      }
+    }, 60000);
+
+    test('a release that cannot bind the service port fails before the cutover; current is left as it was', async () => {
+      const name = 'blocked';
+      const squatter = createServer();
+      const port = await new Promise<number>((resolve) =>
+        squatter.listen(0, '127.0.0.1', () => resolve((squatter.address() as { port: number }).port)),
+      );
+      const target = sut.make(FAST);
+      try {
+        const outcome = await target.deploy(request(name, port));
+        expect(outcome.ok).toBe(false);
+        expect(outcome.message).toMatch(
+          new RegExp(`did not start: .*exited before it bound 127.0.0.1:${port}`),
+        );
+        expect(outcome.logTail).toContain(`cannot bind 127.0.0.1:${port}`);
+        expect(outcome.serving).toBeUndefined();
+        expect(existsSync(join(sut.root, name, 'current'))).toBe(false);
+      } finally {
+        squatter.close();
+      }
+    }, 60000);
+
+    test('bad requests are refused before anything touches the host', async () => {
+      const target = sut.make(FAST);
+      await expect(target.deploy(request('Bad_Name', 8000))).rejects.toThrow(
+        /'Bad_Name' is not a service name/,
+      );
+      await expect(target.deploy(request('fine', 8000, { releaseId: 'latest' }))).rejects.toThrow(
+        /release id 'latest' is not of the form/,
+      );
+      await expect(target.deploy(request('fine', 8000, { sourceDir: '/nonexistent' }))).rejects.toThrow(
+        /source directory \/nonexistent of fine does not exist/,
+      );
+      await expect(target.deploy(request('fine', 8000, { env: { 'A-B': 'x' } }))).rejects.toThrow(
+        /environment variable name 'A-B'/,
+      );
+      expect(existsSync(join(sut.root, 'fine'))).toBe(false);
+    });
+  });
+}
