@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildCommand } from './build-command.js';
 import type { Command } from './command.js';
+import { deployCommand, logsCommand, psCommand, rollbackCommand, stopCommand } from './deploy-commands.js';
 import { type CliIo, EXIT, styleFor, UsageError, UserError } from './io.js';
+import { runCommand } from './run-command.js';
 import { specCommand } from './spec-command.js';
 import { statusCommand } from './status-command.js';
 import { udcCommand } from './udc-command.js';
@@ -12,11 +14,17 @@ import { validateCommand } from './validate-command.js';
 import { verifyCommand } from './verify-command.js';
 
 const COMMANDS: Command[] = [
+  runCommand,
   validateCommand,
   specCommand,
   verifyCommand,
   buildCommand,
   udcCommand,
+  deployCommand,
+  rollbackCommand,
+  psCommand,
+  stopCommand,
+  logsCommand,
   statusCommand,
 ];
 

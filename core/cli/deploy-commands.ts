@@ -1,0 +1,231 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { readManifest } from '../build/write-service.js';
+import { intentHash } from '../hash.js';
+import { ledgerDir, recordingReporter, startRun } from '../ledger/recorder.js';
+import { runDeployJob } from '../pipeline/deploy-job.js';
+import { displayPath, findRepositoryRoot } from '../repo-files.js';
+import type { Command, CommandContext } from './command.js';
+import { FORMAT_OPTION, outputFormat } from './command.js';
+import { loadIntentArgument } from './intent-arg.js';
+import { type CliIo, EXIT, styleFor, UsageError, UserError } from './io.js';
+import { stderrReporter } from './progress.js';
+import { resolveTarget, TARGET_OPTIONS } from './target-options.js';
+
+const DEFAULT_VERSION = '1.0.0';
+
+function oneName(positionals: string[], command: string): string {
+  if (positionals.length !== 1) throw new UsageError(`${command} takes exactly one service name`);
+  return positionals[0]!;
+}
+
+/** The target and registry for a command, telling the user where the defaults put things. */
+export function targetFor(context: CommandContext, label: string) {
+  const { io, values } = context;
+  const repoRoot = findRepositoryRoot(io.cwd);
+  const reporter = stderrReporter(io, label);
+  const resolved = resolveTarget(values, {
+    cwd: io.cwd,
+    env: io.env,
+    ...(repoRoot ? { repoRoot } : {}),
+    reporter,
+    warn: (message) => reporter.info(`warning: ${message}`),
+  });
+  for (const note of resolved.notes) reporter.info(note);
+  return { ...resolved, repoRoot, reporter };
+}
+
+function writeJson(io: CliIo, value: unknown) {
+  io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+export const deployCommand: Command = {
+  name: 'deploy',
+  summary: 'Deploy the built service to the target, health-gated, then register it',
+  usage: '<name>',
+  description:
+    'Uploads services/<name>/ as a new release (<root>/<name>/releases/<id>/), starts it on a staging\n' +
+    'port, waits for GET /health to answer "active" (30 s, one retry after 60 s), then switches the\n' +
+    '`current` symlink and the service port over to it and stops the old release. On failure the new\n' +
+    'release is stopped and archived and the release that was serving keeps serving. The registry is\n' +
+    'written only after health passes. Run `assembly-line build <name>` first.',
+  options: { ...TARGET_OPTIONS, ...FORMAT_OPTION },
+  async run(context) {
+    const { io, values, positionals } = context;
+    const name = oneName(positionals, 'deploy');
+    const { target, registry, repoRoot, reporter } = targetFor(context, name);
+    if (!repoRoot) throw new UserError('no intents/ folder here or in any parent directory');
+    const intentFile = ['yaml', 'yml'].map((e) => join(repoRoot, 'intents', `${name}.${e}`)).find(existsSync);
+    if (!intentFile)
+      throw new UserError(`no intent for '${name}' in ${displayPath(join(repoRoot, 'intents'), io.cwd)}`);
+    const intent = loadIntentArgument(intentFile, io.cwd);
+    const manifest = readManifest(repoRoot, name);
+    if (!manifest) {
+      throw new UserError(`services/${name}/ is not built: run 'assembly-line build ${name}' first`);
+    }
+    const recorder = startRun({
+      dir: ledgerDir(repoRoot),
+      kind: 'deploy',
+      intent: { name, hash: intentHash(intent) },
+    });
+    const result = await runDeployJob({
+      repoRoot,
+      intent,
+      target,
+      registry,
+      reporter: recordingReporter(recorder, reporter),
+      specHash: manifest.spec_hash,
+      version: DEFAULT_VERSION,
+    }).catch((error: Error) => {
+      recorder.finish('failed', error.message);
+      throw new UserError(error.message);
+    });
+    recorder.finish(result.ok ? 'succeeded' : 'failed', result.ok ? undefined : result.message);
+    if (outputFormat(values) === 'json') {
+      writeJson(io, {
+        ok: result.ok,
+        message: result.message,
+        release: result.outcome.release,
+        serving: result.outcome.serving ?? null,
+        registered: result.registered ?? null,
+        timings_ms: result.outcome.timingsMs,
+      });
+    } else {
+      const out = styleFor(io.stdout, io.env);
+      io.stdout.write(
+        result.ok
+          ? `${out.green('deployed')} ${name} release ${result.outcome.release.releaseId} at ${result.outcome.release.url}\n`
+          : `${out.red('deploy failed')} ${name}: ${result.message}\n${result.outcome.logTail ? `--- log tail ---\n${result.outcome.logTail}\n` : ''}`,
+      );
+    }
+    return result.ok ? EXIT.ok : EXIT.failed;
+  },
+};
+
+export const rollbackCommand: Command = {
+  name: 'rollback',
+  summary: 'Switch a service back to its previous release',
+  usage: '<name>',
+  description:
+    'Points `current` at the previous release, restarts it on the service port, and re-registers it.',
+  options: { ...TARGET_OPTIONS, ...FORMAT_OPTION },
+  async run(context) {
+    const { io, values, positionals } = context;
+    const name = oneName(positionals, 'rollback');
+    const { target, registry, reporter } = targetFor(context, name);
+    reporter.phaseStarted('rollback');
+    const outcome = await target.rollback(name).catch((error: Error) => {
+      throw new UserError(error.message);
+    });
+    reporter.phaseFinished('rollback', outcome.ok ? 'ok' : 'failed', outcome.message);
+    if (outcome.ok) {
+      const previous = await registry.get(name);
+      await registry.register({
+        name,
+        url: outcome.release.url,
+        version: previous?.version ?? DEFAULT_VERSION,
+        release_id: outcome.release.releaseId,
+        registered_at: new Date().toISOString(),
+        health: 'active',
+      });
+    }
+    if (outputFormat(values) === 'json')
+      writeJson(io, { ok: outcome.ok, message: outcome.message, release: outcome.release });
+    else io.stdout.write(`${outcome.ok ? 'rolled back' : 'rollback failed'} ${name}: ${outcome.message}\n`);
+    return outcome.ok ? EXIT.ok : EXIT.failed;
+  },
+};
+
+export const psCommand: Command = {
+  name: 'ps',
+  summary: 'List deployed services: release, status, URL, registration',
+  usage: '',
+  description: 'Lists every service on the target with its current release and whether it is registered.',
+  options: { ...TARGET_OPTIONS, ...FORMAT_OPTION },
+  async run(context) {
+    const { io, values, positionals } = context;
+    if (positionals.length > 0) throw new UsageError('ps takes no arguments');
+    const { target, registry } = targetFor(context, 'ps');
+    const [releases, entries] = await Promise.all([target.list(), registry.list()]).catch((error: Error) => {
+      throw new UserError(error.message);
+    });
+    const registered = new Map(entries.map((e) => [e.name, e]));
+    const rows = releases
+      .filter((r) => r.current)
+      .map((r) => ({
+        name: r.name,
+        release: r.releaseId,
+        status: r.status,
+        url: r.url,
+        pid: r.pid ?? null,
+        registered: registered.get(r.name)?.release_id === r.releaseId,
+      }));
+    if (outputFormat(values) === 'json') {
+      writeJson(io, { services: rows });
+      return EXIT.ok;
+    }
+    if (rows.length === 0) {
+      io.stdout.write('no services deployed\n');
+      return EXIT.ok;
+    }
+    const header = ['NAME', 'RELEASE', 'STATUS', 'URL', 'REGISTERED'];
+    const table = [
+      header,
+      ...rows.map((r) => [r.name, r.release, r.status, r.url, r.registered ? 'yes' : 'no']),
+    ];
+    const widths = header.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+    for (const row of table)
+      io.stdout.write(
+        `${row
+          .map((cell, i) => cell.padEnd(widths[i]!))
+          .join('  ')
+          .trimEnd()}\n`,
+      );
+    return EXIT.ok;
+  },
+};
+
+export const stopCommand: Command = {
+  name: 'stop',
+  summary: 'Stop a deployed service and deregister it',
+  usage: '<name>',
+  description: 'Stops every running release of the service and removes it from the registry.',
+  options: { ...TARGET_OPTIONS },
+  async run(context) {
+    const { io, positionals } = context;
+    const name = oneName(positionals, 'stop');
+    const { target, registry } = targetFor(context, name);
+    try {
+      await target.stop(name);
+      await registry.deregister(name);
+    } catch (error) {
+      throw new UserError((error as Error).message);
+    }
+    io.stdout.write(`stopped ${name} and removed it from the registry\n`);
+    return EXIT.ok;
+  },
+};
+
+export const logsCommand: Command = {
+  name: 'logs',
+  summary: "Print the tail of a deployed service's log",
+  usage: '<name>',
+  description: 'Prints the last lines of <root>/<name>/logs/ for the current release.',
+  options: {
+    ...TARGET_OPTIONS,
+    lines: { type: 'string', short: 'n', valueName: 'N', default: '100', description: 'How many lines.' },
+  },
+  async run(context) {
+    const { io, values, positionals } = context;
+    const name = oneName(positionals, 'logs');
+    const lines = Number(values.lines);
+    if (!Number.isInteger(lines) || lines < 1 || lines > 100000)
+      throw new UsageError(`--lines must be 1 to 100000, not '${values.lines}'`);
+    const { target } = targetFor(context, name);
+    const text = await target.logs(name, lines).catch((error: Error) => {
+      throw new UserError(error.message);
+    });
+    io.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`);
+    return EXIT.ok;
+  },
+};
