@@ -4,6 +4,7 @@ import { intentHash } from '../hash.js';
 import { ledgerDir, recordingReporter, startRun } from '../ledger/recorder.js';
 import { selectProvider } from '../llm/select.js';
 import { type BuildJobResult, runBuildJob } from '../pipeline/build-job.js';
+import { missingPackagesMessage, missingSystemPackages } from '../pipeline/preflight.js';
 import { displayPath, findRepositoryRoot } from '../repo-files.js';
 import { specPaths } from '../spec/store.js';
 import { verifySpec } from '../spec/verifier/index.js';
@@ -87,6 +88,8 @@ export const buildCommand: Command = {
       );
       return EXIT.gateFailed;
     }
+    const missing = await missingSystemPackages({ python: '/usr/bin/python3', build: true }, io.env);
+    if (missing.length > 0) throw new UserError(missingPackagesMessage(missing));
     let choice: ReturnType<typeof selectProvider>;
     try {
       choice = selectProvider(io.env);

@@ -4,6 +4,7 @@ import type { LlmUsage } from '../llm/provider.js';
 import { selectProvider } from '../llm/select.js';
 import { runBuildJob } from '../pipeline/build-job.js';
 import { runDeployJob } from '../pipeline/deploy-job.js';
+import { missingPackagesMessage, missingSystemPackages } from '../pipeline/preflight.js';
 import { runSpecJob } from '../spec/spec-job.js';
 import { type Command, FORMAT_OPTION, outputFormat } from './command.js';
 import { targetFor } from './deploy-commands.js';
@@ -44,6 +45,16 @@ export const runCommand: Command = {
     } catch (error) {
       throw new UserError((error as Error).message);
     }
+    const missing = await missingSystemPackages(
+      {
+        python: '/usr/bin/python3',
+        build: true,
+        deploy: true,
+        ssh: String(values.target ?? '').startsWith('ssh:'),
+      },
+      io.env,
+    );
+    if (missing.length > 0) throw new UserError(missingPackagesMessage(missing));
     const {
       target,
       registry,
