@@ -153,3 +153,45 @@ export async function benchBuildPhases(runs = 3): Promise<BenchResult[]> {
   }
   return results;
 }
+
+/**
+ * `assembly-line run` end to end for hello-world on the embedded default (offline provider, local
+ * target, file registry): cold (nothing generated yet) and again with everything unchanged (reuse).
+ */
+export async function benchRun(runs = 3): Promise<BenchResult[]> {
+  const { findFreePort } = await import('../core/udc/launch.js');
+  const intent = { ...HELLO, port: await findFreePort() };
+  const results: BenchResult[] = [];
+  for (const mode of ['cold', 'unchanged'] as const) {
+    const root = tempRepo([intent]);
+    const run = async () => {
+      const code = await runCli(['run', 'intents/hello-world.yaml'], {
+        stdout: quiet,
+        stderr: quiet,
+        cwd: root,
+        env: process.env,
+      });
+      if (code !== 0) throw new Error(`run exited ${code}`);
+    };
+    try {
+      if (mode === 'unchanged') await run();
+      results.push(
+        await measure(
+          `assembly-line run intents/hello-world.yaml, ${mode === 'cold' ? 'cold (SPEC, code, venv generated)' : 'unchanged inputs (SPEC and code reused, redeployed)'}`,
+          async () => {
+            if (mode === 'cold') {
+              for (const dir of ['specs', 'services', '.assembly-line/venvs'])
+                rmSync(join(root, dir), { recursive: true, force: true });
+            }
+            await run();
+          },
+          runs,
+        ),
+      );
+    } finally {
+      await runCli(['stop', 'hello-world'], { stdout: quiet, stderr: quiet, cwd: root, env: process.env });
+      rmSync(root, { recursive: true, force: true });
+    }
+  }
+  return results;
+}

@@ -2,7 +2,7 @@ import { benchPythonBuild } from './build-python.js';
 import { benchDeploy } from './deploy.js';
 import { benchLedger } from './ledger.js';
 import { type BenchResult, formatResult } from './measure.js';
-import { benchBuildPhases, benchSpecCommand } from './pipeline.js';
+import { benchBuildPhases, benchRun, benchSpecCommand } from './pipeline.js';
 import { benchFileRegistry } from './registry.js';
 import { benchUdc } from './udc.js';
 import { benchValidateIntents } from './validate-intents.js';
@@ -16,6 +16,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchResult | BenchResult[]>> = {
   'spec-command': () => benchSpecCommand(100),
   'build-phases': () => benchBuildPhases(3),
   deploy: () => benchDeploy(5),
+  run: () => benchRun(3),
   registry: () => benchFileRegistry(),
   ledger: () => benchLedger(),
   'build-python': () => benchPythonBuild(),

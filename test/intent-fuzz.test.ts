@@ -1,16 +1,6 @@
+import { mulberry32 } from '../bench/spec-corpus.js';
 import { validateIntentSource } from '../core/intent/validate.js';
 import { intentYaml } from './helpers/tmp.js';
-
-/** A small deterministic PRNG so a failing case can be reproduced from its seed. */
-function mulberry32(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FRAGMENTS = [
   ':',

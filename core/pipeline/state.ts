@@ -13,6 +13,5 @@ export function buildVenvDir(repoRoot: string, name: string): string {
   return join(stateDir(repoRoot), 'venvs', name);
 }
 
-export function serviceDir(repoRoot: string, name: string): string {
-  return join(repoRoot, 'services', name);
-}
+/** `services/<name>/` of the repository: one definition, kept where the service files are written. */
+export { serviceDir } from '../build/write-service.js';
