@@ -1,21 +1,8 @@
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { buildPythonService } from '../core/build/python-build.js';
-import { type BenchResult, measure } from './measure.js';
-
-/** The fixture service, found from here whether this runs from the sources or from build/. */
-function fixtureDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = join(dir, 'test', 'fixtures', 'build-service');
-    if (existsSync(candidate)) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('test/fixtures/build-service not found');
-    dir = parent;
-  }
-}
+import { type BenchResult, measure, repositoryPath } from './measure.js';
 
 /**
  * The build & test phase on the hand-written FastAPI fixture (7 tests, 48 statements): a fresh venv
@@ -24,7 +11,7 @@ function fixtureDir(): string {
 export async function benchPythonBuild(runs = 5): Promise<BenchResult[]> {
   const root = mkdtempSync(join(tmpdir(), 'assembly-line-bench-build-'));
   const service = join(root, 'service');
-  cpSync(fixtureDir(), service, { recursive: true });
+  cpSync(repositoryPath('test/fixtures/build-service'), service, { recursive: true });
   const check = (ok: boolean, problems: string[]) => {
     if (!ok) throw new Error(`the fixture build failed: ${problems.join('; ')}`);
   };

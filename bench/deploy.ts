@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { httpGet } from '../core/deploy/health.js';
 import type { HostDeployOutcome, HostDeployTarget } from '../core/deploy/host-target.js';
@@ -11,9 +10,9 @@ import { makeReleaseId } from '../core/deploy/release-id.js';
 import { createSshTarget } from '../core/deploy/ssh.js';
 import type { DeployRequest } from '../core/ports.js';
 import { freePort, startSshd, type TestSshd } from './loopback-sshd.js';
-import type { BenchResult } from './measure.js';
+import { type BenchResult, repositoryPath } from './measure.js';
 
-const SERVICE = fileURLToPath(new URL('../test/fixtures/deploy-service', import.meta.url));
+const SERVICE = repositoryPath('test/fixtures/deploy-service');
 
 function summary(name: string, times: number[], extra: Record<string, string | number> = {}): BenchResult {
   const sorted = [...times].sort((a, b) => a - b);

@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 
 export interface BenchResult {
   name: string;
@@ -43,4 +46,15 @@ export function formatResult(result: BenchResult): string {
   ]
     .filter(Boolean)
     .join('\n');
+}
+
+/** A path inside the repository, whether the benchmark runs from its source or from build/. */
+export function repositoryPath(relative: string): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`no package.json above ${fileURLToPath(import.meta.url)}`);
+    dir = parent;
+  }
+  return join(dir, relative);
 }

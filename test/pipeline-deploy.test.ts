@@ -87,4 +87,35 @@ describe('deploy → health → register, with the registry following the servin
     },
     120_000,
   );
+
+  test('a registry that is down after a healthy cutover fails the job and says the release serves unregistered', async () => {
+    const port = await findFreePort();
+    const closed = await findFreePort();
+    const intent = IntentSchema.parse({
+      service_name: 'fixture-svc',
+      service_type: 'domain',
+      purpose: 'Deploy fixture',
+      key_features: ['GET /health'],
+      port,
+    });
+    const registry = createRegistry(`http://127.0.0.1:${closed}`, { cwd: tree.root, retry: { attempts: 1 } });
+    const target = createLocalTarget({ root: tree.path('deploy'), ...FAST });
+    cpSync(FIXTURE_SERVICE, serviceDir(tree.root, 'fixture-svc'), { recursive: true });
+    try {
+      const result = await runDeployJob({
+        repoRoot: tree.root,
+        intent,
+        target,
+        registry,
+        reporter: silentReporter,
+        specHash: 'ddddddd444',
+        version: '1.0.0',
+      });
+      expect(result.ok).toBe(false);
+      expect(result.message).toContain(`serves http://127.0.0.1:${port} but is not registered`);
+      expect((await health(port)).status).toBe('active');
+    } finally {
+      await target.stop('fixture-svc');
+    }
+  }, 60_000);
 });

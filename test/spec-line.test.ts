@@ -191,6 +191,16 @@ describe('the SPEC job in a repository', () => {
     expect(readFileSync(first.specPath, 'utf8')).not.toContain('Reviewed by the payments team.');
   });
 
+  test("a SPEC.md without a verification record is treated as a person's and only re-verified", async () => {
+    const paths = specPaths(tree.root, 'ledger-api');
+    tree.write('specs/ledger-api/SPEC.md', partial);
+    const provider = new CountingProvider();
+    const result = await runSpecJob({ repoRoot: tree.root, intent, provider, reporter: silentReporter });
+    expect(result).toMatchObject({ action: 'reverified', status: 'needs-human-review' });
+    expect(provider.calls).toEqual([]);
+    expect(readFileSync(paths.spec, 'utf8')).toBe(partial);
+  });
+
   test('a provider failure writes nothing', async () => {
     const failing = new ScriptedSpecProvider([good]);
     failing.writeSpec = () => Promise.reject(new Error('model unavailable'));

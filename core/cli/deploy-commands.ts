@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readManifest } from '../build/write-service.js';
 import { intentHash } from '../hash.js';
+import { SERVICE_NAME_PATTERN } from '../intent/schema.js';
 import { ledgerDir, recordingReporter, startRun } from '../ledger/recorder.js';
-import { runDeployJob } from '../pipeline/deploy-job.js';
+import { runDeployJob, SERVICE_VERSION } from '../pipeline/deploy-job.js';
 import { displayPath, findRepositoryRoot } from '../repo-files.js';
 import type { Command, CommandContext } from './command.js';
 import { FORMAT_OPTION, outputFormat } from './command.js';
@@ -12,17 +13,24 @@ import { type CliIo, EXIT, styleFor, UsageError, UserError } from './io.js';
 import { stderrReporter } from './progress.js';
 import { resolveTarget, TARGET_OPTIONS } from './target-options.js';
 
-const DEFAULT_VERSION = '1.0.0';
-
 function oneName(positionals: string[], command: string): string {
   if (positionals.length !== 1) throw new UsageError(`${command} takes exactly one service name`);
-  return positionals[0]!;
+  const name = positionals[0]!;
+  if (!SERVICE_NAME_PATTERN.test(name)) {
+    throw new UsageError(`'${name}' is not a service name (lowercase letters, digits and '-')`);
+  }
+  return name;
 }
 
+const TARGET_EXIT_CODES = [
+  '0  success',
+  '1  the operation failed (target or registry unreachable, release unhealthy)',
+];
+
 /** The target and registry for a command, telling the user where the defaults put things. */
-export function targetFor(context: CommandContext, label: string) {
+export function targetFor(context: CommandContext, label: string, repositoryRoot?: string) {
   const { io, values } = context;
-  const repoRoot = findRepositoryRoot(io.cwd);
+  const repoRoot = repositoryRoot ?? findRepositoryRoot(io.cwd);
   const reporter = stderrReporter(io, label);
   const resolved = resolveTarget(values, {
     cwd: io.cwd,
@@ -50,6 +58,7 @@ export const deployCommand: Command = {
     'release is stopped and archived and the release that was serving keeps serving. The registry is\n' +
     'written only after health passes. Run `assembly-line build <name>` first.',
   options: { ...TARGET_OPTIONS, ...FORMAT_OPTION },
+  exitCodes: TARGET_EXIT_CODES,
   async run(context) {
     const { io, values, positionals } = context;
     const name = oneName(positionals, 'deploy');
@@ -75,7 +84,7 @@ export const deployCommand: Command = {
       registry,
       reporter: recordingReporter(recorder, reporter),
       specHash: manifest.spec_hash,
-      version: DEFAULT_VERSION,
+      version: SERVICE_VERSION,
     }).catch((error: Error) => {
       recorder.finish('failed', error.message);
       throw new UserError(error.message);
@@ -109,6 +118,7 @@ export const rollbackCommand: Command = {
   description:
     'Points `current` at the previous release, restarts it on the service port, and re-registers it.',
   options: { ...TARGET_OPTIONS, ...FORMAT_OPTION },
+  exitCodes: TARGET_EXIT_CODES,
   async run(context) {
     const { io, values, positionals } = context;
     const name = oneName(positionals, 'rollback');
@@ -119,15 +129,21 @@ export const rollbackCommand: Command = {
     });
     reporter.phaseFinished('rollback', outcome.ok ? 'ok' : 'failed', outcome.message);
     if (outcome.ok) {
-      const previous = await registry.get(name);
-      await registry.register({
-        name,
-        url: outcome.release.url,
-        version: previous?.version ?? DEFAULT_VERSION,
-        release_id: outcome.release.releaseId,
-        registered_at: new Date().toISOString(),
-        health: 'active',
-      });
+      try {
+        const previous = await registry.get(name);
+        await registry.register({
+          name,
+          url: outcome.release.url,
+          version: previous?.version ?? SERVICE_VERSION,
+          release_id: outcome.release.releaseId,
+          registered_at: new Date().toISOString(),
+          health: 'active',
+        });
+      } catch (error) {
+        throw new UserError(
+          `rolled back to ${outcome.release.releaseId}, which serves ${outcome.release.url}, but the registry was not updated: ${(error as Error).message}`,
+        );
+      }
     }
     if (outputFormat(values) === 'json')
       writeJson(io, { ok: outcome.ok, message: outcome.message, release: outcome.release });
@@ -142,6 +158,7 @@ export const psCommand: Command = {
   usage: '',
   description: 'Lists every service on the target with its current release and whether it is registered.',
   options: { ...TARGET_OPTIONS, ...FORMAT_OPTION },
+  exitCodes: TARGET_EXIT_CODES,
   async run(context) {
     const { io, values, positionals } = context;
     if (positionals.length > 0) throw new UsageError('ps takes no arguments');
@@ -191,6 +208,7 @@ export const stopCommand: Command = {
   usage: '<name>',
   description: 'Stops every running release of the service and removes it from the registry.',
   options: { ...TARGET_OPTIONS },
+  exitCodes: TARGET_EXIT_CODES,
   async run(context) {
     const { io, positionals } = context;
     const name = oneName(positionals, 'stop');
@@ -215,6 +233,7 @@ export const logsCommand: Command = {
     ...TARGET_OPTIONS,
     lines: { type: 'string', short: 'n', valueName: 'N', default: '100', description: 'How many lines.' },
   },
+  exitCodes: TARGET_EXIT_CODES,
   async run(context) {
     const { io, values, positionals } = context;
     const name = oneName(positionals, 'logs');

@@ -1,3 +1,5 @@
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { formatDiagnostic } from '../diagnostics.js';
 import { InputError, validateIntentPaths } from '../intent/load.js';
 import type { Intent } from '../intent/schema.js';
@@ -6,6 +8,10 @@ import { UserError } from './io.js';
 
 /** A validated intent named on the command line, judged with the intents beside it. */
 export function loadIntentArgument(path: string, cwd: string): Intent {
+  const absolute = resolve(cwd, path);
+  if (existsSync(absolute) && !statSync(absolute).isFile()) {
+    throw new UserError(`${path} is not a file; expected one intent file such as intents/<name>.yaml`);
+  }
   let reports: ReturnType<typeof validateIntentPaths>;
   try {
     reports = validateIntentPaths([path], cwd);

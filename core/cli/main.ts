@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { redactSecrets } from '../ledger/redact.js';
 import { buildCommand } from './build-command.js';
 import type { Command } from './command.js';
 import { deployCommand, logsCommand, psCommand, rollbackCommand, stopCommand } from './deploy-commands.js';
@@ -153,7 +154,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(`assembly-line: ${err.red('error')}: ${error.message}\n`);
       return error.exitCode;
     }
-    const message = error instanceof Error ? error.message : String(error);
+    const message = redactSecrets(error instanceof Error ? error.message : String(error));
     io.stderr.write(`assembly-line: ${err.red('internal error')}: ${message}\n`);
     if (io.env.ASSEMBLY_LINE_DEBUG && error instanceof Error && error.stack)
       io.stderr.write(`${error.stack}\n`);

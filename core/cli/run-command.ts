@@ -3,7 +3,7 @@ import { ledgerDir, recordingReporter, startRun } from '../ledger/recorder.js';
 import type { LlmUsage } from '../llm/provider.js';
 import { selectProvider } from '../llm/select.js';
 import { runBuildJob } from '../pipeline/build-job.js';
-import { runDeployJob } from '../pipeline/deploy-job.js';
+import { runDeployJob, SERVICE_VERSION } from '../pipeline/deploy-job.js';
 import { missingPackagesMessage, missingSystemPackages } from '../pipeline/preflight.js';
 import { runSpecJob } from '../spec/spec-job.js';
 import { type Command, FORMAT_OPTION, outputFormat } from './command.js';
@@ -12,8 +12,6 @@ import { loadIntentArgument, repositoryRootFor } from './intent-arg.js';
 import { EXIT, styleFor, UsageError, UserError } from './io.js';
 import { formatDuration } from './progress.js';
 import { TARGET_OPTIONS } from './target-options.js';
-
-const VERSION = '1.0.0';
 
 export const runCommand: Command = {
   name: 'run',
@@ -55,11 +53,7 @@ export const runCommand: Command = {
       io.env,
     );
     if (missing.length > 0) throw new UserError(missingPackagesMessage(missing));
-    const {
-      target,
-      registry,
-      reporter: progress,
-    } = targetFor({ ...context, io: { ...io, cwd: repoRoot } }, name);
+    const { target, registry, reporter: progress } = targetFor(context, name, repoRoot);
     progress.info(`provider: ${choice.provider.name} (${choice.reason})`);
     const recorder = startRun({
       dir: ledgerDir(repoRoot),
@@ -129,7 +123,7 @@ export const runCommand: Command = {
         provider: choice.provider,
         reporter,
         onUsage,
-        version: VERSION,
+        version: SERVICE_VERSION,
       });
       const tests = build.line.build?.tests;
       if (tests) {
@@ -157,7 +151,7 @@ export const runCommand: Command = {
         registry,
         reporter,
         specHash: build.line.stamp.spec_hash,
-        version: VERSION,
+        version: SERVICE_VERSION,
       });
       summary.release = deploy.outcome.release.releaseId;
       if (!deploy.ok) {

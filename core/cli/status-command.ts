@@ -35,7 +35,8 @@ export function createStatusCommand(clock: () => number = Date.now): Command {
       },
     },
     exitCodes: ['0  the ledger was read (even with skipped invalid lines)', '1  the ledger cannot be read'],
-    async run({ io, values }) {
+    async run({ io, values, positionals }) {
+      if (positionals.length > 0) throw new UsageError('status takes no arguments');
       const recentCount = Number(values.recent ?? DEFAULT_RECENT);
       if (!Number.isInteger(recentCount) || recentCount < 0) {
         throw new UsageError(`status: --recent must be a whole number ≥ 0, not '${String(values.recent)}'`);

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { findRepositoryRoot } from '../repo-files.js';
 import { verifySpec } from '../spec/verifier/index.js';
@@ -32,6 +32,7 @@ export const verifyCommand: Command = {
     const specArg = positionals[0]!;
     const specPath = resolve(io.cwd, specArg);
     if (!existsSync(specPath)) throw new UserError(`${specArg}: no such file`);
+    if (!statSync(specPath).isFile()) throw new UserError(`${specArg} is a directory; pass its SPEC.md`);
     const intentPath = typeof values.intent === 'string' ? values.intent : defaultIntentFor(specPath);
     if (!intentPath) {
       throw new UserError(`no intent found for ${specArg}; pass --intent intents/<name>.yaml`);

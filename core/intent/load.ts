@@ -15,6 +15,7 @@ export function validateIntentPaths(targets: readonly string[], cwd: string): In
   const wanted: string[] = [];
   for (const target of targets) {
     const absolute = resolve(cwd, target);
+    if (target.trim() === '') throw new InputError('an empty path was given; name an intent file or folder');
     let stats: ReturnType<typeof statSync>;
     try {
       stats = statSync(absolute);
@@ -26,6 +27,8 @@ export function validateIntentPaths(targets: readonly string[], cwd: string): In
       if (files.length === 0)
         throw new InputError(`${target}: no intent files (*.yaml, *.yml) in this directory`);
       wanted.push(...files);
+    } else if (!stats.isFile()) {
+      throw new InputError(`${target}: not a regular file`);
     } else if (isIntentFile(absolute)) {
       wanted.push(absolute);
     } else {

@@ -4,6 +4,9 @@ import type { Intent } from '../intent/schema.js';
 import type { ProgressReporter, Registry, RegistryEntry } from '../ports.js';
 import { serviceDir } from './state.js';
 
+/** The version deployed services report until intents carry one. */
+export const SERVICE_VERSION = '1.0.0';
+
 export interface DeployJobOptions {
   repoRoot: string;
   intent: Intent;
@@ -81,35 +84,50 @@ export async function runDeployJob(options: DeployJobOptions): Promise<DeployJob
     outcome.ok ? 'ok' : 'failed',
     outcome.ok
       ? `GET /health active${health !== undefined ? ` after ${Math.round(health)} ms` : ''}`
-      : 'rolled back',
+      : outcome.message,
   );
 
   if (!outcome.ok) {
     const serving = outcome.serving;
     let registered: RegistryEntry | undefined;
+    let registryProblem = '';
     if (serving) {
-      const current = await registry.get(name);
-      if (current?.release_id !== serving.releaseId) {
-        registered = entryFor(
-          intent,
-          serving.url,
-          serving.releaseId,
-          current?.version ?? options.version,
-          now(),
-        );
-        await registry.register(registered);
-      } else registered = current;
+      try {
+        const current = await registry.get(name);
+        if (current?.release_id !== serving.releaseId) {
+          registered = entryFor(
+            intent,
+            serving.url,
+            serving.releaseId,
+            current?.version ?? options.version,
+            now(),
+          );
+          await registry.register(registered);
+        } else registered = current;
+      } catch (error) {
+        registryProblem = `; the registry could not be pointed at it: ${error instanceof Error ? error.message : String(error)}`;
+      }
     }
     return {
       ok: false,
       outcome,
       ...(registered ? { registered } : {}),
-      message: `${outcome.message}${serving ? `; release ${serving.releaseId} keeps serving ${serving.url}` : ''}`,
+      message: `${outcome.message}${serving ? `; release ${serving.releaseId} keeps serving ${serving.url}` : ''}${registryProblem}`,
     };
   }
   reporter.phaseStarted('registration', registry.description);
   const registered = entryFor(intent, outcome.release.url, outcome.release.releaseId, options.version, now());
-  await registry.register(registered);
+  try {
+    await registry.register(registered);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    reporter.phaseFinished('registration', 'failed', reason);
+    return {
+      ok: false,
+      outcome,
+      message: `release ${registered.release_id} serves ${registered.url} but is not registered: ${reason}`,
+    };
+  }
   reporter.phaseFinished('registration', 'ok', `${name} → ${registered.url}`);
   return { ok: true, outcome, registered, message: outcome.message };
 }

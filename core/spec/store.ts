@@ -58,7 +58,12 @@ export function readStoredSpec(repoRoot: string, name: string): StoredSpec | und
     const parsed = VerificationRecordSchema.safeParse(safeJson(readFileSync(paths.verification, 'utf8')));
     if (parsed.success) record = parsed.data;
   }
-  return { markdown, record, editedByHand: record !== undefined && record.spec_hash !== sha256(markdown) };
+  // No record, or a record of other text: the pipeline did not write this SPEC as it stands.
+  const editedByHand =
+    record === undefined ||
+    record.provider === 'human' ||
+    record.spec_hash !== sha256(normalizeSpec(markdown));
+  return { markdown, record, editedByHand };
 }
 
 function safeJson(text: string): unknown {

@@ -159,6 +159,10 @@ export function parseServiceUrl(text: string): URL {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new InvalidServiceUrlError(`'${text}' is not an http or https URL`);
   }
+  if (url.username !== '' || url.password !== '') {
+    // Credentials would be echoed in every row of the report; a UDC endpoint needs none.
+    throw new InvalidServiceUrlError(`the URL carries a user name or password; pass it without them`);
+  }
   if (url.search !== '' || url.hash !== '') {
     throw new InvalidServiceUrlError(`'${text}' has a query or fragment; pass the service's base URL`);
   }

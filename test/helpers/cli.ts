@@ -6,7 +6,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the CLI in-process with captured output, as a non-TTY. */
+/** PATH and HOME only: commands find their tools, and no key or token of this machine leaks in. */
+const BASE_ENV = { PATH: process.env.PATH, HOME: process.env.HOME };
+
+/** Runs the CLI in-process with captured output, as a non-TTY; `env` is added to PATH and HOME. */
 export async function cli(
   argv: string[],
   cwd: string,
@@ -18,7 +21,7 @@ export async function cli(
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
     cwd,
-    env,
+    env: { ...BASE_ENV, ...env },
   });
   return { code, stdout, stderr };
 }
