@@ -9,7 +9,8 @@ import { createLocalTarget } from '../core/deploy/local.js';
 import { makeReleaseId } from '../core/deploy/release-id.js';
 import { createSshTarget } from '../core/deploy/ssh.js';
 import type { DeployRequest } from '../core/ports.js';
-import { freePort, startSshd, type TestSshd } from './loopback-sshd.js';
+import { findFreePort } from '../core/udc/launch.js';
+import { startSshd, type TestSshd } from './loopback-sshd.js';
 import { type BenchResult, repositoryPath } from './measure.js';
 
 const SERVICE = repositoryPath('test/fixtures/deploy-service');
@@ -126,12 +127,14 @@ export async function benchDeploy(runs = 5): Promise<BenchResult[]> {
     const cold: number[] = [];
     for (let run = 0; run < Math.min(runs, 3); run++) {
       const name = `cold-${run}`;
-      const [ms] = await timed(async () => ensureOk(await ssh.deploy(deployRequest(name, await freePort()))));
+      const [ms] = await timed(async () =>
+        ensureOk(await ssh.deploy(deployRequest(name, await findFreePort()))),
+      );
       targets.push([ssh, name]);
       cold.push(ms);
     }
 
-    const port = await freePort();
+    const port = await findFreePort();
     ensureOk(await ssh.deploy(deployRequest('steady', port)));
     targets.push([ssh, 'steady']);
     const redeploy: number[] = [];
@@ -160,7 +163,7 @@ export async function benchDeploy(runs = 5): Promise<BenchResult[]> {
       rollback.push(ms);
     }
 
-    const localPort = await freePort();
+    const localPort = await findFreePort();
     ensureOk(await local.deploy(deployRequest('steady', localPort)));
     targets.push([local, 'steady']);
     const localRedeploy: number[] = [];

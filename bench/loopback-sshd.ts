@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { findFreePort } from '../core/udc/launch.js';
 
 /**
  * A real OpenSSH server on 127.0.0.1 for the deploy tests and benchmarks: its own host key, one user key
@@ -21,18 +21,6 @@ export interface TestSshd {
   hostPublicKey: string;
   dir: string;
   stop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function generateKey(path: string, comment = 'assembly-line-test'): Promise<string> {
@@ -76,7 +64,7 @@ export async function startSshd(): Promise<TestSshd> {
   const user = userInfo().username;
 
   for (let attempt = 0; ; attempt++) {
-    const port = await freePort();
+    const port = await findFreePort();
     const config = join(dir, 'sshd_config');
     writeFileSync(
       config,
@@ -106,7 +94,7 @@ export async function startSshd(): Promise<TestSshd> {
       await waitForListening(child, 10000);
     } catch (error) {
       child.kill('SIGKILL');
-      if (attempt < 3) continue; // the port was taken between freePort() and sshd's bind
+      if (attempt < 3) continue; // the port was taken between findFreePort() and sshd's bind
       rmSync(dir, { recursive: true, force: true });
       throw error;
     }

@@ -1,4 +1,3 @@
-import { type Intent, IntentSchema } from '../core/intent/schema.js';
 import {
   ANTHROPIC_DEFAULTS,
   type AnthropicConfig,
@@ -16,20 +15,12 @@ import {
   textReply,
   toolReply,
 } from './helpers/fake-messages-api.js';
+import { greeterIntent } from './helpers/intents.js';
 
 const API_KEY = 'sk-ant-api03-test-SECRET-4f9c2a7e1b';
 const SPEC = '# greeter\n\nGreets people.\n\n## Purpose & Scope\nGreets people by name.\n';
 
-const intent = (overrides: Partial<Intent> = {}): Intent =>
-  IntentSchema.parse({
-    service_name: 'greeter',
-    service_type: 'domain',
-    purpose: 'Greets people by name',
-    key_features: ['GET /hello endpoint'],
-    dependencies: ['registry'],
-    port: 8123,
-    ...overrides,
-  });
+const intent = greeterIntent;
 
 const files = (...paths: string[]) => ({ files: paths.map((path) => ({ path, content: `# ${path}\n` })) });
 

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Intent, IntentSchema } from '../core/intent/schema.js';
 import { costUsd, priceFor } from '../core/llm/pricing.js';
 import {
   codeBlock,
@@ -18,17 +17,9 @@ import {
   writeTestsPrompt,
 } from '../core/llm/prompts.js';
 import { SPEC_SECTIONS, UDC_ENDPOINTS } from '../core/spec/sections.js';
+import { greeterIntent } from './helpers/intents.js';
 
-const intent = (overrides: Partial<Intent> = {}): Intent =>
-  IntentSchema.parse({
-    service_name: 'greeter',
-    service_type: 'domain',
-    purpose: 'Greets people by name',
-    key_features: ['GET /hello endpoint'],
-    dependencies: ['registry'],
-    port: 8123,
-    ...overrides,
-  });
+const intent = greeterIntent;
 
 /** The text between the first `<tag>` line and the first `</tag>` line after it. */
 function between(text: string, tag: string): string {

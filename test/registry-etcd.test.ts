@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { EtcdRegistry, prefixRangeEnd } from '../core/registry/etcd.js';
 import { createRegistry } from '../core/registry/index.js';
-import { type EtcdServer, freePort, startEtcd } from './helpers/etcd.js';
+import { findFreePort } from '../core/udc/launch.js';
+import { type EtcdServer, startEtcd } from './helpers/etcd.js';
 import { sampleEntry, warnings } from './helpers/registry.js';
 
 let etcd: EtcdServer;
@@ -88,7 +89,7 @@ describe('etcd registry against a real etcd', () => {
   });
 
   test('an etcd that is down gives a clear error after the configured attempts', async () => {
-    const port = await freePort();
+    const port = await findFreePort();
     const registry = createRegistry(`etcd://127.0.0.1:${port}`, {
       cwd: '/',
       retry: { attempts: 2, backoffMs: 5 },

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { HttpRegistry } from '../core/registry/http.js';
 import { createRegistry } from '../core/registry/index.js';
-import { freePort } from './helpers/etcd.js';
+import { findFreePort } from '../core/udc/launch.js';
 import { sampleEntry, warnings } from './helpers/registry.js';
 
 interface SeenRequest {
@@ -165,7 +165,7 @@ describe('http registry', () => {
   });
 
   test('a registry that is down: connection refused, after every attempt', async () => {
-    const port = await freePort();
+    const port = await findFreePort();
     const registry = new HttpRegistry(`http://127.0.0.1:${port}`, { retry: fast });
     await expect(registry.register(sampleEntry('hello-world'))).rejects.toThrow(
       `POST http://127.0.0.1:${port}/register failed after 3 attempts: connection refused`,

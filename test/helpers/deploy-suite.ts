@@ -15,7 +15,7 @@ import { httpGet } from '../../core/deploy/health.js';
 import type { HostDeployTarget, HostTargetOptions } from '../../core/deploy/host-target.js';
 import { makeReleaseId } from '../../core/deploy/release-id.js';
 import type { DeployRequest } from '../../core/ports.js';
-import { freePort } from './sshd.js';
+import { findFreePort } from '../../core/udc/launch.js';
 
 export const FIXTURE_SERVICE = fileURLToPath(new URL('../fixtures/deploy-service', import.meta.url));
 
@@ -138,7 +138,7 @@ export function describeDeployBehaviour(label: string, setup: () => TargetUnderT
     beforeAll(async () => {
       sut = setup();
       target = sut.make(FAST);
-      port = await freePort();
+      port = await findFreePort();
     });
 
     afterAll(async () => {
@@ -286,7 +286,7 @@ export function describeDeployBehaviour(label: string, setup: () => TargetUnderT
 
     test('a second deploy waits for the first: it fails naming the holder when its wait runs out, or goes after it', async () => {
       const name = 'payments';
-      const port = await freePort();
+      const port = await findFreePort();
       const alice = sut.make({ ...FAST, who: 'alice@ci' });
       const impatient = sut.make({ ...FAST, who: 'bob@ci', lockWaitMs: 1000 });
       const patient = sut.make({ ...FAST, who: 'carol@ci', lockWaitMs: 60000 });
@@ -319,7 +319,7 @@ export function describeDeployBehaviour(label: string, setup: () => TargetUnderT
 
     test('a stale lock is broken and noted; pruning keeps the newest releases, never the one deployed', async () => {
       const name = 'inventory';
-      const port = await freePort();
+      const port = await findFreePort();
       const dir = join(sut.root, name);
       const old = [1, 2, 3, 4].map((n) => makeReleaseId(new Date(Date.UTC(2020, 0, n)), 'aaaaaaa'));
       for (const id of old) {

@@ -1,9 +1,9 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { findFreePort } from '../../core/udc/launch.js';
 
 export interface EtcdServer {
   /** `http://127.0.0.1:PORT` */
@@ -12,19 +12,6 @@ export interface EtcdServer {
   /** Runs `etcdctl` (API v3) against this server; resolves with its standard output. */
   etcdctl(args: string[], env?: Record<string, string>): Promise<string>;
   stop(): Promise<void>;
-}
-
-/** A port that was free a moment ago (the OS picks it). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject()));
-    });
-  });
 }
 
 async function healthy(endpoint: string): Promise<boolean> {
@@ -49,9 +36,9 @@ async function stopProcess(child: ChildProcess): Promise<void> {
 async function startOnce(
   dataDir: string,
 ): Promise<{ child: ChildProcess; endpoint: string; port: number } | string> {
-  const clientPort = await freePort();
-  let peerPort = await freePort();
-  while (peerPort === clientPort) peerPort = await freePort();
+  const clientPort = await findFreePort();
+  let peerPort = await findFreePort();
+  while (peerPort === clientPort) peerPort = await findFreePort();
   const endpoint = `http://127.0.0.1:${clientPort}`;
   const peer = `http://127.0.0.1:${peerPort}`;
   const child = spawn(
