@@ -11,7 +11,7 @@ import { loadIntentArgument, repositoryRootFor } from './intent-arg.js';
 import { EXIT, styleFor, UsageError, UserError } from './io.js';
 import { formatDuration, stderrReporter } from './progress.js';
 
-type Outcome = { intent: Intent; result?: SpecJobResult; error?: string; waitedMs: number };
+type Outcome = { intent: Intent; result?: SpecJobResult; error?: string };
 
 export const specCommand: Command = {
   name: 'spec',
@@ -82,12 +82,12 @@ export const specCommand: Command = {
         });
         for (const score of result.scoreHistory) recorder.recordScore(score);
         recorder.finish(result.status === 'passed' ? 'succeeded' : 'needs-human-review');
-        outcomes.push({ intent, result, waitedMs: entry.waitedMs });
+        outcomes.push({ intent, result });
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         recorder.finish('failed', message);
         progress.info(err.red(`failed: ${message}`));
-        outcomes.push({ intent, error: message, waitedMs: entry.waitedMs });
+        outcomes.push({ intent, error: message });
       }
     });
 

@@ -2,7 +2,7 @@ import { intentHash, sha256 } from '../hash.js';
 import type { Intent } from '../intent/schema.js';
 import type { LlmProvider, LlmUsage } from '../llm/provider.js';
 import type { ProgressReporter } from '../ports.js';
-import { QUALITY_GATE, runSpecLine, type SpecLineResult } from './spec-line.js';
+import { runSpecLine, type SpecLineResult } from './spec-line.js';
 import {
   normalizeSpec,
   readStoredSpec,
@@ -10,7 +10,7 @@ import {
   type VerificationRecord,
   writeStoredSpec,
 } from './store.js';
-import type { Verification } from './verifier/index.js';
+import { PASSING_SCORE, type Verification } from './verifier/index.js';
 
 export type SpecAction = 'generated' | 'reused' | 'reverified';
 
@@ -63,7 +63,7 @@ function record(
     status: verification.passed ? 'passed' : 'needs-human-review',
     score: verification.score,
     passed: verification.passed,
-    gate: QUALITY_GATE,
+    gate: PASSING_SCORE,
     score_history: scoreHistory,
     optimization_cycles: Math.max(0, scoreHistory.length - 1),
     intent_hash: intentHash(intent),

@@ -3,7 +3,6 @@ import type { LlmProvider, LlmUsage } from '../llm/provider.js';
 import type { ProgressReporter } from '../ports.js';
 import { PASSING_SCORE, specFindings, type Verification, verifySpec } from './verifier/index.js';
 
-export const QUALITY_GATE = PASSING_SCORE;
 export const MAX_OPTIMIZATION_CYCLES = 3;
 
 export interface SpecDraft {
@@ -40,7 +39,7 @@ export interface SpecLineOptions {
  */
 export async function runSpecLine(options: SpecLineOptions): Promise<SpecLineResult> {
   const { intent, provider, reporter } = options;
-  const gate = options.gate ?? QUALITY_GATE;
+  const gate = options.gate ?? PASSING_SCORE;
   const maxCycles = options.maxCycles ?? MAX_OPTIMIZATION_CYCLES;
   const usage: LlmUsage[] = [];
   const drafts: SpecDraft[] = [];
