@@ -48,7 +48,7 @@ export function formatResult(result: BenchResult): string {
     .join('\n');
 }
 
-/** A path inside the repository, whether the benchmark runs from its source or from build/. */
+/** A path inside the repository, whether the benchmark runs from its source or from out/. */
 export function repositoryPath(relative: string): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json'))) {

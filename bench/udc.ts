@@ -5,7 +5,7 @@ import { startLocalService } from '../core/udc/launch.js';
 import { verifyUdc } from '../core/udc/verify.js';
 import { type BenchResult, measure } from './measure.js';
 
-/** test/fixtures/udc of this repository, whether this runs from bench/ or build/bench/. */
+/** test/fixtures/udc of this repository, whether this runs from bench/ or out/bench/. */
 function fixtureDir(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// The CLI runs from the compiled build/ tree, which `npm ci` produces through the prepare script.
+// The CLI runs from the compiled out/ tree, which `npm ci` produces through the prepare script.
 import { existsSync } from 'node:fs';
 
-const entry = new URL('../build/core/cli/main.js', import.meta.url);
+const entry = new URL('../out/core/cli/main.js', import.meta.url);
 if (!existsSync(entry)) {
   process.stderr.write(
     'assembly-line: not built yet; run `npm ci` (or `npm run build`) in the repository first\n',

@@ -6,7 +6,7 @@ export function renderIntentSchema(): string {
   return `${JSON.stringify(intentJsonSchema(), null, 2)}\n`;
 }
 
-if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\/build\//, '/build/'))) {
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\/out\//, '/out/'))) {
   const target = new URL('../../schemas/intent.schema.json', import.meta.url);
   writeFileSync(target, renderIntentSchema());
   process.stdout.write(`wrote ${target.pathname}\n`);

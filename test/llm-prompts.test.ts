@@ -33,11 +33,11 @@ function between(text: string, tag: string): string {
 const count = (text: string, part: string) => text.split(part).length - 1;
 
 describe('prompt files', () => {
-  test('live in core/llm/prompts of the repository, found from core/ and from build/core/ alike', () => {
+  test('live in core/llm/prompts of the repository, found from core/ and from out/core/ alike', () => {
     const fromSource = promptsDir();
     for (const file of PROMPT_FILES) expect(existsSync(join(fromSource, file))).toBe(true);
     const root = join(fromSource, '..', '..', '..');
-    const fromBuild = promptsDir(pathToFileURL(join(root, 'build', 'core', 'llm', 'prompts.js')).href);
+    const fromBuild = promptsDir(pathToFileURL(join(root, 'out', 'core', 'llm', 'prompts.js')).href);
     expect(fromBuild).toBe(fromSource);
   });
 

@@ -36,7 +36,7 @@ const COMMON_EXIT_CODES = [
   '3  quality gate failed (the SPEC needs human review)',
 ];
 
-/** The version in the package.json above this module, whether it runs from core/ or build/core/. */
+/** The version in the package.json above this module, whether it runs from core/ or out/core/. */
 export function packageVersion(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);

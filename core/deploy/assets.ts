@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 /** Files this module ships to deploy hosts; they live beside it in core/deploy/. */
 export type DeployAsset = 'host-agent.sh' | 'launcher.py';
 
-// Beside the source when run from TypeScript; from build/core/deploy/ the sources are three levels up.
+// Beside the source when run from TypeScript; from out/core/deploy/ the sources are three levels up.
 const CANDIDATES = ['./', '../../../core/deploy/'];
 
 const cache = new Map<DeployAsset, string>();

@@ -37,8 +37,8 @@ export const FEEDBACK_LIMIT_CHARS = 12_000;
 
 /**
  * `core/llm/prompts/` of the repository this module belongs to. tsc does not copy `.md` files into
- * `build/`, so the module finds the repository root (the folder with package.json) whether it runs from
- * `core/llm/` or `build/core/llm/`.
+ * `out/`, so the module finds the repository root (the folder with package.json) whether it runs from
+ * `core/llm/` or `out/core/llm/`.
  */
 export function promptsDir(moduleUrl: string = import.meta.url): string {
   let dir = dirname(fileURLToPath(moduleUrl));
