@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { FileRegistry } from '../core/registry/file.js';
@@ -11,6 +11,7 @@ import { transpileForChildProcesses } from './helpers/transpile.js';
 let compiled: ReturnType<typeof transpileForChildProcesses>;
 let registerScript: string;
 let holdScript: string;
+let exclusionScript: string;
 const children: ChildProcess[] = [];
 let tree: ReturnType<typeof tempTree>;
 
@@ -37,6 +38,25 @@ const lock = await acquireFileLock(lockPath);
 process.stdout.write('locked\\n');
 if (mode === 'die') process.exit(0);
 process.stdin.once('data', async () => { await lock.release(); process.exit(0); });
+`,
+  );
+  // Takes the lock `rounds` times; inside, claims a marker file with O_EXCL (it fails if another holder is
+  // inside too) and sometimes dies holding the lock, so later rounds meet a lock whose holder is gone.
+  exclusionScript = compiled.write(
+    'exclusion.js',
+    `import { openSync, closeSync, unlinkSync } from 'node:fs';
+import { acquireFileLock } from './core/registry/file-lock.js';
+const [lockPath, marker, rounds, dieAt] = process.argv.slice(2);
+for (let round = 0; round < Number(rounds); round++) {
+  const lock = await acquireFileLock(lockPath, { timeoutMs: 60000 });
+  let fd;
+  try { fd = openSync(marker, 'wx'); } catch { process.stderr.write('two holders inside the lock\\n'); process.exit(3); }
+  await lock.assertHeld();
+  if (round === Number(dieAt)) { closeSync(fd); unlinkSync(marker); process.exit(0); }
+  await new Promise((done) => setTimeout(done, Math.random() * 3));
+  closeSync(fd); unlinkSync(marker);
+  await lock.release();
+}
 `,
   );
 });
@@ -78,7 +98,13 @@ async function holdLock(lockPath: string, mode: 'hold' | 'die') {
   return { child, exit, release: () => child.stdin?.write('go\n') };
 }
 
-const leftovers = (dir: string) => readdirSync(dir).filter((name) => name !== 'registry.json');
+// The lock file stays after a release (removing it would let two holders lock two files), empty.
+const leftovers = (dir: string) =>
+  readdirSync(dir).filter(
+    (name) =>
+      name !== 'registry.json' &&
+      !(name === 'registry.json.lock' && readFileSync(`${dir}/${name}`, 'utf8') === ''),
+  );
 
 describe('file registry', () => {
   test('registers, reads, lists and deregisters; a missing file is an empty registry', async () => {
@@ -166,7 +192,7 @@ describe('file registry', () => {
   test('concurrent registrations from several registries and processes lose no entry', async () => {
     tree = tempTree();
     const path = tree.path('registry.json');
-    // A lock left by a process that died holding it: the first writer to find it breaks it.
+    // A lock file left by a process that died holding the lock: the lock itself died with the process.
     await (await holdLock(`${path}.lock`, 'die')).exit;
     expect(existsSync(`${path}.lock`)).toBe(true);
 
@@ -187,6 +213,17 @@ describe('file registry', () => {
       for (let i = 0; i < 8; i++) expect(names).toContain(`${prefix}-${i}`);
     expect(leftovers(tree.root)).toEqual([]);
   });
+
+  test('never has two holders, while holders die holding it and others wait', async () => {
+    tree = tempTree();
+    const lockPath = tree.path('registry.json.lock');
+    const marker = tree.path('inside');
+    // Short-lived processes die holding the lock; steady ones keep taking it in between.
+    const dying = Array.from({ length: 10 }, () => run(exclusionScript, [lockPath, marker, '3', '2']).exit);
+    const steady = Array.from({ length: 3 }, () => run(exclusionScript, [lockPath, marker, '25', '-1']).exit);
+    await expect(Promise.all([...dying, ...steady])).resolves.toHaveLength(13);
+    expect(existsSync(marker)).toBe(false);
+  }, 120_000);
 
   test('waits for a live holder of the lock, then writes', async () => {
     tree = tempTree();
@@ -223,40 +260,34 @@ describe('file registry', () => {
     expect(readFileSync(path, 'utf8')).toBe('{"services": {}}');
     holder.release();
     await holder.exit;
-    expect(existsSync(`${path}.lock`)).toBe(false);
+    expect(readFileSync(`${path}.lock`, 'utf8')).toBe('');
+    await (await acquireFileLock(`${path}.lock`, { timeoutMs: 0 })).release();
   });
 
-  test('breaks a lock older than the stale limit, but waits for a recent one from another host', async () => {
+  test('a lock file naming a holder that is gone does not block, from this host or another', async () => {
     tree = tempTree();
     const path = tree.path('registry.json');
-    const lock = (time: string) =>
-      writeFileSync(`${path}.lock`, JSON.stringify({ pid: 4242, host: 'build-host-7', time, token: 'x' }));
-
-    lock(new Date(Date.now() - 3_600_000).toISOString());
-    const registry = new FileRegistry(path, { lock: { timeoutMs: 200, staleMs: 60_000 } });
-    await registry.register(sampleEntry('after-stale'));
-    expect(await registry.get('after-stale')).toBeDefined();
-    expect(existsSync(`${path}.lock`)).toBe(false);
-
-    lock(new Date().toISOString());
-    await expect(registry.register(sampleEntry('blocked'))).rejects.toThrow(
-      /held by pid 4242 on host build-host-7/,
-    );
-    expect(await registry.get('blocked')).toBeUndefined();
-    expect(existsSync(`${path}.lock`)).toBe(true);
+    for (const host of [hostname(), 'build-host-7']) {
+      writeFileSync(
+        `${path}.lock`,
+        JSON.stringify({ pid: 4242, host, time: new Date().toISOString(), token: 'x' }),
+      );
+      const registry = new FileRegistry(path, { lock: { timeoutMs: 200 } });
+      await registry.register(sampleEntry(`after-${host}`));
+      expect((await registry.get(`after-${host}`))?.name).toBe(`after-${host}`);
+    }
   });
 
-  test('a holder whose lock was broken meanwhile refuses to write', async () => {
+  test('a holder whose lock file was removed meanwhile refuses to write', async () => {
     tree = tempTree();
     const lockPath = tree.path('registry.json.lock');
     const lock = await acquireFileLock(lockPath);
     await lock.assertHeld();
-    writeFileSync(
-      lockPath,
-      JSON.stringify({ pid: 1, host: 'elsewhere', time: new Date().toISOString(), token: 'y' }),
+    rmSync(lockPath);
+    writeFileSync(lockPath, '');
+    await expect(lock.assertHeld()).rejects.toThrow(
+      /lost the lock .*registry.json.lock: its lock file was removed/,
     );
-    await expect(lock.assertHeld()).rejects.toThrow(/lost the lock .*registry.json.lock/);
     await lock.release();
-    expect(existsSync(lockPath)).toBe(true);
   });
 });

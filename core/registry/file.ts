@@ -32,7 +32,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /**
  * The embedded default registry: one JSON file `{"services": {"<name>": RegistryEntry}}`. Writers take
- * an exclusive lock file and replace the file atomically (temporary file in the same directory, fsync,
+ * an exclusive lock (flock on `<path>.lock`) and replace the file atomically (temporary file in the same directory, fsync,
  * rename), so readers never see half a file and concurrent writers lose no entry.
  */
 export class FileRegistry implements Registry {
