@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { readManifest } from '../build/write-service.js';
 import { intentHash } from '../hash.js';
 import { SERVICE_NAME_PATTERN } from '../intent/schema.js';
 import { ledgerDir, recordingReporter, startRun } from '../ledger/recorder.js';
+import { BuildStampError, requireDeployableBuild } from '../pipeline/build-stamp.js';
 import { runDeployJob, SERVICE_VERSION } from '../pipeline/deploy-job.js';
 import { displayPath, findRepositoryRoot } from '../repo-files.js';
 import type { Command, CommandContext } from './command.js';
@@ -68,9 +68,12 @@ export const deployCommand: Command = {
     if (!intentFile)
       throw new UserError(`no intent for '${name}' in ${displayPath(join(repoRoot, 'intents'), io.cwd)}`);
     const intent = loadIntentArgument(intentFile, io.cwd);
-    const manifest = readManifest(repoRoot, name);
-    if (!manifest) {
-      throw new UserError(`services/${name}/ is not built: run 'assembly-line build ${name}' first`);
+    let manifest: ReturnType<typeof requireDeployableBuild>;
+    try {
+      manifest = requireDeployableBuild(repoRoot, intent);
+    } catch (error) {
+      if (error instanceof BuildStampError) throw new UserError(error.message);
+      throw error;
     }
     const recorder = startRun({
       dir: ledgerDir(repoRoot),
