@@ -64,5 +64,7 @@ export async function bundleAction({ outDir = join(repoRoot, 'dist') } = {}) {
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const outDir = process.argv[2] ? resolve(process.argv[2]) : undefined;
   const result = await bundleAction(outDir ? { outDir } : {});
-  process.stdout.write(`bundled ${result.files.length} files into ${relative(process.cwd(), result.outDir) || '.'}\n`);
+  process.stdout.write(
+    `bundled ${result.files.length} files into ${relative(process.cwd(), result.outDir) || '.'}\n`,
+  );
 }
