@@ -7,6 +7,7 @@ import { buildCommand } from './build-command.js';
 import type { Command } from './command.js';
 import { deployCommand, logsCommand, psCommand, rollbackCommand, stopCommand } from './deploy-commands.js';
 import { type CliIo, EXIT, styleFor, UsageError, UserError } from './io.js';
+import { planCommand } from './plan-command.js';
 import { runCommand } from './run-command.js';
 import { specCommand } from './spec-command.js';
 import { statusCommand } from './status-command.js';
@@ -19,6 +20,7 @@ const COMMANDS: Command[] = [
   validateCommand,
   specCommand,
   verifyCommand,
+  planCommand,
   buildCommand,
   udcCommand,
   deployCommand,

@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { classifyFailure, llmErrorOf, redact } from './anthropic-errors.js';
 import { filesFromToolInput, markdownFromText, WRITE_FILES_TOOL } from './model-output.js';
-import { costUsd } from './pricing.js';
+import { costUsd, DEFAULT_ANTHROPIC_MODEL } from './pricing.js';
 import {
   improveSpecPrompt,
   systemPrompt,
@@ -62,7 +62,7 @@ export interface AnthropicConfig {
 }
 
 export const ANTHROPIC_DEFAULTS = {
-  model: 'claude-sonnet-4-6',
+  model: DEFAULT_ANTHROPIC_MODEL,
   /** Non-streaming calls of 16K output tokens take minutes; the SDK's own default is 10 min too. */
   timeoutMs: 600_000,
   maxTokens: 16_000,

@@ -3,6 +3,9 @@
  * Cache writes are the 5-minute kind (1.25 × input), cache reads 0.1 × input. Prices above 200K input
  * tokens per request are not modelled: the pipeline's prompts stay far below that.
  */
+/** The model the anthropic provider uses unless ASSEMBLY_LINE_MODEL names another. */
+export const DEFAULT_ANTHROPIC_MODEL = 'claude-sonnet-4-6';
+
 export interface ModelPrice {
   inputPerMTok: number;
   outputPerMTok: number;

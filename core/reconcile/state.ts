@@ -1,0 +1,112 @@
+import { intentHash, sha256 } from '../hash.js';
+import { validateIntentRepository } from '../intent/repository.js';
+import { SERVICE_NAME_PATTERN } from '../intent/schema.js';
+import { intentNameFromPath } from '../intent/validate.js';
+import type { Forge, Workspace } from '../ports.js';
+import { isIntentFile } from '../repo-files.js';
+import { normalizeSpec, VerificationRecordSchema } from '../spec/store.js';
+import { parseMarker } from './marker.js';
+import {
+  type DesiredIntent,
+  type ReconcileInput,
+  SPEC_BRANCH_PREFIX,
+  type SpecPullRequest,
+  type SpecState,
+} from './planner.js';
+
+/**
+ * Reads what the planner needs — the edge where the pure planner meets the repository and the forge.
+ * The bot calls it with the GitHub adapters and the default branch; `plan` with a local checkout.
+ */
+export async function readReconcileInput(
+  workspace: Workspace,
+  forge: Forge,
+  ref: string,
+): Promise<ReconcileInput> {
+  const [intents, specs, pullRequests] = await Promise.all([
+    readIntents(workspace, ref),
+    readSpecs(workspace, ref),
+    readSpecPullRequests(workspace, forge),
+  ]);
+  return { intents, specs, pullRequests };
+}
+
+const decoder = new TextDecoder();
+
+export async function readIntents(workspace: Workspace, ref: string): Promise<DesiredIntent[]> {
+  // Intent files sit directly in intents/; anything deeper is not an intent.
+  const paths = (await workspace.listFiles(ref, 'intents/')).filter(
+    (path) => path.split('/').length === 2 && isIntentFile(path),
+  );
+  const sources = await Promise.all(
+    paths.map(async (path) => ({ path, bytes: (await workspace.readFile(ref, path)) ?? new Uint8Array() })),
+  );
+  return validateIntentRepository(sources).map((report) => ({
+    name: report.intent?.service_name ?? intentNameFromPath(report.path),
+    path: report.path,
+    problems: report.errors.map(
+      (d) => `${d.path}:${d.line}:${d.col}: ${d.field ? `${d.field}: ` : ''}${d.message}`,
+    ),
+    ...(report.intent ? { intent: report.intent, hash: intentHash(report.intent) } : {}),
+  }));
+}
+
+function specHashOf(bytes: Uint8Array): string {
+  return sha256(normalizeSpec(decoder.decode(bytes)));
+}
+
+export async function readSpecs(workspace: Workspace, ref: string): Promise<SpecState[]> {
+  const names = (await workspace.listFiles(ref, 'specs/'))
+    .map((path) => /^specs\/([^/]+)\/SPEC\.md$/.exec(path)?.[1])
+    .filter((name): name is string => name !== undefined);
+  return Promise.all(
+    names.map(async (name): Promise<SpecState> => {
+      const [spec, record] = await Promise.all([
+        workspace.readFile(ref, `specs/${name}/SPEC.md`),
+        workspace.readFile(ref, `specs/${name}/verification.json`),
+      ]);
+      const parsed = record
+        ? VerificationRecordSchema.safeParse(parseJson(decoder.decode(record)))
+        : undefined;
+      const stamp = parsed?.success
+        ? {
+            intentHash: parsed.data.intent_hash,
+            specHash: parsed.data.spec_hash,
+            provider: parsed.data.provider,
+            passed: parsed.data.passed,
+            score: parsed.data.score,
+            optimizationCycles: parsed.data.optimization_cycles,
+          }
+        : undefined;
+      const text = decoder.decode(spec ?? new Uint8Array());
+      return { name, specHash: sha256(normalizeSpec(text)), chars: text.length, ...(stamp ? { stamp } : {}) };
+    }),
+  );
+}
+
+export async function readSpecPullRequests(workspace: Workspace, forge: Forge): Promise<SpecPullRequest[]> {
+  const prs = await forge.listPullRequests(SPEC_BRANCH_PREFIX);
+  return Promise.all(
+    prs.map(async (pr): Promise<SpecPullRequest> => {
+      const name = pr.head.slice(SPEC_BRANCH_PREFIX.length);
+      const spec = SERVICE_NAME_PATTERN.test(name)
+        ? await workspace.readFile(pr.headSha || pr.head, `specs/${name}/SPEC.md`)
+        : undefined;
+      return {
+        number: pr.number,
+        branch: pr.head,
+        url: pr.url,
+        marker: parseMarker(pr.body),
+        ...(spec ? { headSpecHash: specHashOf(spec) } : {}),
+      };
+    }),
+  );
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
