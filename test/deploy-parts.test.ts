@@ -12,6 +12,11 @@ import { normalizeKey } from '../core/deploy/ssh.js';
 import { explainSshFailure } from '../core/deploy/ssh-errors.js';
 import { renderSystemdUnit } from '../core/deploy/systemd.js';
 import { parseTarget } from '../core/deploy/target.js';
+import {
+  type MisbehavingServer,
+  startEndlessBodyServer,
+  startTricklingServer,
+} from './helpers/misbehaving-servers.js';
 
 describe('release ids', () => {
   test('are the UTC time to the second and 7 hex digits of the SPEC hash, and sort by time', () => {
@@ -227,6 +232,35 @@ describe('health polling', () => {
     expect(report.failures).toBeGreaterThan(0);
     expect(report.longestGapMs).toBeGreaterThan(0);
   });
+});
+
+describe('bounded health probes', () => {
+  let server: MisbehavingServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  // On a body that trickles forever the gate used to poll forever: only idle sockets timed out.
+  test('a /health that trickles a byte every 100 ms fails the gate once its time is up', async () => {
+    server = await startTricklingServer(100);
+    const result = await waitForHealthy(`${server.url}/health`, {
+      timeoutMs: 600,
+      intervalMs: 10,
+      requestTimeoutMs: 400,
+      retryAfterMs: 50,
+    });
+    expect(result).toMatchObject({ healthy: false, last: 'no complete answer within 400 ms' });
+    // The polling phase made at least one probe cut short by its deadline, then the retry made one more.
+    expect(result.attempts).toBeGreaterThanOrEqual(2);
+  }, 15_000);
+
+  test('a /health with an endless body is refused after 64 KiB', async () => {
+    server = await startEndlessBodyServer();
+    await expect(httpGet(`${server.url}/health`, 5000)).rejects.toThrow('body larger than 64 KiB');
+    const result = await waitForHealthy(`${server.url}/health`, { timeoutMs: 0, requestTimeoutMs: 5000 });
+    expect(result).toMatchObject({ healthy: false, attempts: 1, last: 'body larger than 64 KiB' });
+  }, 15_000);
 });
 
 describe('host agent session', () => {

@@ -6,6 +6,7 @@ import { UsageError } from '../core/cli/io.js';
 import { udcCommand } from '../core/cli/udc-command.js';
 import { findFreePort, type LocalService, ServiceStartError, startLocalService } from '../core/udc/launch.js';
 import { type UdcReport, type UdcRow, verifyUdc } from '../core/udc/verify.js';
+import { startEndlessBodyServer, startTricklingServer } from './helpers/misbehaving-servers.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/udc', import.meta.url));
 const python = '/usr/bin/python3';
@@ -190,6 +191,30 @@ describe('UDC verification of services that do not answer properly', () => {
     } finally {
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  // response.text() used to take all of it: 3.4 GB for an endless body, 367 MB for 10 MB.
+  test('an endless body, or a 10 MB one, fails every row with "body larger than 1 MiB"', async () => {
+    for (const server of [await startEndlessBodyServer(), await startEndlessBodyServer(10 * 1024 * 1024)]) {
+      try {
+        const report = await verifyUdc(server.url, { timeoutMs: 8000 });
+        expect(report.rows.map((r) => [r.status, r.fault])).toEqual(
+          Array(6).fill([200, 'body larger than 1 MiB']),
+        );
+      } finally {
+        await server.close();
+      }
+    }
+  }, 30_000);
+
+  test('a body that trickles is cut at the timeout', async () => {
+    const server = await startTricklingServer(50);
+    try {
+      const report = await verifyUdc(server.url, { timeoutMs: 300 });
+      expect(report.rows.map((r) => r.fault)).toEqual(Array(6).fill('timed out after 300 ms'));
+    } finally {
+      await server.close();
     }
   });
 

@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { readBoundedBody } from '../http-body.js';
 
 export interface HttpAnswer {
   status: number;
@@ -10,12 +11,14 @@ export interface HttpAnswer {
 /** One GET; rejects when nothing answers. The ssh target passes one that goes through its connection. */
 export type HttpGet = (url: string, timeoutMs: number) => Promise<HttpAnswer>;
 
-const MAX_BODY = 64 * 1024;
+/** A /health answer is a few dozen bytes; anything past this is not one. */
+const HEALTH_BODY_LIMIT = 64 * 1024;
 
 /**
  * A GET on a fresh connection (no keep-alive pool: a pooled connection to a process that just stopped
  * would fail for reasons that have nothing to do with the service). `socketPath` sends the request to a
- * Unix socket instead of the URL's host and port — an ssh port forward, for instance.
+ * Unix socket instead of the URL's host and port — an ssh port forward, for instance. `timeoutMs` bounds
+ * the whole exchange, not only idle time: a body that trickles a byte now and then still ends in time.
  */
 export function httpGet(url: string, timeoutMs: number, socketPath?: string): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
@@ -29,20 +32,28 @@ export function httpGet(url: string, timeoutMs: number, socketPath?: string): Pr
         method: 'GET',
         agent: false,
         headers: { accept: 'application/json', connection: 'close' },
-        timeout: timeoutMs,
       },
       (response) => {
-        let body = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => {
-          if (body.length < MAX_BODY) body += chunk;
-        });
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-        response.on('error', reject);
+        readBoundedBody(response, HEALTH_BODY_LIMIT).then(
+          (body) => {
+            clearTimeout(timer);
+            resolve({ status: response.statusCode ?? 0, body });
+          },
+          (error: Error) => {
+            req.destroy();
+            reject(error);
+          },
+        );
       },
     );
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on('error', reject);
+    const timer = setTimeout(
+      () => req.destroy(new Error(`no complete answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    req.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
     req.end();
   });
 }
@@ -91,6 +102,8 @@ function errorText(error: unknown): string {
 /**
  * Polls `url` until it answers 200 with JSON `"status": "active"`, for at most `timeoutMs`; then, if
  * `retryAfterMs` is set, waits that long and asks one last time (the seed's "wait 60 seconds, retry").
+ * Every probe has a total deadline, so the whole gate ends within max(timeoutMs, requestTimeoutMs) +
+ * retryAfterMs + requestTimeoutMs, whatever the service does.
  */
 export async function waitForHealthy(url: string, options: HealthOptions = {}): Promise<HealthResult> {
   const timeoutMs = options.timeoutMs ?? 30000;
@@ -100,10 +113,10 @@ export async function waitForHealthy(url: string, options: HealthOptions = {}): 
   const started = performance.now();
   let attempts = 0;
   let last = 'no answer yet';
-  const probe = async (): Promise<boolean> => {
+  const probe = async (budgetMs: number): Promise<boolean> => {
     attempts++;
     try {
-      const verdict = judgeHealth(await get(url, requestTimeoutMs));
+      const verdict = judgeHealth(await get(url, Math.max(1, Math.round(budgetMs))));
       last = verdict.description;
       return verdict.active;
     } catch (error) {
@@ -118,16 +131,19 @@ export async function waitForHealthy(url: string, options: HealthOptions = {}): 
     last,
   });
 
+  // The first probe gets a whole request timeout; no later one may outlast the polling deadline.
   const deadline = started + timeoutMs;
   for (;;) {
-    if (await probe()) return result(true);
+    const budget =
+      attempts === 0 ? requestTimeoutMs : Math.min(requestTimeoutMs, deadline - performance.now());
+    if (await probe(budget)) return result(true);
     const left = deadline - performance.now();
     if (left <= 0) break;
     await sleep(Math.min(intervalMs, left));
   }
   if (options.retryAfterMs === undefined) return result(false);
   await sleep(options.retryAfterMs);
-  return result(await probe());
+  return result(await probe(requestTimeoutMs));
 }
 
 export interface AvailabilityReport {

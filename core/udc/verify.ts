@@ -3,6 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { z } from 'zod';
 import type { Style } from '../cli/io.js';
+import { BodyTooLargeError, readBoundedBody } from '../http-body.js';
 import {
   CapabilitiesAnswerSchema,
   DependenciesAnswerSchema,
@@ -47,7 +48,7 @@ export const DEFAULT_UDC_TIMEOUT_MS = 2000;
 /** The outcome of one HTTP exchange: an answer with its parsed body, or why there was none. */
 type Exchange =
   | { kind: 'answer'; status: number; body: unknown; json: boolean; text: string; latencyMs: number }
-  | { kind: 'none'; fault: string; latencyMs: number };
+  | { kind: 'none'; fault: string; latencyMs: number; status?: number };
 
 function networkFault(error: unknown, timeoutMs: number): string {
   const err = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
@@ -79,7 +80,14 @@ async function exchange(url: URL, init: RequestInit, timeoutMs: number): Promise
       redirect: 'manual',
       signal: AbortSignal.timeout(timeoutMs),
     });
-    const text = await response.text();
+    let text: string;
+    try {
+      // The abort signal bounds the body's time too; this bounds its size.
+      text = await readBoundedBody(response.body);
+    } catch (error) {
+      if (!(error instanceof BodyTooLargeError)) throw error;
+      return { kind: 'none', fault: error.message, latencyMs: elapsed(), status: response.status };
+    }
     const latencyMs = elapsed();
     try {
       return { kind: 'answer', status: response.status, body: JSON.parse(text), json: true, text, latencyMs };
@@ -112,7 +120,9 @@ interface Judged<T> {
 function judgeAnswer<T>(endpoint: string, check: string, result: Exchange, schema: z.ZodType<T>): Judged<T> {
   const base = { endpoint, check, latencyMs: result.latencyMs };
   if (result.kind === 'none') {
-    return { row: { ...base, status: null, schemaOk: false, ok: false, fault: result.fault } };
+    return {
+      row: { ...base, status: result.status ?? null, schemaOk: false, ok: false, fault: result.fault },
+    };
   }
   const fail = (fault: string): Judged<T> => ({
     row: { ...base, status: result.status, schemaOk: false, ok: false, fault },
@@ -133,7 +143,7 @@ function failCrossCheck(row: UdcRow, fault: string): void {
 function judgeMalformed(result: Exchange): UdcRow {
   const base = { endpoint: 'POST /message', check: 'malformed envelope', latencyMs: result.latencyMs };
   if (result.kind === 'none')
-    return { ...base, status: null, schemaOk: false, ok: false, fault: result.fault };
+    return { ...base, status: result.status ?? null, schemaOk: false, ok: false, fault: result.fault };
   const { status } = result;
   if (status >= 400 && status <= 499) return { ...base, status, schemaOk: true, ok: true };
   const fault =
