@@ -1,0 +1,266 @@
+/**
+ * The GitHub double: GitHub's REST contract on 127.0.0.1, over real bare git repositories, with
+ * signed webhooks, app auth and faults on demand. A test helper only; the product never imports it.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { Auth } from './auth.js';
+import { Counters } from './counters.js';
+import { Faults } from './faults.js';
+import { Operations } from './operations.js';
+import { Person } from './person.js';
+import { RestContract } from './rest-contract.js';
+import { Router } from './router.js';
+import { appRoutes } from './routes/apps.js';
+import { checkRoutes } from './routes/checks.js';
+import { deploymentRoutes } from './routes/deployments.js';
+import { gitRoutes } from './routes/git.js';
+import { issueRoutes } from './routes/issues.js';
+import { pullRoutes } from './routes/pulls.js';
+import { repoRoutes } from './routes/repos.js';
+import { API_PREFIX, DoubleServer, type Problem } from './server.js';
+import { type App, type Installation, type PermissionSet, type Repo, type Role, State } from './state.js';
+import { WebhookContract } from './webhook-contract.js';
+import { Webhooks } from './webhooks.js';
+
+export interface GitHubDoubleOptions {
+  /** The repository the app is installed on: "owner/name" (default octo-org/demo). */
+  repository?: string;
+  defaultBranch?: string;
+  /** Files of the first commit on the default branch (none: an empty repository). */
+  files?: Record<string, string>;
+  app?: {
+    id?: number;
+    slug?: string;
+    /** app.yml's default_permissions (see permissionsFromAppYml). */
+    permissions?: PermissionSet;
+    events?: string[];
+    /** PEM; generated when absent. */
+    privateKey?: string;
+  };
+  /** Where webhooks go; can also be set later with `double.webhooks.target = { url, secret }`. */
+  webhook?: { url: string; secret: string };
+}
+
+const DEFAULT_PERMISSIONS: PermissionSet = {
+  metadata: 'read',
+  contents: 'write',
+  pull_requests: 'write',
+  issues: 'write',
+  checks: 'write',
+};
+
+export class GitHubDouble {
+  readonly problems: Problem[] = [];
+  readonly counters = new Counters();
+  readonly faults = new Faults();
+  /** Shared by every double in the process: an endpoint's validators are compiled once. */
+  readonly contract = RestContract.shared();
+  readonly webhooks: Webhooks;
+  readonly state = new State();
+  readonly app: App;
+  readonly auth: Auth;
+  readonly ops: Operations;
+  /** The repository under test; `installation` covers it. */
+  repo!: Repo;
+  installation!: Installation;
+  private readonly server: DoubleServer;
+  private keys: { privateKey: string; publicKey: string } | undefined;
+
+  private constructor(readonly options: GitHubDoubleOptions) {
+    const appOptions = options.app ?? {};
+    const slug = appOptions.slug ?? 'assembly-line-test';
+    this.app = {
+      id: appOptions.id ?? 4242,
+      slug,
+      name: slug,
+      owner: this.state.user('octo-org', 'Organization'),
+      permissions: { metadata: 'read', ...(appOptions.permissions ?? DEFAULT_PERMISSIONS) },
+      events: appOptions.events ?? [
+        'push',
+        'pull_request',
+        'pull_request_review',
+        'issue_comment',
+        'check_run',
+      ],
+      bot: this.state.user(`${slug}[bot]`, 'Bot'),
+    };
+    if (appOptions.privateKey)
+      this.keys = { privateKey: appOptions.privateKey, publicKey: appOptions.privateKey };
+    const webhookContract = WebhookContract.shared();
+    this.webhooks = new Webhooks(
+      webhookContract,
+      (message) => this.problems.push({ kind: 'invalid-payload', endpoint: 'webhook', message }),
+      this.state.nextId(),
+    );
+    if (options.webhook) this.webhooks.target = options.webhook;
+    this.auth = new Auth(this.state, this.app, () => this.appKeys().publicKey);
+    const urls = { api: '', html: '' };
+    this.ops = new Operations(this.state, urls, this.app, this.webhooks);
+    const services = { state: this.state, ops: this.ops, urls, app: this.app, auth: this.auth };
+    const router = new Router([
+      ...repoRoutes(services),
+      ...gitRoutes(services),
+      ...pullRoutes(services),
+      ...issueRoutes(services),
+      ...checkRoutes(services),
+      ...deploymentRoutes(services),
+      ...appRoutes(services),
+    ]);
+    this.server = new DoubleServer({
+      state: this.state,
+      router,
+      contract: this.contract,
+      auth: this.auth,
+      faults: this.faults,
+      counters: this.counters,
+      webhooks: this.webhooks,
+      problems: this.problems,
+    });
+    this.urlsRef = urls;
+  }
+
+  private readonly urlsRef: { api: string; html: string };
+
+  static async start(options: GitHubDoubleOptions = {}): Promise<GitHubDouble> {
+    const double = new GitHubDouble(options);
+    await double.server.start();
+    double.urlsRef.html = `http://127.0.0.1:${double.server.port}`;
+    double.urlsRef.api = `${double.urlsRef.html}${API_PREFIX}`;
+    const [ownerLogin, name] = (options.repository ?? 'octo-org/demo').split('/') as [string, string];
+    const owner = double.state.user(ownerLogin, ownerLogin === 'octo-org' ? 'Organization' : 'User');
+    const events = double.webhooks.autoDeliver;
+    double.webhooks.autoDeliver = false;
+    double.repo = await double.ops.createRepo(
+      owner,
+      name,
+      options.defaultBranch ? { defaultBranch: options.defaultBranch } : {},
+    );
+    if (options.files && Object.keys(options.files).length > 0)
+      await double.ops.commitFiles(
+        double.repo,
+        double.repo.defaultBranch,
+        options.files,
+        'Initial commit',
+        owner,
+      );
+    double.installation = double.ops.install(owner, [double.repo], owner);
+    // The set-up is history, not news: tests see only events that happen after start().
+    double.webhooks.deliveries.length = 0;
+    double.webhooks.autoDeliver = events;
+    return double;
+  }
+
+  /** http://127.0.0.1:PORT */
+  get url(): string {
+    return this.urlsRef.html;
+  }
+
+  /** http://127.0.0.1:PORT/api/v3: the Action's GITHUB_API_URL, an Octokit baseUrl. */
+  get apiUrl(): string {
+    return this.urlsRef.api;
+  }
+
+  /** The bare repository of the repository under test: `git clone` it to see real commits. */
+  get gitDir(): string {
+    return this.repo.store.path;
+  }
+
+  /** The app's RSA key pair (PKCS#1 PEM as GitHub hands it out), made on first use. */
+  appKeys(): { privateKey: string; publicKey: string } {
+    this.keys ??= generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+    });
+    return this.keys;
+  }
+
+  /** Probot's environment for this double (GHE_HOST + GHE_PROTOCOL give <protocol>://<host>/api/v3). */
+  probotEnv(webhookSecret = 'test-webhook-secret'): Record<string, string> {
+    return {
+      APP_ID: String(this.app.id),
+      PRIVATE_KEY: this.appKeys().privateKey,
+      WEBHOOK_SECRET: webhookSecret,
+      GHE_HOST: new URL(this.url).host,
+      GHE_PROTOCOL: 'http',
+    };
+  }
+
+  /** The GitHub Actions environment a step sees, with a GITHUB_TOKEN holding `permissions`. */
+  actionsEnv(permissions: PermissionSet): Record<string, string> {
+    return {
+      GITHUB_API_URL: this.apiUrl,
+      GITHUB_SERVER_URL: this.url,
+      GITHUB_REPOSITORY: this.repo.fullName,
+      GITHUB_TOKEN: this.actionsToken(permissions),
+    };
+  }
+
+  /** An installation token of the app; `permissions` may narrow it, as the access_tokens endpoint allows. */
+  installationToken(permissions?: PermissionSet): string {
+    return this.auth.installationToken(this.installation, permissions ? { permissions } : undefined).token;
+  }
+
+  /** A GITHUB_TOKEN-style token: exactly `permissions` (plus metadata: read) on the repository under test. */
+  actionsToken(permissions: PermissionSet): string {
+    return this.auth.actionsToken(this.repo, permissions);
+  }
+
+  /** A person; `role` makes them a collaborator (write, admin) or not (read, none). */
+  person(login: string, role: Role = 'write'): Person {
+    const user = this.state.user(login);
+    if (role !== 'read') this.repo.collaborators.set(login, role);
+    return new Person(user, this.repo, this.state, this.ops, () => this.auth.userToken(user));
+  }
+
+  /** Installs the app on more repositories of the owner, with the installation_repositories webhook. */
+  async addRepository(name: string): Promise<Repo> {
+    const repo = await this.ops.createRepo(this.repo.owner, name);
+    this.ops.addToInstallation(this.installation, [repo], this.repo.owner);
+    return repo;
+  }
+
+  /** A new installation on another account's repository, with the installation webhook. */
+  async installOn(fullName: string): Promise<Installation> {
+    const [login, name] = fullName.split('/') as [string, string];
+    const owner = this.state.user(login);
+    const repo = await this.ops.createRepo(owner, name);
+    return this.ops.install(owner, [repo], owner);
+  }
+
+  pulls() {
+    return [...this.repo.issues.values()].filter((i) => i.pull);
+  }
+
+  /** Endpoints called that the double lacks: a test must not pass on a 404 it did not expect. */
+  assertNoUnhandled(): void {
+    const unhandled = this.problems.filter((p) => p.kind === 'unhandled');
+    if (unhandled.length > 0)
+      throw new Error(
+        `the code under test called endpoints the GitHub double does not implement:\n${unhandled.map((p) => `  ${p.endpoint}`).join('\n')}`,
+      );
+  }
+
+  /** Every problem at once: unhandled endpoints, refused requests not taken, invalid responses or payloads, crashes. */
+  assertClean(): void {
+    if (this.problems.length > 0)
+      throw new Error(
+        `the GitHub double saw problems:\n${this.problems.map((p) => `  [${p.kind}] ${p.endpoint}: ${p.message}`).join('\n')}`,
+      );
+  }
+
+  /** The requests refused for breaking GitHub's schema, removed from `problems` (a test that expects them). */
+  takeRefusals(): Problem[] {
+    const refused = this.problems.filter((p) => p.kind === 'refused');
+    for (const p of refused) this.problems.splice(this.problems.indexOf(p), 1);
+    return refused;
+  }
+
+  async stop(): Promise<void> {
+    await this.webhooks.settled();
+    await this.server.stop();
+    for (const repo of this.state.repos.values()) repo.store.remove();
+  }
+}
+
+export const startGitHubDouble = (options?: GitHubDoubleOptions) => GitHubDouble.start(options);
