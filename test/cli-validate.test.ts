@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, realpathSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cli } from './helpers/cli.js';
@@ -62,6 +62,64 @@ describe('assembly-line validate', () => {
       'intents/clash.yaml:5:7: error: port: 9001 is also used by intents/good.yaml:5:7',
     );
     expect(result.stdout).not.toContain('intents/good.yaml:5:7: error');
+  });
+
+  // validate intents/ used to skip symlinked intents, so the port rule answered differently by folder or file.
+  test('a symlinked intent inside the repository counts, whether the folder or the file is named', async () => {
+    tree.write('shared/clash.yaml', intentYaml('clash', { port: 9001 }));
+    symlinkSync(tree.path('shared/clash.yaml'), tree.path('intents/clash.yaml'));
+    const clash = 'intents/clash.yaml:5:7: error: port: 9001 is also used by intents/good.yaml:5:7';
+    for (const target of ['intents', 'intents/clash.yaml']) {
+      const result = await cli(['validate', target], tree.root);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain(clash);
+    }
+  });
+
+  test('a symlinked intent that leads outside the repository is refused, naming both ends', async () => {
+    const outside = tempTree({ 'foreign.yaml': intentYaml('foreign', { port: 9005 }) });
+    try {
+      symlinkSync(outside.path('foreign.yaml'), tree.path('intents/foreign.yaml'));
+      for (const target of ['intents', 'intents/foreign.yaml']) {
+        const result = await cli(['validate', target], tree.root);
+        expect(result).toEqual({
+          code: 1,
+          stdout: '',
+          stderr:
+            `assembly-line: error: ${realpathSync(tree.root)}/intents/foreign.yaml: a symlink to ` +
+            `${realpathSync(outside.path('foreign.yaml'))}, outside the repository ${realpathSync(tree.root)}; ` +
+            'copy the intent into the repository\n',
+        });
+      }
+    } finally {
+      outside.cleanup();
+    }
+  });
+
+  // They used to pass validation and land raw in SPEC.md.
+  test('control characters in intent text are refused at their place; tab and newline are not', async () => {
+    tree.write('intents/bell.yaml', intentYaml('bell', { port: 9003, purpose: 'Ring\u0000 the\tbell' }));
+    tree.write(
+      'intents/raw.yaml',
+      intentYaml('raw', { port: 9004 }).replace(
+        'key_features:',
+        'description: "raw \u001b[31m red"\nkey_features:',
+      ),
+    );
+    tree.write(
+      'intents/tabbed.yaml',
+      intentYaml('tabbed', { port: 9006, purpose: 'Tab\tand\nnewline stay' }),
+    );
+    const result = await cli(['validate'], tree.root);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      'intents/bell.yaml:4:10: error: purpose: contains the control character U+0000 (NUL) at character 5; ' +
+        'remove it (only tab and newline are allowed)',
+    );
+    expect(result.stdout).toMatch(
+      /intents\/raw\.yaml:6:14: error: description: contains the control character U\+001B \(ESC\) at character 5/,
+    );
+    expect(result.stdout).toContain('ok  intents/tabbed.yaml');
   });
 
   test('a missing path is a clear error, not a stack trace', async () => {

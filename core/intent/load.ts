@@ -1,10 +1,18 @@
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { displayPath, isIntentFile, listIntentFiles, readBytes } from '../repo-files.js';
+import {
+  displayPath,
+  followIntentLink,
+  InputError,
+  isIntentFile,
+  isSymlink,
+  listIntentFiles,
+  readBytes,
+} from '../repo-files.js';
 import { type IntentSource, validateIntentRepository } from './repository.js';
 import type { IntentFileReport } from './validate.js';
 
-export class InputError extends Error {}
+export { InputError };
 
 /**
  * Validates the intent files named by `targets` (files or directories). Each file is judged in the
@@ -30,6 +38,7 @@ export function validateIntentPaths(targets: readonly string[], cwd: string): In
     } else if (!stats.isFile()) {
       throw new InputError(`${target}: not a regular file`);
     } else if (isIntentFile(absolute)) {
+      if (isSymlink(absolute)) followIntentLink(absolute);
       wanted.push(absolute);
     } else {
       throw new InputError(`${target}: not an intent file; expected a .yaml or .yml file`);

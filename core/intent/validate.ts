@@ -51,12 +51,80 @@ function duplicateEntries(
   });
 }
 
+// C0 control characters other than tab and newline: invisible in review, and raw in SPEC.md and prompts.
+function firstControlCharacter(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 && code !== 0x09 && code !== 0x0a) return i;
+  }
+  return -1;
+}
+const C0_NAMES = [
+  'NUL',
+  'SOH',
+  'STX',
+  'ETX',
+  'EOT',
+  'ENQ',
+  'ACK',
+  'BEL',
+  'BS',
+  'HT',
+  'LF',
+  'VT',
+  'FF',
+  'CR',
+  'SO',
+  'SI',
+  'DLE',
+  'DC1',
+  'DC2',
+  'DC3',
+  'DC4',
+  'NAK',
+  'SYN',
+  'ETB',
+  'CAN',
+  'EM',
+  'SUB',
+  'ESC',
+  'FS',
+  'GS',
+  'RS',
+  'US',
+];
+
+/** One error per string value that holds a control character, located at the value. */
+function controlCharacters(report: Diagnostic[], mapping: LoadedMapping, path: string): void {
+  const visit = (value: unknown, at: PathSegment[]): void => {
+    if (typeof value === 'string') {
+      const index = firstControlCharacter(value);
+      if (index < 0) return;
+      const code = value.charCodeAt(index);
+      report.push({
+        path,
+        ...mapping.locateValue(at),
+        field: fieldName(at),
+        message:
+          `contains the control character U+${code.toString(16).toUpperCase().padStart(4, '0')} ` +
+          `(${C0_NAMES[code]}) at character ${index + 1}; remove it (only tab and newline are allowed)`,
+      });
+    } else if (Array.isArray(value)) {
+      for (const [i, item] of value.entries()) visit(item, [...at, i]);
+    } else if (value && typeof value === 'object')
+      for (const [key, item] of Object.entries(value)) visit(item, [...at, key]);
+  };
+  visit(mapping.value, []);
+}
+
 /** Validates one intent file's bytes: YAML limits, the schema, and rules that need only this file. */
 export function validateIntentSource(path: string, bytes: Uint8Array): IntentFileReport {
   const loaded = loadYamlMapping(bytes, path);
   if (!loaded.ok) return { path, errors: loaded.errors };
   const { mapping } = loaded;
   const errors: Diagnostic[] = [];
+  controlCharacters(errors, mapping, path);
+  if (errors.length > 0) return { path, mapping, errors };
   const parsed = IntentSchema.safeParse(mapping.value);
   if (!parsed.success) {
     const reported = new Set<string>();
