@@ -1,3 +1,5 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   APPROVAL_MODES,
   type Intent,
@@ -5,6 +7,8 @@ import {
   PRIORITIES,
   SERVICE_TYPES,
 } from '../core/intent/schema.js';
+import { validateIntentSource } from '../core/intent/validate.js';
+import { repositoryPath } from './measure.js';
 
 /** A small deterministic PRNG, so a failing case can be reproduced from its seed. */
 export function mulberry32(seed: number): () => number {
@@ -140,4 +144,40 @@ export function variedIntents(count: number, seed = 20260101): Intent[] {
     );
   }
   return intents;
+}
+
+/** A SPEC written by hand for an intent, in one of the layouts people use. */
+export interface HandWrittenSpec {
+  /** File name under test/fixtures/specs/corpus/: `<service>.<layout>.md`. */
+  file: string;
+  /** The layout the file name announces: headings, table, bullets or mix. */
+  layout: string;
+  intent: Intent;
+  markdown: string;
+}
+
+export const CORPUS_DIR = 'test/fixtures/specs/corpus';
+
+/**
+ * The hand-written SPECs of test/fixtures/specs/corpus/, each with its intent: `<service>.yaml` beside
+ * it, else `intents/<service>.yaml`. In file-name order, so every run sees the same corpus.
+ */
+export function handWrittenSpecs(): HandWrittenSpec[] {
+  const dir = repositoryPath(CORPUS_DIR);
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.md'))
+    .sort()
+    .map((file) => {
+      const [service, layout] = file.split('.');
+      const beside = join(dir, `${service}.yaml`);
+      const intentPath = existsSync(beside) ? beside : repositoryPath(`intents/${service}.yaml`);
+      const report = validateIntentSource(intentPath, readFileSync(intentPath));
+      if (!report.intent) throw new Error(`${intentPath} is invalid: ${JSON.stringify(report.errors)}`);
+      return {
+        file,
+        layout: layout!,
+        intent: report.intent,
+        markdown: readFileSync(join(dir, file), 'utf8'),
+      };
+    });
 }

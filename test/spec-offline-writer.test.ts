@@ -273,7 +273,7 @@ describe('improveSpecOffline', () => {
   });
 
   test('fixes a hand-written SPEC where it is wrong and keeps the rest of its text', () => {
-    const complete = specFixture('payment-processor.complete.md');
+    const complete = specFixture('corpus/payment-processor.headings.md');
     const damaged = complete
       .replace('| `PORT` | 8350 |', '| `PORT` | 8080 |')
       .replace(
@@ -311,7 +311,7 @@ describe('improveSpecOffline', () => {
   });
 
   test.each([
-    ['every section a bare heading', bareHeadings(specFixture('payment-processor.complete.md'))],
+    ['every section a bare heading', bareHeadings(specFixture('corpus/payment-processor.headings.md'))],
     ['keyword stuffing', specFixture('payment-processor.stuffed.md')],
     ['a two-line document', specFixture('two-lines.md')],
     ['an empty document', ''],

@@ -1,4 +1,4 @@
-import { PASSING_SCORE, RULES, type Verification, verifySpec } from '../core/spec/verifier/index.js';
+import { RULES, type Verification, verifySpec } from '../core/spec/verifier/index.js';
 import {
   bareHeadings,
   exampleIntent,
@@ -11,7 +11,7 @@ import {
 
 const payment = exampleIntent('payment-processor');
 const hello = exampleIntent('hello-world');
-const complete = specFixture('payment-processor.complete.md');
+const complete = specFixture('corpus/payment-processor.headings.md');
 
 function rule(verification: Verification, id: string) {
   const found = verification.rules.find((r) => r.id === id);
@@ -395,6 +395,33 @@ describe('each rule', () => {
     ]);
   });
 
+  test("intent relevance reads the intent's terms, not its purpose sentence", () => {
+    const table = specFixture('corpus/hello-world.table.md');
+    const paraphrase = replaceLine(table, 'It is a simple hello world service for testing the pipeline.');
+    expect(rule(verifySpec(paraphrase, hello), 'intent-relevance')).toMatchObject({ score: 1, findings: [] });
+    const offTopic = removeBetween(
+      paraphrase,
+      'hello-world is the smallest service',
+      '## Requirements',
+    ).replace(
+      '## Purpose & Scope\n',
+      '## Purpose & Scope\n\nhello-world keeps the office kitchen stocked with tea and biscuits.\n',
+    );
+    const relevance = rule(verifySpec(offTopic, hello), 'intent-relevance');
+    expect(relevance.score).toBeLessThan(0.6);
+    expect(relevance.findings[0]!.message).toMatch(/does not state the intent's purpose .*missing: /);
+  });
+
+  test('tables, lists and code count as section content; a bare heading still does not', () => {
+    const table = specFixture('corpus/hello-world.table.md');
+    const sections = rule(verifySpec(table, hello), 'sections');
+    expect(sections).toMatchObject({ score: 1, findings: [] });
+    const bare = removeBetween(table, '| Variable | Default | Meaning |', '## Error Handling');
+    expect(rule(verifySpec(bare, hello), 'sections').findings.map((f) => f.message)).toEqual([
+      "'## Configuration' is a bare heading: write the environment variables with defaults, and the intent's port",
+    ]);
+  });
+
   test('an intent without dependencies needs a "None" statement and no infrastructure listed', () => {
     const alone = { ...payment, dependencies: [] };
     const listed = rule(verifySpec(complete, alone), 'dependencies');
@@ -421,13 +448,13 @@ describe('scoring', () => {
     expect(RULES.reduce((sum, r) => sum + r.weight, 0)).toBe(100);
   });
 
-  test('the score is the weighted mean of the rule scores, one decimal, and passed means >= 90', () => {
+  // Whether `passed` agrees with the gate is pinned by SPECs at exactly 90 and 89.9 (spec-corpus.test.ts).
+  test('the score is the weighted mean of the rule scores, one decimal', () => {
     for (const text of [complete, bareHeadings(complete), specFixture('bread.md')]) {
       const result = verifySpec(text, payment);
       const weighted = result.rules.reduce((s, r) => s + r.weight * r.score, 0) / 100;
       expect(Math.abs(result.score - weighted * 100)).toBeLessThanOrEqual(0.05 + 1e-9);
       expect(Math.round(result.score * 10)).toBe(result.score * 10);
-      expect(result.passed).toBe(result.score >= PASSING_SCORE);
       for (const r of result.rules) expect(r.score).toBeGreaterThanOrEqual(0);
     }
   });

@@ -53,9 +53,12 @@ export const verifyCommand: Command = {
       const out = styleFor(io.stdout, io.env);
       for (const rule of verification.rules) {
         for (const finding of rule.findings)
-          io.stdout.write(`${specArg}:${finding.line}: ${rule.id}: ${finding.message}\n`);
+          io.stdout.write(
+            `${specArg}:${finding.line}: ${rule.id}: ${finding.message}${finding.blocking ? ' [blocks the gate]' : ''}\n`,
+          );
       }
-      const verdict = verification.passed ? out.green('passed') : out.red('below the gate of 90');
+      const blocked = verification.blockers > 0 ? ` (${verification.blockers} blocking finding(s))` : '';
+      const verdict = verification.passed ? out.green('passed') : out.red(`below the gate of 90${blocked}`);
       io.stdout.write(`score ${verification.score}/100: ${verdict}\n`);
     }
     return verification.passed ? EXIT.ok : EXIT.gateFailed;

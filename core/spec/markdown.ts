@@ -1,3 +1,5 @@
+import { SECTION_SYNONYMS, SPEC_SECTIONS, type SpecSection } from './sections.js';
+
 /** A level-2 section of a Markdown document, with 1-based line numbers. */
 export interface MarkdownSection {
   title: string;
@@ -52,4 +54,32 @@ export function normalizeTitle(title: string): string {
 export function findSection(doc: MarkdownOutline, title: string): MarkdownSection | undefined {
   const wanted = normalizeTitle(title);
   return doc.sections.find((s) => normalizeTitle(s.title) === wanted);
+}
+
+export interface ResolvedSection {
+  section: MarkdownSection;
+  /** The document calls it by a synonym (`## Endpoints` for `## API`). */
+  synonym: boolean;
+}
+
+const SYNONYMS = new Map<string, SpecSection>(
+  SPEC_SECTIONS.flatMap((title) => SECTION_SYNONYMS[title].map((s) => [normalizeTitle(s), title] as const)),
+);
+
+/** The SPEC section a heading stands for, by its title or a synonym of it. */
+export function canonicalSection(title: string): SpecSection | undefined {
+  const normalized = normalizeTitle(title);
+  return SPEC_SECTIONS.find((t) => normalizeTitle(t) === normalized) ?? SYNONYMS.get(normalized);
+}
+
+/** The section under its own title, else the first under a synonym. */
+export function resolveSection(doc: MarkdownOutline, title: SpecSection): ResolvedSection | undefined {
+  const own = findSection(doc, title);
+  if (own) return { section: own, synonym: false };
+  const wanted = normalizeTitle(title);
+  const other = doc.sections.find((s) => {
+    const canonical = canonicalSection(s.title);
+    return canonical !== undefined && normalizeTitle(canonical) === wanted;
+  });
+  return other ? { section: other, synonym: true } : undefined;
 }

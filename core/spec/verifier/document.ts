@@ -1,12 +1,7 @@
 import type { Intent } from '../../intent/schema.js';
-import { type ApiEndpoint, isApiFieldLine, parseApiEndpoints } from '../api-section.js';
-import {
-  findSection,
-  type MarkdownOutline,
-  type MarkdownSection,
-  normalizeTitle,
-  outline,
-} from '../markdown.js';
+import { type ApiEndpoint, isApiFieldLine, readSpec, type SpecModel } from '../document/index.js';
+import type { MarkdownOutline, MarkdownSection } from '../markdown.js';
+import type { SpecSection } from '../sections.js';
 import { countWords, GLUE_WORDS, type Prepared, prepare, stripInlineCode, words } from './text.js';
 
 export type LineKind = 'blank' | 'heading' | 'fence' | 'code' | 'table' | 'field' | 'prose';
@@ -29,6 +24,8 @@ export interface SpecLine {
  */
 export interface SpecDocument {
   markdown: string;
+  /** The SPEC read once: sections, endpoints, models, variables, requirements. */
+  model: SpecModel;
   lines: SpecLine[];
   outline: MarkdownOutline;
   endpoints: ApiEndpoint[];
@@ -37,7 +34,7 @@ export interface SpecDocument {
   /** 0..1: how much real text there is; rules that reward an absence of faults scale by it. */
   substance: number;
   bytes: number;
-  section(title: string): MarkdownSection | undefined;
+  section(title: SpecSection): MarkdownSection | undefined;
   /** The analysed lines of a section's body. */
   bodyOf(section: MarkdownSection): SpecLine[];
   at(line: number): SpecLine | undefined;
@@ -64,14 +61,21 @@ export function stuffingReason(text: string): string | undefined {
   return undefined;
 }
 
-function classify(text: string, inFence: boolean, isFence: boolean): LineKind {
+function classify(
+  text: string,
+  inFence: boolean,
+  isFence: boolean,
+  inApi: boolean,
+  endpointLine: boolean,
+): LineKind {
   if (isFence) return 'fence';
   if (inFence) return 'code';
   const trimmed = text.trim();
   if (!trimmed) return 'blank';
   if (/^#{1,6}\s/.test(trimmed)) return 'heading';
   if (trimmed.startsWith('|')) return 'table';
-  if (isApiFieldLine(text)) return 'field';
+  // Only under API: elsewhere "Input: …" is prose, and stuffing must not hide behind a label.
+  if (inApi && (endpointLine || isApiFieldLine(text))) return 'field';
   return 'prose';
 }
 
@@ -90,7 +94,12 @@ function blankOut(text: string, quoted: readonly string[]): string {
 }
 
 export function analyseSpec(markdown: string, intent: Intent): SpecDocument {
-  const doc = outline(markdown);
+  const model = readSpec(markdown);
+  const api = model.section('API');
+  const apiFirst = api?.body[0]?.line ?? 0;
+  const apiLast = api?.body.at(-1)?.line ?? -1;
+  // A list item naming an endpoint with inline fields is data, not a sentence to judge.
+  const endpointLines = new Set(model.endpoints.filter((e) => e.layout === 'bullet').map((e) => e.line));
   const quoted = intentTexts(intent);
   const raw = markdown.split(/\r?\n/);
   const lines: SpecLine[] = [];
@@ -101,9 +110,17 @@ export function analyseSpec(markdown: string, intent: Intent): SpecDocument {
     const fenceMatch = /^\s*(```|~~~)/.exec(text);
     const inFence = fence !== undefined;
     if (fenceMatch) fence = fence === undefined ? fenceMatch[1] : fence === fenceMatch[1] ? undefined : fence;
-    const kind = classify(text, inFence && !fenceMatch, fenceMatch !== null);
+    const inApi = index + 1 >= apiFirst && index + 1 <= apiLast;
+    const kind = classify(
+      text,
+      inFence && !fenceMatch,
+      fenceMatch !== null,
+      inApi,
+      endpointLines.has(index + 1),
+    );
     const own = blankOut(text, quoted);
-    const entry: SpecLine = { line: index + 1, text, kind, own, words: countWords(stripInlineCode(text)) };
+    // Words in inline code count: a field list such as `id: str, amount: int` is content.
+    const entry: SpecLine = { line: index + 1, text, kind, own, words: countWords(text) };
     // stuffingReason needs at least 8 words; most lines have fewer, and the check is the costly part.
     if (entry.words < 8) {
       // nothing to judge
@@ -124,21 +141,17 @@ export function analyseSpec(markdown: string, intent: Intent): SpecDocument {
       contentWords += entry.words;
     lines.push(entry);
   });
-  const sectionCache = new Map<string, MarkdownSection | undefined>();
   const preparedCache = new Map<number, Prepared>();
   return {
     markdown,
+    model,
     lines,
-    outline: doc,
-    endpoints: parseApiEndpoints(doc),
+    outline: model.outline,
+    endpoints: model.endpoints,
     contentWords,
     substance: Math.min(1, contentWords / SUBSTANCE_WORDS),
     bytes: Buffer.byteLength(markdown, 'utf8'),
-    section(title) {
-      const key = normalizeTitle(title);
-      if (!sectionCache.has(key)) sectionCache.set(key, findSection(doc, title));
-      return sectionCache.get(key);
-    },
+    section: model.section,
     bodyOf(section) {
       const first = section.body[0]?.line;
       if (first === undefined) return [];

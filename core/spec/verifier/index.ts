@@ -13,6 +13,11 @@ export type { Finding, Rule, RuleResult, Verification } from './types.js';
 
 /** The quality gate: a SPEC at or above this score may go to the build line. */
 export const PASSING_SCORE = 90;
+/**
+ * The most a SPEC with a blocking finding scores: a SPEC that drops a key feature, a UDC endpoint or
+ * the intent's port describes another service, however good the rest of it is.
+ */
+export const BLOCKED_MAX_SCORE = 89;
 
 /** Every rule, in report order. Weights sum to 100 so a rule's weight reads as points. */
 export const RULES: readonly Rule[] = [
@@ -52,13 +57,22 @@ export function verifySpec(markdown: string, intent: Intent): Verification {
   });
   const total = rules.reduce((sum, r) => sum + r.weight, 0);
   const earned = rules.reduce((sum, r) => sum + r.weight * r.score, 0);
-  const score = Math.round((earned / total) * 1000) / 10;
-  return { score, passed: score >= PASSING_SCORE, rules };
+  const blockers = rules.reduce((n, r) => n + r.findings.filter((f) => f.blocking).length, 0);
+  const weighted = Math.round((earned / total) * 1000) / 10;
+  const score = blockers > 0 ? Math.min(weighted, BLOCKED_MAX_SCORE) : weighted;
+  return { score, passed: score >= PASSING_SCORE, blockers, rules };
 }
 
-/** The findings of a verification as the LLM provider takes them, costliest rules first. */
+/** The findings of a verification as the LLM provider takes them: blocking ones, then costliest rules first. */
 export function specFindings(verification: Verification): SpecFinding[] {
-  return [...verification.rules]
+  const all = [...verification.rules]
     .sort((a, b) => b.weight * (1 - b.score) - a.weight * (1 - a.score))
-    .flatMap((rule) => rule.findings.map((f) => ({ rule: rule.id, line: f.line, message: f.message })));
+    .flatMap((rule) => rule.findings.map((f) => ({ rule: rule.id, finding: f })));
+  return [...all.filter((f) => f.finding.blocking), ...all.filter((f) => !f.finding.blocking)].map(
+    ({ rule, finding }) => ({
+      rule,
+      line: finding.line,
+      message: finding.blocking ? `${finding.message} (blocks the gate)` : finding.message,
+    }),
+  );
 }

@@ -59,8 +59,15 @@ export function normalizeText(text: string): string {
     .trim();
 }
 
-function stem(word: string): string {
-  return word.length > 3 && word.endsWith('s') && !word.endsWith('ss') ? word.slice(0, -1) : word;
+/** A light stem: "testing", "tests" and "tested" meet as "test"; "stored" and "store" as "stor". */
+export function stem(word: string): string {
+  let w = word;
+  if (w.length > 5 && w.endsWith('ing')) w = w.slice(0, -3);
+  else if (w.length > 4 && w.endsWith('ies')) w = `${w.slice(0, -3)}y`;
+  else if (w.length > 4 && w.endsWith('sses')) w = w.slice(0, -2);
+  else if (w.length > 4 && w.endsWith('ed')) w = w.slice(0, -2);
+  else if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss')) w = w.slice(0, -1);
+  return w.length > 4 && w.endsWith('e') ? w.slice(0, -1) : w;
 }
 
 /** The words of `text` that carry meaning, stemmed: what must reappear when the text is traced. */

@@ -6,6 +6,11 @@ export interface Finding {
   line: number;
   /** What is wrong and how to fix it. */
   message: string;
+  /**
+   * A fault the gate never lets through (a key feature without endpoint or requirement, a missing UDC
+   * endpoint, a wrong or absent port): the SPEC then scores at most `BLOCKED_MAX_SCORE`.
+   */
+  blocking?: true;
 }
 
 export interface RuleResult {
@@ -22,6 +27,8 @@ export interface Verification {
   score: number;
   /** score >= 90, the quality gate. */
   passed: boolean;
+  /** Blocking findings, which hold the score below the gate whatever the other rules earn. */
+  blockers: number;
   rules: RuleResult[];
 }
 

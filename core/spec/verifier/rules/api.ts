@@ -13,7 +13,7 @@ import { clamp01, type Finding, type Rule } from '../types.js';
 const ERROR_STATUS = /\b[45]\d\d\b/;
 const CLIENT_ERROR = /\b4\d\d\b/;
 const SERVER_ERROR = /\b5\d\d\b/;
-const NO_BODY = /^(?:none|no body|empty|-|n\/a)\b/i;
+const NO_BODY = /^(?:none|no body|empty|n\/a|\(none\))\b|^[-—–](?:\s|$)/i;
 
 function answerSchema(path: string): z.ZodType | undefined {
   if (path === '/message') return MessageAnswerSchema;
@@ -48,6 +48,7 @@ export const udcEndpointsRule: Rule = {
       if (!endpoint) {
         findings.push({
           line: sectionAnchor(doc, 'API'),
+          blocking: true,
           message: `UDC endpoint '${key}' is missing: add '### ${key}' under '## API' with '- Feature: UDC', '- Request:', '- Response: ${example(method, path)}' and '- Errors:'`,
         });
         continue;

@@ -45,6 +45,9 @@ export function replacePorts(text: string, port: number): string {
   return result;
 }
 
+/** The variable that sets the service's own port. */
+const PORT_VARIABLE = /^(?:PORT|HTTP_PORT|SERVICE_PORT|APP_PORT|LISTEN_PORT)$/;
+
 const namePatterns = new Map<string, RegExp>();
 
 /** Whether `text` names one of the services (whole name: "registry" is not in "registry-proxy"). */
@@ -85,7 +88,24 @@ export const portRule: Rule = {
         wrong++;
         findings.push({
           line: line.line,
+          blocking: true,
           message: `port ${mention.port} contradicts the intent's port ${intent.port}: write ${intent.port}`,
+        });
+      }
+    }
+    // A variable such as `- `PORT` (default 8350)` states the port whatever the wording around it.
+    const portVariable = doc.model.variables.find(
+      (v) => PORT_VARIABLE.test(v.name) && v.default !== undefined,
+    );
+    if (portVariable && configLines.has(portVariable.line)) {
+      const stated = Number(/\d{2,5}/.exec(portVariable.default!)?.[0]);
+      if (stated === intent.port) inConfiguration = true;
+      else if (Number.isInteger(stated) && !findings.some((f) => f.line === portVariable.line)) {
+        wrong++;
+        findings.push({
+          line: portVariable.line,
+          blocking: true,
+          message: `port ${stated} contradicts the intent's port ${intent.port}: write ${intent.port}`,
         });
       }
     }
@@ -93,6 +113,8 @@ export const portRule: Rule = {
     if (!inConfiguration)
       findings.push({
         line: sectionAnchor(doc, 'Configuration'),
+        // Nowhere stated, the service's port is anyone's guess; stated elsewhere, it is only misplaced.
+        ...(anywhere ? {} : { blocking: true as const }),
         message: `'## Configuration' does not state the port: add 'PORT' with default ${intent.port} (the intent's port)`,
       });
     score -= 0.25 * wrong;

@@ -120,12 +120,19 @@ const COVERAGE = [
   /(\d{1,3}(?:\.\d+)?)\s?%[^.\n]{0,30}?coverage/i,
 ];
 
+/** The first coverage target in `lines`; a sentence wrapped over two lines counts, cited where the % is. */
 function coverageIn(lines: readonly SpecLine[]): { value: number; line: number } | undefined {
-  for (const line of lines)
+  for (const [i, line] of lines.entries()) {
+    const next = lines[i + 1];
+    const joined = next && next.line === line.line + 1 ? `${line.text} ${next.text}` : line.text;
     for (const pattern of COVERAGE) {
-      const match = pattern.exec(line.text);
-      if (match) return { value: Number(match[1]), line: line.line };
+      const match = pattern.exec(joined);
+      if (match) {
+        const inNext = match.index + match[0].length > line.text.length + 1 && !pattern.exec(line.text);
+        return { value: Number(match[1]), line: inNext ? next!.line : line.line };
+      }
     }
+  }
   return undefined;
 }
 

@@ -4,11 +4,16 @@ import { SECTION_GUIDE, sectionAnchor } from '../anchor.js';
 import { contentLines, type SpecDocument } from '../document.js';
 import { clamp01, type Finding, type Rule } from '../types.js';
 
-/** A section needs a few lines of real content: a heading and a line or two is not a section. */
-export const MIN_SECTION_LINES = 3;
+/**
+ * A section needs real content: 20 words over at least 2 lines (sentences, list items, table rows or
+ * code). A heading and one line is not a section; a paragraph wrapped at any width is.
+ */
+export const MIN_SECTION_LINES = 2;
 export const MIN_SECTION_WORDS = 20;
 const THIN_CREDIT = 0.3;
 const OUT_OF_ORDER_CREDIT = 0.5;
+/** A section under a synonym (`## Endpoints`) is read, and costs a little: readers look for one title. */
+export const SYNONYM_CREDIT = 0.9;
 
 /** Indexes (into `values`) of one longest strictly increasing subsequence. */
 function longestIncreasing(values: readonly number[]): Set<number> {
@@ -66,6 +71,13 @@ export const sectionsRule: Rule = {
         findings.push({
           line: section.line,
           message: `'## ${section.title}' has only ${lines} line(s), ${words} word(s) of content: expand it (at least ${MIN_SECTION_LINES} lines, ${MIN_SECTION_WORDS} words) with ${SECTION_GUIDE[title]}`,
+        });
+      }
+      if (doc.model.sections.find((s) => s.title === title)?.synonym) {
+        credit *= SYNONYM_CREDIT;
+        findings.push({
+          line: section.line,
+          message: `'## ${section.title}' is read as '## ${title}': name it '## ${title}' so every reader finds it`,
         });
       }
       const position = found.findIndex((p) => p.title === title);

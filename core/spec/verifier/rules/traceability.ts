@@ -36,17 +36,38 @@ export function servesFeature(featureText: string | undefined, feature: string):
   return mentions(featureText, feature) && mentions(feature, featureText, 0.5);
 }
 
-/** `servesFeature` with both sides prepared once, for the many pairs of one verification. */
-function featureServer(feature: string): (endpointFeature: EndpointFeature) => boolean {
-  const prepared = prepare(feature);
-  const isMentioned = subjectMatcher(feature);
-  return (endpoint) =>
-    endpoint.prepared !== undefined && isMentioned(endpoint.prepared) && endpoint.matcher!(prepared);
+/**
+ * How well an endpoint's feature text names a key feature: 2 for the same text, else the smaller share
+ * of each side's words found in the other (0 below the thresholds of `servesFeature`).
+ */
+function featureMatch(
+  label: Prepared,
+  labelTokens: readonly string[],
+  feature: Prepared,
+  featureTokens: readonly string[],
+): number {
+  if (label.normalized !== '' && label.normalized === feature.normalized) return 2;
+  const forward = tokenCoverage(featureTokens, label.tokens);
+  const backward = tokenCoverage(labelTokens, feature.tokens);
+  const contains = label.normalized.includes(feature.normalized) && feature.normalized !== '';
+  if (!contains && (forward < 0.6 || backward < 0.5)) return 0;
+  return contains ? 1.5 : Math.min(forward, backward);
 }
 
-interface EndpointFeature {
-  prepared?: Prepared;
-  matcher?: (text: Prepared) => boolean;
+/**
+ * The key features each endpoint serves: those its feature text names best. "Resolve short links"
+ * shares two of three words with "Create short links" but serves only the one it names.
+ */
+function servedFeatures(labels: readonly (string | undefined)[], features: readonly string[]): Set<number>[] {
+  const prepared = features.map((f) => ({ p: prepare(f), tokens: significantTokens(f) }));
+  return labels.map((label) => {
+    if (!label) return new Set<number>();
+    const own = prepare(label);
+    const ownTokens = significantTokens(label);
+    const scores = prepared.map((f) => featureMatch(own, ownTokens, f.p, f.tokens));
+    const best = Math.max(0, ...scores);
+    return new Set(best > 0 ? scores.flatMap((s, i) => (s === best ? [i] : [])) : []);
+  });
 }
 
 export const featureTraceabilityRule: Rule = {
@@ -56,14 +77,11 @@ export const featureTraceabilityRule: Rule = {
   check(doc, intent) {
     const findings: Finding[] = [];
     const functional = functionalLines(doc);
-    const featureEndpoints = doc.endpoints
-      .filter((e) => !UDC_KEYS.has(endpointKey(e)))
-      .map((e) => ({
-        endpoint: e,
-        prepared: e.feature ? prepare(e.feature) : undefined,
-        matcher: e.feature ? subjectMatcher(e.feature, 0.5) : undefined,
-      }));
-    const servers = intent.key_features.map(featureServer);
+    const featureEndpoints = doc.endpoints.filter((e) => !UDC_KEYS.has(endpointKey(e)));
+    const served = servedFeatures(
+      featureEndpoints.map((e) => e.feature),
+      intent.key_features,
+    );
     let hits = 0;
     intent.key_features.forEach((feature, index) => {
       const label = `key feature ${index + 1} ${quote(feature)}`;
@@ -72,19 +90,20 @@ export const featureTraceabilityRule: Rule = {
       else
         findings.push({
           line: sectionAnchor(doc, 'Requirements'),
+          blocking: true,
           message: `${label} has no functional requirement: add a line under '## Requirements' (Functional) that names it and says what the service does for it`,
         });
-      if (featureEndpoints.some((e) => servers[index]!(e))) hits++;
+      if (served.some((features) => features.has(index))) hits++;
       else
         findings.push({
           line: sectionAnchor(doc, 'API'),
+          blocking: true,
           message: `${label} has no API endpoint: add '### METHOD /path' under '## API' with '- Feature: ${feature.replace(/\s+/g, ' ').trim()}'`,
         });
     });
     let orphans = 0;
-    for (const candidate of featureEndpoints) {
-      if (servers.some((serves) => serves(candidate))) continue;
-      const { endpoint } = candidate;
+    featureEndpoints.forEach((endpoint, i) => {
+      if (served[i]!.size > 0) return;
       orphans++;
       findings.push({
         line: endpoint.featureLine ?? endpoint.line,
@@ -92,15 +111,18 @@ export const featureTraceabilityRule: Rule = {
           ? `'${endpointKey(endpoint)}' serves ${quote(endpoint.feature)}, which is not a key feature of the intent: name one of its key features in '- Feature:' or remove the endpoint`
           : `'${endpointKey(endpoint)}' has no '- Feature:' line: name the key feature it serves`,
       });
-    }
+    });
     const wanted = 2 * intent.key_features.length + orphans;
     return { score: wanted === 0 ? 1 : clamp01(hits / wanted), findings };
   },
 };
 
+/** Share of the intent's terms that Purpose & Scope must name for full credit: the gist, not the sentence. */
+export const RELEVANCE_COVERAGE = 0.5;
+
 export const intentRelevanceRule: Rule = {
   id: 'intent-relevance',
-  title: "Purpose & Scope names the service and states the intent's purpose",
+  title: "Purpose & Scope names the service and speaks of the intent's purpose and features",
   weight: 5,
   check(doc, intent) {
     const findings: Finding[] = [];
@@ -117,14 +139,26 @@ export const intentRelevanceRule: Rule = {
         line: doc.outline.title?.line ?? 1,
         message: `the SPEC never names the service '${intent.service_name}': put it in the '# ' title and in '## Purpose & Scope'`,
       });
-    const needles = significantTokens(intent.purpose);
-    const covered = tokenCoverage(needles, tokenSet(purposeLines.map((l) => l.text).join(' ')));
-    score += 0.6 * Math.min(1, covered / 0.6);
-    if (covered < 0.6)
+    // The significant terms of the purpose and the key features, each counted once.
+    const terms = [...new Set([intent.purpose, ...intent.key_features].flatMap(significantTokens))];
+    // The service's name earns its own credit above; "hello-world" does not also say "hello world".
+    const said = tokenSet(
+      purposeLines
+        .map((l) => l.text)
+        .join(' ')
+        .toLowerCase()
+        .split(name)
+        .join(' '),
+    );
+    const covered = tokenCoverage(terms, said);
+    score += 0.6 * Math.min(1, covered / RELEVANCE_COVERAGE);
+    if (covered < RELEVANCE_COVERAGE) {
+      const missing = terms.filter((t) => !said.has(t)).slice(0, 6);
       findings.push({
         line: sectionAnchor(doc, 'Purpose & Scope'),
-        message: `'## Purpose & Scope' does not state the intent's purpose ${quote(intent.purpose, 80)}: say what the service is for in those terms`,
+        message: `'## Purpose & Scope' does not state the intent's purpose ${quote(intent.purpose, 80)}: say what the service is for and what it offers in those terms (missing: ${missing.join(', ')})`,
       });
+    }
     return { score: clamp01(score), findings };
   },
 };
