@@ -1,4 +1,4 @@
-import { annotationsFor, PER_KIND_PER_STEP } from '../action/src/annotations.js';
+import { annotationsFor, failureLine, PER_KIND_PER_STEP } from '../action/src/annotations.js';
 import { DESCRIPTION_LIMIT, describe as describeStatus } from '../action/src/deployments.js';
 import { InputsError, knownHostsProblems, parseInputs } from '../action/src/inputs.js';
 import { GroupedLog } from '../action/src/log-groups.js';
@@ -97,6 +97,19 @@ describe('annotations', () => {
     ]);
   });
 
+  test('a failing test is annotated at the line of its traceback in the test file, else at its def', () => {
+    const test = {
+      name: 'tests/test_main.py::test_hello',
+      outcome: 'failed' as const,
+      file: 'services/greeter/tests/test_main.py',
+      line: 40,
+      output:
+        'app/main.py:12: in hello\n    raise KeyError\ntests/test_main.py:44: in test_hello\n    assert x\ntests/test_main.py:45: AssertionError',
+    };
+    expect(failureLine(test)).toBe(45);
+    expect(failureLine({ ...test, output: 'E   assert 1 == 2' })).toBe(40);
+  });
+
   test('few findings are all shown, with no notice', () => {
     const annotations = annotationsFor(failed(2, 1));
     expect(annotations.map((a) => a.kind)).toEqual(['error', 'error', 'error']);
@@ -136,6 +149,10 @@ describe('deployment status descriptions', () => {
     expect(text).toMatch(/^rolled back: 20261206T080000Z-abcdef1 keeps serving: …/);
     expect(text.endsWith('RuntimeError: port 9100 is taken')).toBe(true);
     expect(describeStatus('x'.repeat(300)).length).toBe(DESCRIPTION_LIMIT);
+    const message = `host key for 127.0.0.1:2222 has changed: it does not match /tmp/known_hosts; ${'x'.repeat(200)}`;
+    const start = describeStatus('deploy of greeter failed', message, 'start');
+    expect(start).toMatch(/^deploy of greeter failed: host key for 127\.0\.0\.1:2222 has changed.*…$/);
+    expect(start.length).toBe(DESCRIPTION_LIMIT);
   });
 });
 

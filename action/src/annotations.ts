@@ -22,13 +22,26 @@ function firstLines(text: string, lines = 12, chars = 1500): string {
   return cut.length > chars ? `…${cut.slice(-chars)}` : cut;
 }
 
+/**
+ * The line where a test failed: pytest's traceback names it (`tests/test_main.py:42: AssertionError`),
+ * relative to the service; the test's own line (its `def`) when the traceback does not.
+ */
+export function failureLine(test: FailingTest): number | undefined {
+  if (!test.file) return test.line;
+  let found: number | undefined;
+  for (const match of test.output.matchAll(/^([^\s:]+\.py):(\d+): /gm))
+    if (test.file === match[1] || test.file.endsWith(`/${match[1]}`)) found = Number(match[2]);
+  return found ?? test.line;
+}
+
 function testAnnotation(test: FailingTest): Annotation {
+  const line = failureLine(test);
   return {
     kind: 'error',
     title: `test ${test.outcome}: ${test.name}`,
     message: firstLines(test.output) || `${test.name} ${test.outcome}`,
     ...(test.file ? { file: test.file } : {}),
-    ...(test.file && test.line ? { startLine: test.line } : {}),
+    ...(test.file && line ? { startLine: line } : {}),
   };
 }
 

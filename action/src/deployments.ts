@@ -66,14 +66,18 @@ export function octokitDeployments(
   };
 }
 
-/** A description within GitHub's limit: the start of `lead`, then as much of the end of `tail` as fits. */
-export function describe(lead: string, tail = ''): string {
-  const flatTail = tail.replace(/\s+/g, ' ').trim();
+/**
+ * A description within GitHub's limit: `lead`, then as much of `detail` as fits. A log keeps its end
+ * (where the error is), a message its start (where it says what failed).
+ */
+export function describe(lead: string, detail = '', keep: 'end' | 'start' = 'end'): string {
+  const flat = detail.replace(/\s+/g, ' ').trim();
   const head = lead.length > DESCRIPTION_LIMIT ? `${lead.slice(0, DESCRIPTION_LIMIT - 1)}…` : lead;
-  if (!flatTail) return head;
-  const room = DESCRIPTION_LIMIT - head.length - 3;
+  if (!flat) return head;
+  const room = DESCRIPTION_LIMIT - head.length - 2;
   if (room < 10) return head;
-  return `${head}: ${flatTail.length > room ? `…${flatTail.slice(-(room - 1))}` : flatTail}`;
+  if (flat.length <= room) return `${head}: ${flat}`;
+  return keep === 'end' ? `${head}: …${flat.slice(-(room - 1))}` : `${head}: ${flat.slice(0, room - 1)}…`;
 }
 
 function httpStatus(error: unknown): number | undefined {
@@ -152,10 +156,10 @@ export class DeploymentTracker {
       const lead = deploy?.serving
         ? `rolled back: ${deploy.serving.releaseId} keeps serving`
         : `deploy of ${o.service} failed`;
-      await this.api.createStatus(
-        id,
-        this.status('failure', describe(lead, deploy?.logTail ?? result.message)),
-      );
+      const detail = deploy?.logTail
+        ? describe(lead, deploy.logTail, 'end')
+        : describe(lead, result.message, 'start');
+      await this.api.createStatus(id, this.status('failure', detail));
       this.outcome = `deployment ${id}: failure (${lead})`;
     } catch (error) {
       this.failed(error);

@@ -1,3 +1,4 @@
+import { failureLine } from './annotations.js';
 import { formatDuration, type PhaseTiming } from './log-groups.js';
 import { formatUdcMarkdown, type PipelineResult } from './pipeline.js';
 
@@ -97,7 +98,7 @@ export function renderSummary(input: SummaryInput): string {
         ['test', 'where', 'outcome'],
         shown.map((t) => [
           `\`${t.name}\``,
-          t.file ? `${t.file}${t.line ? `:${t.line}` : ''}` : '',
+          t.file ? `${t.file}${failureLine(t) ? `:${failureLine(t)}` : ''}` : '',
           t.outcome,
         ]),
       ) + more(tests.failing.length, shown.length),
