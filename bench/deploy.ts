@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { execa } from 'execa';
 import { httpGet } from '../core/deploy/health.js';
-import type { HostDeployOutcome, HostDeployTarget } from '../core/deploy/host-target.js';
 import { createLocalTarget } from '../core/deploy/local.js';
 import { makeReleaseId } from '../core/deploy/release-id.js';
 import { createSshTarget } from '../core/deploy/ssh.js';
-import type { DeployRequest } from '../core/ports.js';
+import type { DeployOutcome, DeployRequest, DeployTarget } from '../core/ports/index.js';
 import { findFreePort } from '../core/udc/launch.js';
 import { startSshd, type TestSshd } from './loopback-sshd.js';
 import { type BenchResult, repositoryPath } from './measure.js';
@@ -47,7 +46,7 @@ function deployRequest(name: string, port: number): DeployRequest {
   };
 }
 
-function ensureOk(outcome: HostDeployOutcome): HostDeployOutcome {
+function ensureOk(outcome: DeployOutcome): DeployOutcome {
   if (!outcome.ok) throw new Error(`benchmark deploy failed: ${outcome.message}\n${outcome.logTail ?? ''}`);
   return outcome;
 }
@@ -107,7 +106,7 @@ function watch(port: number) {
 export async function benchDeploy(runs = 5): Promise<BenchResult[]> {
   const sshd = await startSshd();
   const root = mkdtempSync(join(tmpdir(), 'assembly-line-bench-deploy-'));
-  const targets: Array<[HostDeployTarget, string]> = [];
+  const targets: Array<[DeployTarget, string]> = [];
   try {
     const ssh = createSshTarget({
       host: sshd.host,

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Intent } from '../core/intent/schema.js';
-import { writeSpecOffline } from '../core/spec/offline-writer.js';
+import { writeSpecOffline } from '../core/llm/offline/spec/writer.js';
 import { verifySpec } from '../core/spec/verifier/index.js';
 import { type BenchResult, measure } from './measure.js';
 import { variedIntents } from './spec-corpus.js';

@@ -17,7 +17,7 @@ import {
   reusableGeneration,
   writeServiceFiles,
 } from '../core/build/write-service.js';
-import type { FileMap } from '../core/llm/provider.js';
+import type { FileMap } from '../core/ports/index.js';
 import { tempTree } from './helpers/tmp.js';
 
 const NAME = 'hello';

@@ -9,6 +9,7 @@ import {
 } from '../core/build/write-service.js';
 import { canonicalJson } from '../core/hash.js';
 import { type Intent, IntentSchema } from '../core/intent/schema.js';
+import type { ProgressReporter } from '../core/ports/index.js';
 import {
   type CodeRequest,
   type FileMap,
@@ -18,8 +19,7 @@ import {
   type LlmUsage,
   type TestRequest,
   zeroUsage,
-} from '../core/llm/provider.js';
-import type { ProgressReporter } from '../core/ports.js';
+} from '../core/ports/index.js';
 import { FIXTURE_SERVICE, fixtureCode, fixtureTests, patched } from './helpers/build-fixture.js';
 import { tempTree } from './helpers/tmp.js';
 

@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { execa } from 'execa';
 import { checkFileMap } from '../core/build/file-guard.js';
-import { generateServiceOffline } from '../core/build/offline-codegen.js';
-import { normalizeExample, normalizePath, planRoutes } from '../core/build/offline-routes.js';
-import { generateTestsOffline } from '../core/build/offline-testgen.js';
-import { pyLiteral, pyStr } from '../core/build/python-literal.js';
 import type { Intent } from '../core/intent/schema.js';
 import { validateIntentSource } from '../core/intent/validate.js';
-import type { FileMap } from '../core/llm/provider.js';
-import { writeSpecOffline } from '../core/spec/offline-writer.js';
+import { generateServiceOffline } from '../core/llm/offline/service/codegen.js';
+import { pyLiteral, pyStr } from '../core/llm/offline/service/python-literal.js';
+import { normalizeExample, normalizePath, planRoutes } from '../core/llm/offline/service/routes.js';
+import { generateTestsOffline } from '../core/llm/offline/service/testgen.js';
+import { writeSpecOffline } from '../core/llm/offline/spec/writer.js';
+import type { FileMap } from '../core/ports/index.js';
 import { tempTree } from './helpers/tmp.js';
 
 /**

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { buildPythonService, parsePyflakes, parseRequirementLines } from '../core/build/python-build.js';
 import { sandboxEnv } from '../core/build/sandbox-env.js';
-import type { FileMap } from '../core/llm/provider.js';
+import type { FileMap } from '../core/ports/index.js';
 import { FIXTURE_SERVICE, fixtureFiles, patched } from './helpers/build-fixture.js';
 import { tempTree } from './helpers/tmp.js';
 

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { UsageError, UserError } from '../core/cli/io.js';
 import { createStatusCommand, statusCommand } from '../core/cli/status-command.js';
 import { ledgerDir, ledgerFile, startRun } from '../core/ledger/recorder.js';
-import { zeroUsage } from '../core/llm/provider.js';
+import { zeroUsage } from '../core/ports/index.js';
 import { tempTree } from './helpers/tmp.js';
 
 const NOW = Date.UTC(2026, 2, 10, 15, 0, 0);

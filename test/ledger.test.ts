@@ -8,7 +8,7 @@ import { ledgerWarnings, parseLedger, readLedger } from '../core/ledger/reader.j
 import { LedgerError, ledgerDir, ledgerFile, recordingReporter, startRun } from '../core/ledger/recorder.js';
 import { redactSecrets } from '../core/ledger/redact.js';
 import { type LedgerRecord, LedgerRecordSchema } from '../core/ledger/schema.js';
-import { zeroUsage } from '../core/llm/provider.js';
+import { zeroUsage } from '../core/ports/index.js';
 import { PriorityQueue } from '../core/queue/priority-queue.js';
 import { tempTree } from './helpers/tmp.js';
 

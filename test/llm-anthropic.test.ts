@@ -6,7 +6,7 @@ import {
   anthropicConfigFromEnv,
 } from '../core/llm/anthropic.js';
 import { WRITE_FILES_TOOL } from '../core/llm/model-output.js';
-import { LlmError } from '../core/llm/provider.js';
+import { LlmError } from '../core/ports/index.js';
 import {
   errorReply,
   type FakeMessagesApi,

@@ -1,6 +1,6 @@
 import { handWrittenSpecs } from '../bench/spec-corpus.js';
+import { writeSpecOffline } from '../core/llm/offline/spec/writer.js';
 import { endpointKey, readSpec } from '../core/spec/document/index.js';
-import { writeSpecOffline } from '../core/spec/offline-writer.js';
 import { UDC_ENDPOINTS } from '../core/spec/sections.js';
 import { type Verification, verifySpec } from '../core/spec/verifier/index.js';
 import { mentions, significantTokens } from '../core/spec/verifier/text.js';

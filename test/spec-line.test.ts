@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { IntentSchema } from '../core/intent/schema.js';
-import { silentReporter } from '../core/ports.js';
-import { writeSpecOffline } from '../core/spec/offline-writer.js';
+import { writeSpecOffline } from '../core/llm/offline/spec/writer.js';
+import { silentReporter } from '../core/ports/index.js';
 import { runSpecJob } from '../core/spec/spec-job.js';
 import { runSpecLine } from '../core/spec/spec-line.js';
 import { specPaths } from '../core/spec/store.js';

@@ -1,9 +1,9 @@
 import { variedIntents } from '../bench/spec-corpus.js';
 import type { Intent } from '../core/intent/schema.js';
+import { repairSpec } from '../core/llm/offline/spec/improve.js';
+import { improveSpecOffline, writeSpecOffline } from '../core/llm/offline/spec/writer.js';
 import { endpointKey, isValidApiPath, parseApiEndpoints } from '../core/spec/api-section.js';
 import { normalizeTitle, outline } from '../core/spec/markdown.js';
-import { repairSpec } from '../core/spec/offline/improve.js';
-import { improveSpecOffline, writeSpecOffline } from '../core/spec/offline-writer.js';
 import { SPEC_SECTIONS, UDC_ENDPOINTS } from '../core/spec/sections.js';
 import { specFindings, verifySpec } from '../core/spec/verifier/index.js';
 import {

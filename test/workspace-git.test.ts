@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { RefConflict, WORKING_TREE } from '../core/ports.js';
+import { RefConflict, WORKING_TREE } from '../core/ports/index.js';
 import { GitWorkspace } from '../core/workspace/git.js';
 import { gitRepo } from './helpers/git.js';
 import { tempTree } from './helpers/tmp.js';

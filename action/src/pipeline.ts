@@ -14,14 +14,13 @@ import type { Intent } from '../../core/intent/schema.js';
 export type { Intent };
 
 import { ledgerDir, recordingReporter, startRun } from '../../core/ledger/recorder.js';
-import type { LlmUsage } from '../../core/llm/provider.js';
 import { selectProvider } from '../../core/llm/select.js';
 import { type BuildJobResult, runBuildJob } from '../../core/pipeline/build-job.js';
 import { BuildStampError, requireDeployableBuild } from '../../core/pipeline/build-stamp.js';
 import { runDeployJob, SERVICE_VERSION } from '../../core/pipeline/deploy-job.js';
 import { missingPackagesMessage, missingSystemPackages } from '../../core/pipeline/preflight.js';
 import { stateDir } from '../../core/pipeline/state.js';
-import type { ProgressReporter, Registry } from '../../core/ports.js';
+import type { LlmUsage, ProgressReporter, Registry } from '../../core/ports/index.js';
 import { createRegistry } from '../../core/registry/index.js';
 import { runSpecJob } from '../../core/spec/spec-job.js';
 import { readStoredSpec } from '../../core/spec/store.js';

@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canonicalJson } from '../hash.js';
 import type { Intent } from '../intent/schema.js';
-import type { FileMap, LlmProvider, LlmResult, LlmUsage } from '../llm/provider.js';
-import type { ProgressReporter } from '../ports.js';
+import type { FileMap, LlmProvider, LlmResult, LlmUsage, ProgressReporter } from '../ports/index.js';
 import {
   checkFileMap,
   checkNoSymlinks,

@@ -1,7 +1,7 @@
 import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { SERVICE_NAME_PATTERN } from '../intent/schema.js';
-import type { FileMap } from '../llm/provider.js';
+import type { FileMap } from '../ports/index.js';
 
 /**
  * The check every model-written file map passes before anything touches the disk. Model output is

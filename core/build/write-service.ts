@@ -11,7 +11,7 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { sha256 } from '../hash.js';
-import type { FileMap } from '../llm/provider.js';
+import type { FileMap } from '../ports/index.js';
 import {
   checkFileMap,
   checkNoSymlinks,

@@ -1,3 +1,7 @@
+import type { Style } from '../style.js';
+
+export type { Style };
+
 /** What a command may touch of the outside world; tests pass their own. */
 export interface OutputStream {
   write(text: string): unknown;
@@ -29,14 +33,6 @@ export class UserError extends Error {
   ) {
     super(message);
   }
-}
-
-export interface Style {
-  red(text: string): string;
-  green(text: string): string;
-  yellow(text: string): string;
-  bold(text: string): string;
-  dim(text: string): string;
 }
 
 /** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */

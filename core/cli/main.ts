@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { redactSecrets } from '../ledger/redact.js';
+import { packageRoot } from '../package-root.js';
 import { buildCommand } from './build-command.js';
 import type { Command } from './command.js';
 import { deployCommand, logsCommand, psCommand, rollbackCommand, stopCommand } from './deploy-commands.js';
@@ -40,9 +40,8 @@ const COMMON_EXIT_CODES = [
 
 /** The version in the package.json above this module, whether it runs from core/ or out/core/. */
 export function packageVersion(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
-  return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+  const file = join(packageRoot(import.meta.url), 'package.json');
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 }
 
 function optionLines(command: Command): string[] {

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { MemoryForge } from '../forge/memory.js';
 import { DEFAULT_ANTHROPIC_MODEL } from '../llm/pricing.js';
 import { providerKind } from '../llm/provider-kind.js';
-import { WORKING_TREE } from '../ports.js';
+import { WORKING_TREE } from '../ports/index.js';
 import type { Range } from '../reconcile/estimate.js';
 import type { Plan } from '../reconcile/plan.js';
 import { planRepository } from '../reconcile/plan.js';

@@ -1,4 +1,4 @@
-import type { ProgressReporter } from '../ports.js';
+import type { ProgressReporter } from '../ports/index.js';
 import { type CliIo, styleFor } from './io.js';
 
 export function formatDuration(ms: number): string {

@@ -1,10 +1,10 @@
 import { intentHash } from '../hash.js';
 import { ledgerDir, recordingReporter, startRun } from '../ledger/recorder.js';
-import type { LlmUsage } from '../llm/provider.js';
 import { selectProvider } from '../llm/select.js';
 import { runBuildJob } from '../pipeline/build-job.js';
 import { runDeployJob, SERVICE_VERSION } from '../pipeline/deploy-job.js';
 import { missingPackagesMessage, missingSystemPackages } from '../pipeline/preflight.js';
+import type { LlmUsage } from '../ports/index.js';
 import { runSpecJob } from '../spec/spec-job.js';
 import { type Command, FORMAT_OPTION, outputFormat } from './command.js';
 import { targetFor } from './deploy-commands.js';

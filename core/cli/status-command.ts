@@ -4,8 +4,9 @@ import { ledgerWarnings, readLedger } from '../ledger/reader.js';
 import { ledgerDir } from '../ledger/recorder.js';
 import type { LedgerRecord } from '../ledger/schema.js';
 import { displayPath, findRepositoryRoot } from '../repo-files.js';
+import type { Style } from '../style.js';
 import { type Command, FORMAT_OPTION, outputFormat } from './command.js';
-import { EXIT, type Style, styleFor, UsageError, UserError } from './io.js';
+import { EXIT, styleFor, UsageError, UserError } from './io.js';
 
 const DEFAULT_RECENT = 10;
 

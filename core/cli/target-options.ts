@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
-import { createDeployTarget, DeployError, type HostDeployTarget } from '../deploy/index.js';
+import { createDeployTarget, DeployError } from '../deploy/index.js';
 import { stateDir } from '../pipeline/state.js';
-import type { ProgressReporter, Registry } from '../ports.js';
+import type { DeployTarget, ProgressReporter, Registry } from '../ports/index.js';
 import { createRegistry } from '../registry/index.js';
 import type { CommandContext, OptionSpec } from './command.js';
 import { UsageError, UserError } from './io.js';
@@ -51,7 +51,7 @@ export const TARGET_OPTIONS: Record<string, OptionSpec> = {
 };
 
 export interface ResolvedTarget {
-  target: HostDeployTarget;
+  target: DeployTarget;
   registry: Registry;
   /** Where the defaults put things, to tell the user. */
   notes: string[];
@@ -89,7 +89,7 @@ export function resolveTarget(
   }
   const healthTimeoutMs = seconds(values['health-timeout'], 'health-timeout');
   const healthRetryAfterMs = seconds(values['health-retry-after'], 'health-retry-after');
-  let target: HostDeployTarget;
+  let target: DeployTarget;
   try {
     target = createDeployTarget(targetText, {
       ...(root ? { root: targetText === 'local' ? root : (values.root as string) } : {}),

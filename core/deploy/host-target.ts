@@ -3,8 +3,14 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { hostname, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { DeployOutcome, DeployRequest, DeployTarget, ProgressReporter, ReleaseInfo } from '../ports.js';
-import { silentReporter } from '../ports.js';
+import type {
+  DeployOutcome,
+  DeployRequest,
+  DeployTarget,
+  ProgressReporter,
+  ReleaseInfo,
+} from '../ports/index.js';
+import { silentReporter } from '../ports/index.js';
 import { readDeployAsset } from './assets.js';
 import { DeployError } from './errors.js';
 import { type HealthResult, waitForHealthy, watchAvailability } from './health.js';
@@ -41,16 +47,6 @@ export interface HostTargetOptions {
   /** Who deploys, for the lock and the audit log. Default `user@hostname` of this machine. */
   who?: string;
   reporter?: ProgressReporter;
-}
-
-/** A release as the host sees it; `current` marks the one the `current` link points at. */
-export interface HostReleaseInfo extends ReleaseInfo {
-  current: boolean;
-}
-
-export interface HostDeployOutcome extends DeployOutcome {
-  /** Milliseconds per step: lock, upload, start, health, cutover, verify, finish. */
-  timingsMs: Record<string, number>;
 }
 
 type Settings = Required<Omit<HostTargetOptions, 'reporter' | 'startTimeoutMs'>> & { startTimeoutMs: number };
@@ -138,7 +134,7 @@ export class HostDeployTarget implements DeployTarget {
     return `${this.connector.description} (root ${this.settings.root})`;
   }
 
-  async deploy(request: DeployRequest): Promise<HostDeployOutcome> {
+  async deploy(request: DeployRequest): Promise<DeployOutcome> {
     checkRequest(request);
     const clock = new StepClock();
     const { name, releaseId } = request;
@@ -167,7 +163,7 @@ export class HostDeployTarget implements DeployTarget {
     });
   }
 
-  async rollback(name: string): Promise<HostDeployOutcome> {
+  async rollback(name: string): Promise<DeployOutcome> {
     checkName(name);
     const clock = new StepClock();
     return this.session(async (agent, channel) => {
@@ -229,9 +225,9 @@ export class HostDeployTarget implements DeployTarget {
     });
   }
 
-  async list(): Promise<HostReleaseInfo[]> {
+  async list(): Promise<ReleaseInfo[]> {
     const output = await this.session((agent) => agent.text('list', [this.settings.root]));
-    const releases: HostReleaseInfo[] = [];
+    const releases: ReleaseInfo[] = [];
     for (const line of output.split('\n')) {
       const [kind, name, releaseId, state, port, pid, current] = line.split('\t');
       if (kind !== 'release' || !name || !releaseId) continue;
@@ -310,7 +306,7 @@ export class HostDeployTarget implements DeployTarget {
     lock: HeldLock,
     clock: StepClock,
     plan: CutoverPlan,
-  ): Promise<HostDeployOutcome> {
+  ): Promise<DeployOutcome> {
     const s = this.settings;
     const { name, releaseId, port } = plan;
     const serving =
@@ -466,7 +462,7 @@ export class HostDeployTarget implements DeployTarget {
     plan: CutoverPlan,
     message: string,
     serving: ReleaseInfo | undefined,
-  ): Promise<HostDeployOutcome> {
+  ): Promise<DeployOutcome> {
     const s = this.settings;
     let logTail = '';
     await clock.time('finish', async () => {

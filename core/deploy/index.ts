@@ -1,7 +1,7 @@
 /** The deploy targets: `createDeployTarget('local' | 'ssh://user@host[:port]', options)` is the usual way in. */
 export { DeployError, type DeployErrorCode } from './errors.js';
 export { type HealthOptions, type HealthResult, waitForHealthy } from './health.js';
-export type { HostDeployOutcome, HostReleaseInfo, HostTargetOptions } from './host-target.js';
+export type { HostTargetOptions } from './host-target.js';
 export { HostDeployTarget } from './host-target.js';
 export { createLocalTarget, DEFAULT_LOCAL_ROOT, type LocalTargetOptions } from './local.js';
 export { isReleaseId, makeReleaseId } from './release-id.js';

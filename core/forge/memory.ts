@@ -11,7 +11,7 @@ import type {
   NewPullRequest,
   PullRequest,
   Review,
-} from '../ports.js';
+} from '../ports/index.js';
 
 /** One call made to the forge, in order: what `plan` would have done, what a test asserts on. */
 export interface ForgeCall {

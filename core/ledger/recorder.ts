@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, closeSync, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LlmUsage } from '../llm/provider.js';
-import type { ProgressReporter } from '../ports.js';
+import type { LedgerRun, LedgerSink, LlmUsage, ProgressReporter } from '../ports/index.js';
 import { safeText } from './redact.js';
 import {
   applyEvent,
@@ -84,7 +83,7 @@ export type LlmCallInput = LlmUsage & { task: string };
  * Records one pipeline run in the ledger as it happens: every call appends one event line, so a reader
  * (the dashboard, `assembly-line status`) sees runs in progress, and a crash keeps what was recorded.
  */
-export class RunRecorder {
+export class RunRecorder implements LedgerRun {
   readonly runId: string;
   readonly path: string;
   private readonly clock: () => number;
@@ -206,6 +205,11 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 /** Starts a run: writes its first line and returns the recorder for the rest. */
 export function startRun(options: StartRunOptions): RunRecorder {
   return new RunRecorder(options);
+}
+
+/** The journal in `dir` as the pipeline's LedgerSink: each run started appends to `ledger.jsonl`. */
+export function fileLedger(dir: string, clock?: () => number): LedgerSink {
+  return { startRun: (kind, intent) => startRun({ dir, kind, intent, ...(clock ? { clock } : {}) }) };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { AnthropicError, APIConnectionError, APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk';
-import { LlmError } from './provider.js';
+import { LlmError } from '../ports/index.js';
 import { RetriesExhausted, type RetryVerdict } from './retry.js';
 
 /**

@@ -1,14 +1,4 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { classifyFailure, llmErrorOf, redact } from './anthropic-errors.js';
-import { filesFromToolInput, markdownFromText, WRITE_FILES_TOOL } from './model-output.js';
-import { costUsd, DEFAULT_ANTHROPIC_MODEL } from './pricing.js';
-import {
-  improveSpecPrompt,
-  systemPrompt,
-  writeCodePrompt,
-  writeSpecPrompt,
-  writeTestsPrompt,
-} from './prompts.js';
 import {
   type CodeRequest,
   type FileMap,
@@ -19,7 +9,17 @@ import {
   type LlmUsage,
   type SpecRequest,
   type TestRequest,
-} from './provider.js';
+} from '../ports/index.js';
+import { classifyFailure, llmErrorOf, redact } from './anthropic-errors.js';
+import { filesFromToolInput, markdownFromText, WRITE_FILES_TOOL } from './model-output.js';
+import { costUsd, DEFAULT_ANTHROPIC_MODEL } from './pricing.js';
+import {
+  improveSpecPrompt,
+  systemPrompt,
+  writeCodePrompt,
+  writeSpecPrompt,
+  writeTestsPrompt,
+} from './prompts.js';
 import {
   type RetryNotice,
   type RetryPolicy,

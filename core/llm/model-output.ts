@@ -1,6 +1,6 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { z } from 'zod';
-import { type FileMap, LlmError } from './provider.js';
+import { type FileMap, LlmError } from '../ports/index.js';
 
 /**
  * Reading a model's answers: the files of the code tasks arrive through one tool the model is made to

@@ -1,8 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Intent } from '../intent/schema.js';
-import { SPEC_SECTIONS } from '../spec/sections.js';
+import { packageRoot } from '../package-root.js';
 import type {
   CodeRequest,
   FileMap,
@@ -10,7 +9,8 @@ import type {
   SpecFinding,
   SpecRequest,
   TestRequest,
-} from './provider.js';
+} from '../ports/index.js';
+import { SPEC_SECTIONS } from '../spec/sections.js';
 
 /**
  * The prompts of the model-backed tasks. Their text lives in `core/llm/prompts/*.md`; this module loads
@@ -35,20 +35,9 @@ export type DataTag = (typeof DATA_TAGS)[number];
 /** Error output beyond this is cut from the front: the end of a log is where the failure is. */
 export const FEEDBACK_LIMIT_CHARS = 12_000;
 
-/**
- * `core/llm/prompts/` of the repository this module belongs to. tsc does not copy `.md` files into
- * `out/`, so the module finds the repository root (the folder with package.json) whether it runs from
- * `core/llm/` or `out/core/llm/`.
- */
+/** `core/llm/prompts/` of the package this module belongs to (see `packageRoot`). */
 export function promptsDir(moduleUrl: string = import.meta.url): string {
-  let dir = dirname(fileURLToPath(moduleUrl));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir)
-      throw new Error(`no package.json above ${fileURLToPath(moduleUrl)}: cannot find prompts`);
-    dir = parent;
-  }
-  return join(dir, 'core', 'llm', 'prompts');
+  return join(packageRoot(moduleUrl), 'core', 'llm', 'prompts');
 }
 
 const loaded = new Map<PromptFile, string>();

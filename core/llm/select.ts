@@ -1,6 +1,6 @@
+import type { LlmProvider } from '../ports/index.js';
 import { AnthropicProvider, anthropicConfigFromEnv } from './anthropic.js';
-import { OfflineProvider } from './offline.js';
-import type { LlmProvider } from './provider.js';
+import { OfflineProvider } from './offline/provider.js';
 import { providerKind } from './provider-kind.js';
 
 export interface ProviderChoice {

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import { type BuildLineResult, runBuildLine } from '../build/build-line.js';
 import type { Intent } from '../intent/schema.js';
-import type { LlmProvider, LlmUsage } from '../llm/provider.js';
-import type { ProgressReporter } from '../ports.js';
+import type { LlmProvider, LlmUsage, ProgressReporter } from '../ports/index.js';
 import { ServiceStartError, startLocalService } from '../udc/launch.js';
 import { type UdcReport, verifyUdc } from '../udc/verify.js';
 import { buildVenvDir, serviceDir } from './state.js';

@@ -1,7 +1,12 @@
-import type { HostDeployOutcome, HostDeployTarget } from '../deploy/index.js';
 import { makeReleaseId } from '../deploy/index.js';
 import type { Intent } from '../intent/schema.js';
-import type { ProgressReporter, Registry, RegistryEntry } from '../ports.js';
+import type {
+  DeployOutcome,
+  DeployTarget,
+  ProgressReporter,
+  Registry,
+  RegistryEntry,
+} from '../ports/index.js';
 import { serviceDir } from './state.js';
 
 /** The version deployed services report until intents carry one. */
@@ -10,7 +15,7 @@ export const SERVICE_VERSION = '1.0.0';
 export interface DeployJobOptions {
   repoRoot: string;
   intent: Intent;
-  target: HostDeployTarget;
+  target: DeployTarget;
   registry: Registry;
   reporter: ProgressReporter;
   /** The SPEC's hash: its first 7 characters name the release with the time. */
@@ -21,7 +26,7 @@ export interface DeployJobOptions {
 
 export interface DeployJobResult {
   ok: boolean;
-  outcome: HostDeployOutcome;
+  outcome: DeployOutcome;
   /** The registry entry written; on a failed deploy, the one pointing at the release still serving. */
   registered?: RegistryEntry;
   message: string;
@@ -47,7 +52,7 @@ export function serviceEnvironment(
   const env: Record<string, string> = { SERVICE_VERSION: version, ASSEMBLY_LINE_RELEASE_ID: releaseId };
   // The service probes the registry for /dependencies, but does not register itself: the pipeline
   // registers it only after the health gate, so a staging instance is never announced.
-  if (/^https?:\/\//.test(registry.description)) env.DEPENDENCY_REGISTRY_URL = registry.description;
+  if (registry.serviceUrl) env.DEPENDENCY_REGISTRY_URL = registry.serviceUrl;
   return env;
 }
 

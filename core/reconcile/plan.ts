@@ -1,4 +1,4 @@
-import type { Forge, Workspace } from '../ports.js';
+import type { Forge, Workspace } from '../ports/index.js';
 import { basisText, type Range, SpecLineEstimator } from './estimate.js';
 import { CHANGE_KINDS, type ChangeKind, type PlannedChange, planReconcile } from './planner.js';
 import { readReconcileInput } from './state.js';

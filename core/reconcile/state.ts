@@ -2,7 +2,7 @@ import { intentHash, sha256 } from '../hash.js';
 import { validateIntentRepository } from '../intent/repository.js';
 import { SERVICE_NAME_PATTERN } from '../intent/schema.js';
 import { intentNameFromPath } from '../intent/validate.js';
-import type { Forge, Workspace } from '../ports.js';
+import type { Forge, Workspace } from '../ports/index.js';
 import { isIntentFile } from '../repo-files.js';
 import { normalizeSpec, VerificationRecordSchema } from '../spec/store.js';
 import { parseMarker } from './marker.js';

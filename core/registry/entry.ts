@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SERVICE_NAME_PATTERN } from '../intent/schema.js';
-import type { RegistryEntry } from '../ports.js';
+import type { RegistryEntry } from '../ports/index.js';
 
 /** A registry that cannot do what was asked: the message names the registry and what went wrong. */
 export class RegistryError extends Error {

@@ -1,4 +1,4 @@
-import type { Registry, RegistryEntry } from '../ports.js';
+import type { Registry, RegistryEntry } from '../ports/index.js';
 import { checkEntry, checkName, defaultWarn, RegistryError, type RegistryWarn, readEntry } from './entry.js';
 import {
   DEFAULT_RETRY,

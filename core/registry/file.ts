@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { Registry, RegistryEntry } from '../ports.js';
+import type { Registry, RegistryEntry } from '../ports/index.js';
 import {
   checkEntry,
   checkName,

@@ -1,4 +1,4 @@
-import type { Registry, RegistryEntry } from '../ports.js';
+import type { Registry, RegistryEntry } from '../ports/index.js';
 import {
   checkEntry,
   checkName,
@@ -54,6 +54,7 @@ export interface HttpRegistryOptions {
  */
 export class HttpRegistry implements Registry {
   readonly description: string;
+  readonly serviceUrl: string;
   private readonly base: URL;
   private readonly paths: HttpRegistryPaths;
   private readonly retry: RetryPolicy;
@@ -74,6 +75,7 @@ export class HttpRegistry implements Registry {
     url.hash = '';
     this.base = url;
     this.description = redactUrl(url).replace(/\/$/, '');
+    this.serviceUrl = this.description;
     this.paths = { ...DEFAULT_HTTP_PATHS, ...options.paths };
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.headers = { ...options.headers };

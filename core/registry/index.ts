@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Registry } from '../ports.js';
+import type { Registry } from '../ports/index.js';
 import { RegistryError, type RegistryWarn } from './entry.js';
 import { EtcdRegistry } from './etcd.js';
 import { FileRegistry } from './file.js';

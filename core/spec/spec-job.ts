@@ -1,7 +1,6 @@
 import { intentHash, sha256 } from '../hash.js';
 import type { Intent } from '../intent/schema.js';
-import type { LlmProvider, LlmUsage } from '../llm/provider.js';
-import type { ProgressReporter } from '../ports.js';
+import type { LlmProvider, LlmUsage, ProgressReporter } from '../ports/index.js';
 import { runSpecLine, type SpecLineResult } from './spec-line.js';
 import {
   normalizeSpec,

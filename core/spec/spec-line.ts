@@ -1,6 +1,5 @@
 import type { Intent } from '../intent/schema.js';
-import type { LlmProvider, LlmUsage } from '../llm/provider.js';
-import type { ProgressReporter } from '../ports.js';
+import type { LlmProvider, LlmUsage, ProgressReporter } from '../ports/index.js';
 import { PASSING_SCORE, specFindings, type Verification, verifySpec } from './verifier/index.js';
 
 export const MAX_OPTIMIZATION_CYCLES = 3;

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { z } from 'zod';
-import type { Style } from '../cli/io.js';
 import { BodyTooLargeError, readBoundedBody } from '../http-body.js';
+import { PLAIN_STYLE, type Style } from '../style.js';
 import {
   CapabilitiesAnswerSchema,
   DependenciesAnswerSchema,
@@ -276,14 +276,6 @@ export async function verifyUdc(baseUrl: string, options: VerifyUdcOptions = {})
   return { url: baseUrl, ok: rows.every((row) => row.ok), rows };
 }
 
-const PLAIN: Style = {
-  red: (t) => t,
-  green: (t) => t,
-  yellow: (t) => t,
-  bold: (t) => t,
-  dim: (t) => t,
-};
-
 function endpointLabel(row: UdcRow, rows: readonly UdcRow[]): string {
   const shared = rows.filter((r) => r.endpoint === row.endpoint).length > 1;
   return shared ? `${row.endpoint} (${row.check})` : row.endpoint;
@@ -294,7 +286,7 @@ function formatLatency(ms: number): string {
 }
 
 /** A plain text table, one line per row, then a summary line; colour only through `style`. */
-export function formatUdcTable(report: UdcReport, style: Style = PLAIN): string {
+export function formatUdcTable(report: UdcReport, style: Style = PLAIN_STYLE): string {
   const cells = report.rows.map((row) => ({
     endpoint: endpointLabel(row, report.rows),
     status: row.status === null ? '-' : String(row.status),

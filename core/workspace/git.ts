@@ -18,7 +18,7 @@ import {
   RefConflict,
   WORKING_TREE,
   type Workspace,
-} from '../ports.js';
+} from '../ports/index.js';
 import { checkRepositoryPath, checkRepositoryPrefix } from './paths.js';
 
 const NO_COMMIT = '0'.repeat(40);

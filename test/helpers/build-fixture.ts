@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FileMap } from '../../core/llm/provider.js';
+import type { FileMap } from '../../core/ports/index.js';
 
 export const FIXTURE_SERVICE = 'build-fixture';
 const fixtureRoot = fileURLToPath(new URL('../fixtures/build-service/', import.meta.url));

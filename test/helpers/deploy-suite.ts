@@ -14,7 +14,7 @@ import { DeployError } from '../../core/deploy/errors.js';
 import { httpGet } from '../../core/deploy/health.js';
 import type { HostDeployTarget, HostTargetOptions } from '../../core/deploy/host-target.js';
 import { makeReleaseId } from '../../core/deploy/release-id.js';
-import type { DeployRequest } from '../../core/ports.js';
+import type { DeployRequest } from '../../core/ports/index.js';
 import { findFreePort } from '../../core/udc/launch.js';
 
 export const FIXTURE_SERVICE = fileURLToPath(new URL('../fixtures/deploy-service', import.meta.url));

@@ -1,6 +1,6 @@
-import { OfflineProvider } from '../../core/llm/offline.js';
-import type { ImproveSpecRequest, LlmProvider, LlmResult } from '../../core/llm/provider.js';
-import { zeroUsage } from '../../core/llm/provider.js';
+import { OfflineProvider } from '../../core/llm/offline/provider.js';
+import type { ImproveSpecRequest, LlmProvider, LlmResult } from '../../core/ports/index.js';
+import { zeroUsage } from '../../core/ports/index.js';
 
 /** The offline provider, counting the calls made to it: proves when a step spends no model call. */
 export class CountingProvider implements LlmProvider {

@@ -1,4 +1,4 @@
-import type { RegistryEntry } from '../../core/ports.js';
+import type { RegistryEntry } from '../../core/ports/index.js';
 
 /** A valid registry entry for `name`, with fields overridden. */
 export function sampleEntry(name: string, overrides: Partial<RegistryEntry> = {}): RegistryEntry {

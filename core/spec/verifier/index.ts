@@ -1,5 +1,5 @@
 import type { Intent } from '../../intent/schema.js';
-import type { SpecFinding } from '../../llm/provider.js';
+import type { SpecFinding } from '../../ports/index.js';
 import { analyseSpec } from './document.js';
 import { endpointsCompleteRule, udcEndpointsRule } from './rules/api.js';
 import { dependenciesRule, portRule } from './rules/consistency.js';

@@ -1,15 +1,9 @@
-import { type Intent, SERVICE_NAME_PATTERN } from '../intent/schema.js';
-import type { FileMap } from '../llm/provider.js';
-import { UDC_ENDPOINTS } from '../spec/sections.js';
-import { LOGS_PY, REGISTRATION_PY, SHAPING_PY, UDC_PY } from './offline-python-runtime.js';
-import {
-  type FeatureRoute,
-  type PyModel,
-  type PyType,
-  planRoutes,
-  type RoutePlan,
-} from './offline-routes.js';
+import { type Intent, SERVICE_NAME_PATTERN } from '../../../intent/schema.js';
+import type { FileMap } from '../../../ports/index.js';
+import { runtimeModule } from '../../../runtime/service-runtime.js';
+import { UDC_ENDPOINTS } from '../../../spec/sections.js';
 import { pyLiteral, pyStr } from './python-literal.js';
+import { type FeatureRoute, type PyModel, type PyType, planRoutes, type RoutePlan } from './routes.js';
 
 /**
  * The offline code generator: a working FastAPI service from the intent and the SPEC's API section,
@@ -39,11 +33,11 @@ export function generateServiceOffline(intent: Intent, spec: string): FileMap {
     [`${prefix}pytest.ini`]: '[pytest]\npythonpath = .\ntestpaths = tests\n',
     [`${prefix}app/__init__.py`]: `"""The ${intent.service_name} service."""\n`,
     [`${prefix}app/config.py`]: configPy(intent),
-    [`${prefix}app/logs.py`]: LOGS_PY,
+    [`${prefix}app/logs.py`]: runtimeModule('logs.py'),
     [`${prefix}app/models.py`]: modelsPy(intent, plan),
-    [`${prefix}app/udc.py`]: UDC_PY,
-    [`${prefix}app/registration.py`]: REGISTRATION_PY,
-    [`${prefix}app/shaping.py`]: SHAPING_PY,
+    [`${prefix}app/udc.py`]: runtimeModule('udc.py'),
+    [`${prefix}app/registration.py`]: runtimeModule('registration.py'),
+    [`${prefix}app/shaping.py`]: runtimeModule('shaping.py'),
     [`${prefix}app/main.py`]: mainPy(intent, plan),
   };
 }

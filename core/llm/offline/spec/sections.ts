@@ -1,7 +1,7 @@
-import type { Intent } from '../../intent/schema.js';
-import { KNOWN_INFRASTRUCTURE } from '../../intent/schema.js';
-import { endpointKey } from '../api-section.js';
-import { type SpecSection, UDC_ENDPOINTS } from '../sections.js';
+import type { Intent } from '../../../intent/schema.js';
+import { KNOWN_INFRASTRUCTURE } from '../../../intent/schema.js';
+import { endpointKey } from '../../../spec/api-section.js';
+import { type SpecSection, UDC_ENDPOINTS } from '../../../spec/sections.js';
 import type { PlannedEndpoint } from './endpoints.js';
 import { cell, code, inlineJsonText, type Json, jsonType, oneLine, plural } from './text.js';
 

@@ -1,7 +1,7 @@
-import type { Intent } from '../../intent/schema.js';
-import { KNOWN_INFRASTRUCTURE } from '../../intent/schema.js';
-import { endpointKey, type HttpMethod, isValidApiPath } from '../api-section.js';
-import { UDC_ENDPOINTS } from '../sections.js';
+import type { Intent } from '../../../intent/schema.js';
+import { KNOWN_INFRASTRUCTURE } from '../../../intent/schema.js';
+import { endpointKey, type HttpMethod, isValidApiPath } from '../../../spec/api-section.js';
+import { UDC_ENDPOINTS } from '../../../spec/sections.js';
 import { asciiWords, fold, type Json, oneLine, pascal, snake } from './text.js';
 
 /** A key feature turned into one endpoint with examples derived from the feature's own words. */

@@ -1,5 +1,10 @@
 import type { Intent } from '../intent/schema.js';
 
+/**
+ * The language model port. Adapters: anthropic (core/llm/anthropic.ts) and the deterministic offline
+ * provider (core/llm/offline/).
+ */
+
 /** Token use and cost of one model call; the offline provider reports zeros. */
 export interface LlmUsage {
   provider: string;

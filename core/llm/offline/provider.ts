@@ -1,6 +1,3 @@
-import { generateServiceOffline } from '../build/offline-codegen.js';
-import { generateTestsOffline } from '../build/offline-testgen.js';
-import { improveSpecOffline, writeSpecOffline } from '../spec/offline-writer.js';
 import {
   type CodeRequest,
   type FileMap,
@@ -10,7 +7,10 @@ import {
   type SpecRequest,
   type TestRequest,
   zeroUsage,
-} from './provider.js';
+} from '../../ports/index.js';
+import { generateServiceOffline } from './service/codegen.js';
+import { generateTestsOffline } from './service/testgen.js';
+import { improveSpecOffline, writeSpecOffline } from './spec/writer.js';
 
 export const OFFLINE_MODEL = 'offline-deterministic-1';
 

@@ -1,6 +1,6 @@
-import type { Intent } from '../intent/schema.js';
-import { type ApiEndpoint, type HttpMethod, parseApiEndpoints } from '../spec/api-section.js';
-import { UDC_ENDPOINTS } from '../spec/sections.js';
+import type { Intent } from '../../../intent/schema.js';
+import { type ApiEndpoint, type HttpMethod, parseApiEndpoints } from '../../../spec/api-section.js';
+import { UDC_ENDPOINTS } from '../../../spec/sections.js';
 import { isPythonKeyword, pascalCase, snakeWords, uniqueName } from './python-literal.js';
 
 /**

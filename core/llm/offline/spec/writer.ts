@@ -1,10 +1,10 @@
-import type { Intent } from '../intent/schema.js';
-import type { SpecFinding } from '../llm/provider.js';
-import { planEndpoints } from './offline/endpoints.js';
-import { repairSpec } from './offline/improve.js';
-import { sectionBodies, specTitle } from './offline/sections.js';
-import { SPEC_SECTIONS } from './sections.js';
-import { specFindings, verifySpec } from './verifier/index.js';
+import type { Intent } from '../../../intent/schema.js';
+import type { SpecFinding } from '../../../ports/index.js';
+import { SPEC_SECTIONS } from '../../../spec/sections.js';
+import { specFindings, verifySpec } from '../../../spec/verifier/index.js';
+import { planEndpoints } from './endpoints.js';
+import { repairSpec } from './improve.js';
+import { sectionBodies, specTitle } from './sections.js';
 
 /**
  * The SPEC of an intent without a model: deterministic, no network. Every key feature becomes

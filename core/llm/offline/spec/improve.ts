@@ -1,19 +1,24 @@
-import type { Intent } from '../../intent/schema.js';
-import type { SpecFinding } from '../../llm/provider.js';
-import { type ApiEndpoint, endpointKey, isValidApiPath, parseApiEndpoints } from '../api-section.js';
-import { type MarkdownSection, normalizeTitle, outline } from '../markdown.js';
-import { SPEC_SECTIONS, type SpecSection } from '../sections.js';
-import { analyseSpec, contentLines } from '../verifier/document.js';
-import { requestProblem, responseProblem } from '../verifier/rules/api.js';
-import { portMentions, replacePorts } from '../verifier/rules/consistency.js';
-import { COVERAGE_TARGET } from '../verifier/rules/measurable.js';
+import type { Intent } from '../../../intent/schema.js';
+import type { SpecFinding } from '../../../ports/index.js';
+import {
+  type ApiEndpoint,
+  endpointKey,
+  isValidApiPath,
+  parseApiEndpoints,
+} from '../../../spec/api-section.js';
+import { type MarkdownSection, normalizeTitle, outline } from '../../../spec/markdown.js';
+import { SPEC_SECTIONS, type SpecSection } from '../../../spec/sections.js';
+import { analyseSpec, contentLines } from '../../../spec/verifier/document.js';
+import { requestProblem, responseProblem } from '../../../spec/verifier/rules/api.js';
+import { portMentions, replacePorts } from '../../../spec/verifier/rules/consistency.js';
+import { COVERAGE_TARGET } from '../../../spec/verifier/rules/measurable.js';
 import {
   MAX_SPEC_BYTES,
   MAX_SPEC_LINES,
   MIN_SECTION_LINES,
   MIN_SECTION_WORDS,
-} from '../verifier/rules/structure.js';
-import { servesFeature } from '../verifier/rules/traceability.js';
+} from '../../../spec/verifier/rules/structure.js';
+import { servesFeature } from '../../../spec/verifier/rules/traceability.js';
 import {
   countWords,
   placeholdersIn,
@@ -22,7 +27,7 @@ import {
   sentences,
   stripInlineCode,
   vagueWordsIn,
-} from '../verifier/text.js';
+} from '../../../spec/verifier/text.js';
 import { planEndpoints } from './endpoints.js';
 import { featureBlock, sectionBodies, specTitle, udcBlocks } from './sections.js';
 

@@ -1,9 +1,9 @@
-import type { Intent } from '../intent/schema.js';
-import type { FileMap } from '../llm/provider.js';
-import { UDC_ENDPOINTS } from '../spec/sections.js';
-import { servicePrefix } from './offline-codegen.js';
-import { type FeatureRoute, planRoutes, type RoutePlan } from './offline-routes.js';
+import type { Intent } from '../../../intent/schema.js';
+import type { FileMap } from '../../../ports/index.js';
+import { UDC_ENDPOINTS } from '../../../spec/sections.js';
+import { servicePrefix } from './codegen.js';
 import { pyLiteral, pyStr } from './python-literal.js';
+import { type FeatureRoute, planRoutes, type RoutePlan } from './routes.js';
 
 /**
  * The offline test generator: pytest suites for a service made by `generateServiceOffline`. Unit tests
