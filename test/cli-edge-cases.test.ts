@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cli } from './helpers/cli.js';
 import { intentYaml, tempTree } from './helpers/tmp.js';
 
@@ -50,6 +51,28 @@ describe('bad input gets a clear error and the right exit code', () => {
       const result = await cli(command, tree.root);
       expect(result.code).toBe(2);
     }
+  });
+
+  // A bad --bind used to reach the launcher, fail there, and be reported with a URL built from it.
+  test('--bind must be an IP address, checked before anything starts', async () => {
+    for (const bind of ['localhost', '999.1.1.1', '127.0.0.1; rm -rf /']) {
+      for (const command of [['deploy', 'alpha'], ['ps'], ['stop', 'alpha']]) {
+        const result = await cli([...command, '--bind', bind, '--root', tree.path('deploy')], tree.root);
+        expect(result.code).toBe(2);
+        expect(result.stderr).toContain(
+          `--bind must be an IP address (e.g. 127.0.0.1, 0.0.0.0 or ::), not '${bind}'`,
+        );
+      }
+    }
+    expect(existsSync(tree.path('deploy'))).toBe(false);
+  });
+
+  test('ps --root naming a file is an error, not an empty list', async () => {
+    tree.write('not-a-dir', '');
+    const result = await cli(['ps', '--root', 'not-a-dir'], tree.root);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(`the deploy root ${tree.path('not-a-dir')} is not a directory`);
   });
 
   test('udc refuses a URL that carries credentials, without echoing them', async () => {

@@ -7,7 +7,7 @@ import { type BuildJobResult, runBuildJob } from '../pipeline/build-job.js';
 import { missingPackagesMessage, missingSystemPackages } from '../pipeline/preflight.js';
 import { displayPath, findRepositoryRoot } from '../repo-files.js';
 import { specPaths } from '../spec/store.js';
-import { verifySpec } from '../spec/verifier/index.js';
+import { PASSING_SCORE, verifySpec } from '../spec/verifier/index.js';
 import { formatUdcTable } from '../udc/verify.js';
 import { type Command, FORMAT_OPTION, outputFormat } from './command.js';
 import { loadIntentArgument } from './intent-arg.js';
@@ -84,7 +84,7 @@ export const buildCommand: Command = {
     const gate = verifySpec(spec, intent);
     if (!gate.passed) {
       io.stderr.write(
-        `assembly-line: ${displayPath(specFile, io.cwd)} scores ${gate.score}, below the gate of 90; run 'assembly-line verify ${displayPath(specFile, io.cwd)}'\n`,
+        `assembly-line: ${displayPath(specFile, io.cwd)} scores ${gate.score}, below the gate of ${PASSING_SCORE}; run 'assembly-line verify ${displayPath(specFile, io.cwd)}'\n`,
       );
       return EXIT.gateFailed;
     }

@@ -6,6 +6,7 @@ import { runDeployJob, SERVICE_VERSION } from '../pipeline/deploy-job.js';
 import { missingPackagesMessage, missingSystemPackages } from '../pipeline/preflight.js';
 import type { LlmUsage } from '../ports/index.js';
 import { runSpecJob } from '../spec/spec-job.js';
+import { PASSING_SCORE } from '../spec/verifier/index.js';
 import { type Command, FORMAT_OPTION, outputFormat } from './command.js';
 import { targetFor } from './deploy-commands.js';
 import { loadIntentArgument, repositoryRootFor } from './intent-arg.js';
@@ -110,7 +111,7 @@ export const runCommand: Command = {
         return finish(
           EXIT.gateFailed,
           'needs-human-review',
-          `the SPEC scores ${spec.score}, below the gate of 90; review ${spec.specPath}`,
+          `the SPEC scores ${spec.score}, below the gate of ${PASSING_SCORE}; review ${spec.specPath}`,
         );
       }
       if (!intent.auto_build)

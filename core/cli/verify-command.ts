@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { findRepositoryRoot } from '../repo-files.js';
-import { verifySpec } from '../spec/verifier/index.js';
+import { PASSING_SCORE, verifySpec } from '../spec/verifier/index.js';
 import { type Command, FORMAT_OPTION, outputFormat } from './command.js';
 import { loadIntentArgument } from './intent-arg.js';
 import { EXIT, styleFor, UsageError, UserError } from './io.js';
@@ -58,7 +58,9 @@ export const verifyCommand: Command = {
           );
       }
       const blocked = verification.blockers > 0 ? ` (${verification.blockers} blocking finding(s))` : '';
-      const verdict = verification.passed ? out.green('passed') : out.red(`below the gate of 90${blocked}`);
+      const verdict = verification.passed
+        ? out.green('passed')
+        : out.red(`below the gate of ${PASSING_SCORE}${blocked}`);
       io.stdout.write(`score ${verification.score}/100: ${verdict}\n`);
     }
     return verification.passed ? EXIT.ok : EXIT.gateFailed;

@@ -46,7 +46,10 @@ check_release_id() {
 }
 
 ensure_layout() {
-  mkdir -p "$dir/releases" "$dir/logs" "$dir/run" "$dir/archive" || fail "cannot create $dir"
+  # One message, with mkdir's first reason: each of the four folders would say the same thing again.
+  if ! why=$(mkdir -p "$dir/releases" "$dir/logs" "$dir/run" "$dir/archive" 2>&1); then
+    fail "cannot create $dir ($(printf '%s\n' "$why" | head -n 1))"
+  fi
 }
 
 audit() { # who action release outcome detail
@@ -484,6 +487,7 @@ cmd_list() { # root
     "~/"*) base=$HOME/${1#"~/"} ;;
     *) base=$1 ;;
   esac
+  if [ -e "$base" ] && [ ! -d "$base" ]; then fail "the deploy root $1 is not a directory"; fi
   for service_dir in "$base"/*/; do
     [ -d "$service_dir/releases" ] || continue
     set_paths "$1" "$(basename "$service_dir")"

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { DeployError } from './errors.js';
 import type { HostDeployTarget, HostTargetOptions } from './host-target.js';
 import { createLocalTarget } from './local.js';
@@ -51,6 +52,12 @@ export function createDeployTarget(
   options: DeployTargetOptions = {},
 ): HostDeployTarget {
   const spec = typeof target === 'string' ? parseTarget(target) : target;
+  // Checked before anything starts: a name or a bad address would fail only at launch, in a log file.
+  if (options.bindHost !== undefined && isIP(options.bindHost) === 0)
+    throw new DeployError(
+      'usage',
+      `--bind must be an IP address (e.g. 127.0.0.1, 0.0.0.0 or ::), not '${options.bindHost}'`,
+    );
   const { knownHostsFile, identityFile, env, ...rest } = options;
   if (spec.kind === 'local') return createLocalTarget(rest);
   if (!knownHostsFile)
