@@ -4,7 +4,7 @@ import { intentHash } from '../hash.js';
 import { ledgerDir, recordingReporter, startRun } from '../ledger/recorder.js';
 import { selectProvider } from '../llm/select.js';
 import { type BuildJobResult, runBuildJob } from '../pipeline/build-job.js';
-import { missingPackagesMessage, missingSystemPackages } from '../pipeline/preflight.js';
+import { ensureSystemPackages, missingPackagesMessage } from '../pipeline/preflight.js';
 import { displayPath, findRepositoryRoot } from '../repo-files.js';
 import { specPaths } from '../spec/store.js';
 import { PASSING_SCORE, verifySpec } from '../spec/verifier/index.js';
@@ -88,7 +88,9 @@ export const buildCommand: Command = {
       );
       return EXIT.gateFailed;
     }
-    const missing = await missingSystemPackages({ python: '/usr/bin/python3', build: true }, io.env);
+    const missing = await ensureSystemPackages({ python: '/usr/bin/python3', build: true }, io.env, {
+      write: (text) => io.stderr.write(text),
+    });
     if (missing.length > 0) throw new UserError(missingPackagesMessage(missing));
     let choice: ReturnType<typeof selectProvider>;
     try {

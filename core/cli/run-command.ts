@@ -3,7 +3,7 @@ import { ledgerDir, recordingReporter, startRun } from '../ledger/recorder.js';
 import { selectProvider } from '../llm/select.js';
 import { runBuildJob } from '../pipeline/build-job.js';
 import { runDeployJob, SERVICE_VERSION } from '../pipeline/deploy-job.js';
-import { missingPackagesMessage, missingSystemPackages } from '../pipeline/preflight.js';
+import { ensureSystemPackages, missingPackagesMessage } from '../pipeline/preflight.js';
 import type { LlmUsage } from '../ports/index.js';
 import { runSpecJob } from '../spec/spec-job.js';
 import { PASSING_SCORE } from '../spec/verifier/index.js';
@@ -44,7 +44,7 @@ export const runCommand: Command = {
     } catch (error) {
       throw new UserError((error as Error).message);
     }
-    const missing = await missingSystemPackages(
+    const missing = await ensureSystemPackages(
       {
         python: '/usr/bin/python3',
         build: true,
@@ -52,6 +52,7 @@ export const runCommand: Command = {
         ssh: String(values.target ?? '').startsWith('ssh:'),
       },
       io.env,
+      { write: (text) => io.stderr.write(text) },
     );
     if (missing.length > 0) throw new UserError(missingPackagesMessage(missing));
     const { target, registry, reporter: progress } = targetFor(context, name, repoRoot);

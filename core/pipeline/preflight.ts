@@ -1,6 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { execa } from 'execa';
+import { packageRoot } from '../package-root.js';
 
 /** Python modules the build line imports, and the Debian package that brings each. */
 const PYTHON_MODULES: Record<string, string> = {
@@ -69,4 +70,42 @@ export function missingPackagesMessage(missing: string[]): string {
     `  sudo bash scripts/install-system-packages.sh\n` +
     `or: sudo apt-get install -y ${missing.join(' ')}`
   );
+}
+
+/** `scripts/install-system-packages.sh` of this product. */
+export function installScriptPath(): string {
+  return join(packageRoot(import.meta.url), 'scripts', 'install-system-packages.sh');
+}
+
+export interface InstallOptions {
+  /** Where the installer's lines go (the CLI: stderr). */
+  write: (text: string) => void;
+  /** Injected by tests; the real one is installScriptPath(). */
+  script?: string;
+}
+
+/**
+ * The packages `needs` still lacks after installing the missing ones, when this machine lets us:
+ * the install script uses apt-get as root or with passwordless sudo and refuses otherwise, naming the
+ * command to run. So on a fresh Debian or Ubuntu machine the first command of the Quick start is the
+ * only one a person types. ASSEMBLY_LINE_INSTALL_PACKAGES=0 turns the install off.
+ */
+export async function ensureSystemPackages(
+  needs: PreflightNeeds,
+  env: Record<string, string | undefined>,
+  options: InstallOptions,
+): Promise<string[]> {
+  const missing = await missingSystemPackages(needs, env);
+  if (missing.length === 0 || env.ASSEMBLY_LINE_INSTALL_PACKAGES === '0') return missing;
+  options.write(`installing the Debian packages this machine lacks: ${missing.join(' ')}\n`);
+  const install = await execa('bash', [options.script ?? installScriptPath(), ...missing], {
+    env: Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as Record<string, string>,
+    extendEnv: false,
+    reject: false,
+    all: true,
+  });
+  const output = String(install.all ?? '').trim();
+  if (output) options.write(`${output}\n`);
+  if (install.exitCode !== 0) return missing;
+  return missingSystemPackages(needs, env);
 }
