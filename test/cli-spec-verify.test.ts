@@ -1,7 +1,9 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readLedger } from '../core/ledger/reader.js';
+import { findFreePort } from '../core/udc/launch.js';
 import { cli } from './helpers/cli.js';
 import { intentYaml, tempTree } from './helpers/tmp.js';
 
@@ -20,7 +22,16 @@ describe('assembly-line spec and verify', () => {
     });
     copyFileSync(join(repoRoot, 'intents/hello-world.yaml'), tree.path('intents/hello-world.yaml'));
   });
-  afterEach(() => tree.cleanup());
+  const spawned: ChildProcess[] = [];
+  afterEach(async () => {
+    for (const child of spawned.splice(0)) {
+      if (child.exitCode !== null || child.signalCode !== null) continue;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    }
+    tree.cleanup();
+  });
 
   test('writes SPECs in priority order with progress on stderr and a ledger record each', async () => {
     const result = await cli(
@@ -76,6 +87,39 @@ describe('assembly-line spec and verify', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('intents/broken.yaml:5:7: error: port: must be at least 1024');
   });
+
+  // With the API down, spec used to sit silent through its 10 s and 30 s waits.
+  test('while the model API refuses connections, each retry is announced', async () => {
+    const closedPort = await findFreePort();
+    const child = spawn(
+      process.execPath,
+      [join(repoRoot, 'bin/assembly-line.js'), 'spec', 'intents/someday.yaml'],
+      {
+        cwd: tree.root,
+        env: {
+          PATH: process.env.PATH,
+          HOME: tree.root,
+          ANTHROPIC_API_KEY: 'sk-ant-test-not-a-key',
+          ANTHROPIC_BASE_URL: `http://127.0.0.1:${closedPort}`,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    spawned.push(child);
+    let stderr = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        const at = stderr.indexOf('retrying');
+        if (at >= 0 && stderr.includes('\n', at)) resolve();
+      });
+      child.once('exit', (code) =>
+        reject(new Error(`spec exited ${code} without a retry notice: ${stderr}`)),
+      );
+    });
+    expect(stderr).toContain('retrying in 10 s (attempt 2 of 3): connection refused\n');
+    expect(stderr).not.toContain('sk-ant-test-not-a-key');
+  }, 30_000);
 
   test('an unknown provider setting is a clear error', async () => {
     const result = await cli(['spec', 'intents/hello-world.yaml'], tree.root, {

@@ -1,5 +1,7 @@
 import {
+  describeRetry,
   RetriesExhausted,
+  type RetryNotice,
   type RetryVerdict,
   retryDelay,
   SEED_RETRY_POLICY,
@@ -62,7 +64,7 @@ describe('the seed retry policy', () => {
 
   test('a success after a transient failure returns the value after one 10 s wait', async () => {
     const { waits, sleep } = recordingSleep();
-    const notices: unknown[] = [];
+    const notices: RetryNotice[] = [];
     const { operation } = failing(new Transient('HTTP 429'));
     const value = await withRetry(operation, {
       policy: SEED_RETRY_POLICY,
@@ -72,7 +74,8 @@ describe('the seed retry policy', () => {
     });
     expect(value).toBe('done');
     expect(waits).toEqual([10_000]);
-    expect(notices).toEqual([{ attempt: 1, delayMs: 10_000, reason: 'HTTP 429' }]);
+    expect(notices).toEqual([{ attempt: 1, attempts: 3, delayMs: 10_000, reason: 'HTTP 429' }]);
+    expect(describeRetry(notices[0]!)).toBe('retrying in 10 s (attempt 2 of 3): HTTP 429');
   });
 
   test('a final failure is rethrown at once, unchanged, without waiting', async () => {

@@ -94,7 +94,7 @@ export const buildCommand: Command = {
     if (missing.length > 0) throw new UserError(missingPackagesMessage(missing));
     let choice: ReturnType<typeof selectProvider>;
     try {
-      choice = selectProvider(io.env);
+      choice = selectProvider(io.env, { onRetry: (message) => io.stderr.write(`${message}\n`) });
     } catch (error) {
       throw new UserError((error as Error).message);
     }

@@ -40,7 +40,7 @@ export const runCommand: Command = {
     const name = intent.service_name;
     let choice: ReturnType<typeof selectProvider>;
     try {
-      choice = selectProvider(io.env);
+      choice = selectProvider(io.env, { onRetry: (message) => io.stderr.write(`[${name}] ${message}\n`) });
     } catch (error) {
       throw new UserError((error as Error).message);
     }

@@ -44,7 +44,7 @@ export const specCommand: Command = {
     const repoRoot = repositoryRootFor(positionals[0]!, io.cwd);
     let provider: ReturnType<typeof selectProvider>;
     try {
-      provider = selectProvider(io.env);
+      provider = selectProvider(io.env, { onRetry: (message) => io.stderr.write(`${message}\n`) });
     } catch (error) {
       throw new UserError((error as Error).message);
     }

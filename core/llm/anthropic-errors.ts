@@ -47,8 +47,13 @@ function isRetryableStatus(status: number): boolean {
 export function classifyFailure(error: unknown, timeoutMs: number): RetryVerdict {
   if (error instanceof APIConnectionTimeoutError)
     return { retry: true, reason: `no answer within ${timeoutMs} ms` };
-  if (error instanceof APIConnectionError)
-    return { retry: true, reason: `connection error (${connectionCause(error)})` };
+  if (error instanceof APIConnectionError) {
+    const cause = connectionCause(error);
+    return {
+      retry: true,
+      reason: cause === 'ECONNREFUSED' ? 'connection refused' : `connection error (${cause})`,
+    };
+  }
   if (error instanceof APIError && typeof error.status === 'number' && isRetryableStatus(error.status)) {
     const detail = apiErrorDetail(error);
     const retryAfterMs = parseRetryAfterMs(error.headers);

@@ -26,6 +26,8 @@ export type RetryVerdict =
 export interface RetryNotice {
   /** The attempt that just failed, 1-based. */
   attempt: number;
+  /** Attempts in all, per the policy. */
+  attempts: number;
   delayMs: number;
   reason: string;
 }
@@ -56,6 +58,12 @@ export function retryDelay(policy: RetryPolicy, attempt: number, retryAfterMs?: 
   return Math.min(retryAfterMs, scheduled);
 }
 
+/** What a user is told while a call waits to be retried: "retrying in 10 s (attempt 2 of 3): connection refused". */
+export function describeRetry(notice: RetryNotice): string {
+  const wait = notice.delayMs < 1000 ? `${notice.delayMs} ms` : `${Math.round(notice.delayMs / 1000)} s`;
+  return `retrying in ${wait} (attempt ${notice.attempt + 1} of ${notice.attempts}): ${notice.reason}`;
+}
+
 export function validateRetryPolicy(policy: RetryPolicy): string | undefined {
   if (!Number.isInteger(policy.attempts) || policy.attempts < 1) return 'attempts must be a whole number ≥ 1';
   if (policy.delaysMs.some((ms) => !Number.isFinite(ms) || ms < 0)) return 'delays must be numbers ≥ 0';
@@ -80,7 +88,7 @@ export async function withRetry<T>(
       if (!verdict.retry) throw error;
       if (attempt >= policy.attempts) throw new RetriesExhausted(attempt, verdict.reason, error);
       const delayMs = retryDelay(policy, attempt, verdict.retryAfterMs);
-      onRetry?.({ attempt, delayMs, reason: verdict.reason });
+      onRetry?.({ attempt, attempts: policy.attempts, delayMs, reason: verdict.reason });
       await sleep(delayMs);
     }
   }

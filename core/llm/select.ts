@@ -2,6 +2,7 @@ import type { LlmProvider } from '../ports/index.js';
 import { AnthropicProvider, anthropicConfigFromEnv } from './anthropic.js';
 import { OfflineProvider } from './offline/provider.js';
 import { providerKind } from './provider-kind.js';
+import { describeRetry } from './retry.js';
 
 export interface ProviderChoice {
   provider: LlmProvider;
@@ -13,9 +14,17 @@ export interface ProviderChoice {
  * The provider for this run (see `providerKind`). Usage is recorded by the pipeline from each call's
  * result, so the provider gets no usage callback of its own.
  */
-export function selectProvider(env: Record<string, string | undefined>): ProviderChoice {
+export function selectProvider(
+  env: Record<string, string | undefined>,
+  options: { onRetry?: (message: string) => void } = {},
+): ProviderChoice {
   const { kind, reason } = providerKind(env);
   if (kind === 'offline') return { provider: new OfflineProvider(), reason };
-  const config = anthropicConfigFromEnv(env);
+  const { onRetry } = options;
+  // Each wait is said aloud: with the API down, a run would otherwise sit silent for 40 s.
+  const config = anthropicConfigFromEnv(
+    env,
+    onRetry ? { onRetry: (notice) => onRetry(describeRetry(notice)) } : {},
+  );
   return { provider: new AnthropicProvider(config), reason: `model ${config.model}` };
 }
