@@ -103,6 +103,16 @@ const LABEL = new RegExp(
   `(?:^|(?<=[\\s;,(—–|]))[*_]{0,2}(${LABEL_ALTERNATIVES})[*_]{0,2}\\s*:[*_]{0,2}\\s*`,
   'gi',
 );
+/** A line that starts with a label: `Request:`, `**Errors:**`. */
+const SINGLE_FIELD = new RegExp(`^\\s*[*_]{0,2}(${LABEL_ALTERNATIVES})[*_]{0,2}\\s*:[*_]{0,2}\\s*`, 'i');
+
+/** A field's value without the separators that ended it ("…; ", "…. "). */
+function trimValue(value: string): string {
+  let end = value.length;
+  while (end > 0 && ' \t;,.—–|-'.includes(value[end - 1]!)) end--;
+  return value.slice(0, end).trim();
+}
+
 /** A line that is one field of an endpoint: `- Request: ...`, `Errors: ...`. */
 const FIELD_LINE = new RegExp(`^\\s*(?:[-*+]\\s+)?[*_]{0,2}(?:${LABEL_ALTERNATIVES})[*_]{0,2}\\s*:`, 'i');
 const FEATURE_NOTE = /\(\s*(?:key\s+)?feature\s*:\s*([^)]*)\)/i;
@@ -133,6 +143,12 @@ interface FieldValue {
 /** The labelled fields of a piece of text, and the text before the first label. */
 function labelledFields(text: string): { before: string; fields: FieldValue[] } {
   const masked = maskCode(text);
+  // Most lines hold one label and JSON in code: no colon after the label's, no scan for more labels.
+  const single = SINGLE_FIELD.exec(masked);
+  if (single && !masked.includes(':', single[0].length)) {
+    const kind = LABEL_KIND.get(single[1]!.toLowerCase().replace(/\s+/g, ' '))!;
+    return { before: '', fields: [{ kind, value: trimValue(text.slice(single[0].length)) }] };
+  }
   const marks = Array.from(masked.matchAll(LABEL), (m) => ({
     kind: LABEL_KIND.get(m[1]!.toLowerCase().replace(/\s+/g, ' '))!,
     start: m.index,
@@ -140,10 +156,7 @@ function labelledFields(text: string): { before: string; fields: FieldValue[] } 
   }));
   const fields = marks.map((mark, i) => ({
     kind: mark.kind,
-    value: text
-      .slice(mark.end, marks[i + 1]?.start ?? text.length)
-      .trim()
-      .replace(/[\s;,.—–|-]+$/, ''),
+    value: trimValue(text.slice(mark.end, marks[i + 1]?.start ?? text.length)),
   }));
   return { before: text.slice(0, marks[0]?.start ?? text.length), fields };
 }

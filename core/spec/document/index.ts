@@ -88,13 +88,22 @@ export function readSpec(markdown: string): SpecModel {
   }
   sections.sort((a, b) => a.section.line - b.section.line);
   const find = (title: SpecSection) => sections.find((s) => s.title === title)?.section;
+  // Models and requirements are read when asked for: the verifier needs neither on every SPEC.
+  let models: DataModel[] | undefined;
+  let requirements: SpecModel['requirements'] | undefined;
   return {
     outline: doc,
     sections,
     endpoints: readEndpoints(find('API')?.body ?? []),
-    models: readModels(find('Data Models')?.body ?? []),
+    get models() {
+      models ??= readModels(find('Data Models')?.body ?? []);
+      return models;
+    },
     variables: readVariables(find('Configuration')?.body ?? []),
-    requirements: readRequirements(find('Requirements')),
+    get requirements() {
+      requirements ??= readRequirements(find('Requirements'));
+      return requirements;
+    },
     section: find,
   };
 }
