@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readLedger } from '../core/ledger/reader.js';
@@ -86,6 +86,37 @@ describe('assembly-line spec and verify', () => {
     const result = await cli(['spec', 'intents/broken.yaml'], tree.root);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('intents/broken.yaml:5:7: error: port: must be at least 1024');
+  });
+
+  // It used to write every SPEC (and ledger record) into the first intent's repository.
+  test('intents from two repositories get their SPECs and ledger records in their own repository', async () => {
+    const other = tempTree({ 'intents/elsewhere.yaml': intentYaml('elsewhere', { port: 9203 }) });
+    try {
+      const result = await cli(
+        ['spec', tree.path('intents/someday.yaml'), other.path('intents/elsewhere.yaml')],
+        tree.root,
+      );
+      expect(result.code).toBe(0);
+      expect(existsSync(tree.path('specs/someday/SPEC.md'))).toBe(true);
+      expect(existsSync(other.path('specs/elsewhere/SPEC.md'))).toBe(true);
+      expect(existsSync(tree.path('specs/elsewhere'))).toBe(false);
+      expect(readLedger(other.path('.assembly-line')).records.map((r) => r.intent.name)).toEqual([
+        'elsewhere',
+      ]);
+      expect(readLedger(tree.path('.assembly-line')).records.map((r) => r.intent.name)).toEqual(['someday']);
+
+      other.write('intents/someday.yaml', intentYaml('someday', { port: 9204 }));
+      const clash = await cli(
+        ['spec', 'intents/someday.yaml', other.path('intents/someday.yaml')],
+        tree.root,
+      );
+      expect(clash.code).toBe(2);
+      expect(clash.stderr).toContain(
+        `intents/someday.yaml and ${other.path('intents/someday.yaml')} both name the service 'someday'; run spec once for each`,
+      );
+    } finally {
+      other.cleanup();
+    }
   });
 
   // With the API down, spec used to sit silent through its 10 s and 30 s waits.

@@ -40,8 +40,22 @@ export const specCommand: Command = {
     if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16) {
       throw new UsageError(`--concurrency must be a whole number from 1 to 16, not '${values.concurrency}'`);
     }
-    const intents = positionals.map((path) => loadIntentArgument(path, io.cwd));
-    const repoRoot = repositoryRootFor(positionals[0]!, io.cwd);
+    // Each intent belongs to the repository that holds it: its SPEC and ledger record are written there.
+    const jobs = positionals.map((path) => ({
+      intent: loadIntentArgument(path, io.cwd),
+      repoRoot: repositoryRootFor(path, io.cwd),
+      path,
+    }));
+    const seen = new Map<string, string>();
+    for (const { intent, path } of jobs) {
+      const first = seen.get(intent.service_name);
+      if (first !== undefined)
+        throw new UsageError(
+          `${first} and ${path} both name the service '${intent.service_name}'; run spec once for each`,
+        );
+      seen.set(intent.service_name, path);
+    }
+    const intents = jobs.map((job) => job.intent);
     let provider: ReturnType<typeof selectProvider>;
     try {
       provider = selectProvider(io.env, { onRetry: (message) => io.stderr.write(`${message}\n`) });
@@ -52,7 +66,7 @@ export const specCommand: Command = {
     io.stderr.write(`${err.dim(`provider: ${provider.provider.name} (${provider.reason})`)}\n`);
 
     const queue = new PriorityQueue({ maxConcurrent: concurrency });
-    const byName = new Map(intents.map((intent) => [intent.service_name, intent]));
+    const byName = new Map(jobs.map((job) => [job.intent.service_name, job]));
     for (const intent of intents) {
       queue.enqueue(
         { name: intent.service_name, hash: intentHash(intent), priority: intent.priority },
@@ -61,7 +75,7 @@ export const specCommand: Command = {
     }
     const outcomes: Outcome[] = [];
     await drainQueue(queue, async (entry) => {
-      const intent = byName.get(entry.name)!;
+      const { intent, repoRoot } = byName.get(entry.name)!;
       const progress = stderrReporter(io, intent.service_name);
       if (entry.breachedSla) {
         progress.info(`started after ${formatDuration(entry.waitedMs)}, past the ${intent.priority} SLA`);
