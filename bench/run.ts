@@ -1,5 +1,6 @@
 import { benchPythonBuild } from './build-python.js';
 import { benchDeploy } from './deploy.js';
+import { benchGitHubDouble } from './github-double.js';
 import { benchLedger } from './ledger.js';
 import { type BenchResult, formatResult } from './measure.js';
 import { benchBuildPhases, benchRun, benchSpecCommand } from './pipeline.js';
@@ -20,6 +21,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchResult | BenchResult[]>> = {
   registry: () => benchFileRegistry(),
   ledger: () => benchLedger(),
   'build-python': () => benchPythonBuild(),
+  'github-double': () => benchGitHubDouble(),
 };
 
 const wanted = process.argv.slice(2);

@@ -170,6 +170,7 @@ export class Auth {
     requirement: Requirement,
     repo: Repo | undefined,
     role?: Role,
+    people?: 'read',
   ): void {
     if (requirement === 'app') {
       if (principal?.kind !== 'app') throw new AuthError(401, 'A JSON web token could not be decoded');
@@ -192,7 +193,7 @@ export class Auth {
       );
     if (requirement === 'any-token') return;
     if (principal.kind === 'user') {
-      const needsWrite = requirement.every(([, access]) => access === 'write');
+      const needsWrite = people !== 'read' && requirement.every(([, access]) => access === 'write');
       const canWrite = role === 'admin' || role === 'write';
       if (needsWrite && !canWrite) throw new AuthError(403, 'Must have push access to this repository.');
       return;

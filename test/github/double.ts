@@ -128,8 +128,8 @@ export class GitHubDouble {
     double.urlsRef.api = `${double.urlsRef.html}${API_PREFIX}`;
     const [ownerLogin, name] = (options.repository ?? 'octo-org/demo').split('/') as [string, string];
     const owner = double.state.user(ownerLogin, ownerLogin === 'octo-org' ? 'Organization' : 'User');
-    const events = double.webhooks.autoDeliver;
-    double.webhooks.autoDeliver = false;
+    // The set-up is history, not news: tests see only events that happen after start().
+    double.webhooks.muted = true;
     double.repo = await double.ops.createRepo(
       owner,
       name,
@@ -144,9 +144,7 @@ export class GitHubDouble {
         owner,
       );
     double.installation = double.ops.install(owner, [double.repo], owner);
-    // The set-up is history, not news: tests see only events that happen after start().
-    double.webhooks.deliveries.length = 0;
-    double.webhooks.autoDeliver = events;
+    double.webhooks.muted = false;
     return double;
   }
 

@@ -252,6 +252,7 @@ export class GitStore {
 
   /** A real three-way merge of two commits (git merge-tree --write-tree), without a work tree. */
   async mergeTrees(ours: string, theirs: string): Promise<MergeOutcome> {
+    if (!(await this.mergeBase(ours, theirs))) return { clean: false, conflicts: ['unrelated histories'] };
     const out = (
       await this.git(['merge-tree', '--write-tree', '--name-only', '-z', ours, theirs], { okCodes: [1] })
     ).toString();

@@ -52,6 +52,11 @@ export class Operations {
     private readonly webhooks: Webhooks,
   ) {}
 
+  /** GitHub sends an app a repository's events only where the app is installed (not to a fork, say). */
+  private emitFor(repo: Repo, event: string, payload: Record<string, unknown>): void {
+    if (this.installationFor(repo)) this.webhooks.emit(event, payload);
+  }
+
   /** The installation of the app that covers `repo`, if any (webhooks name it). */
   installationFor(repo: Repo): Installation | undefined {
     return [...this.state.installations.values()].find((i) => i.repositories.includes(repo));
@@ -104,8 +109,10 @@ export class Operations {
     const changes: TreeChange[] = Object.entries(files).map(([path, content]) =>
       content === null ? { path, sha: null } : { path, content },
     );
-    const tree = await repo.store.writeTree(before ? await repo.store.treeOf(before) : undefined, changes);
-    const sha = await repo.store.writeCommit(tree, before ? [before] : [], message, signatureOf(author));
+    // A new branch starts from the default branch, as one made in GitHub's UI does.
+    const parent = before ?? (await repo.store.resolveRef(`refs/heads/${repo.defaultBranch}`));
+    const tree = await repo.store.writeTree(parent ? await repo.store.treeOf(parent) : undefined, changes);
+    const sha = await repo.store.writeCommit(tree, parent ? [parent] : [], message, signatureOf(author));
     await repo.store.updateRef(ref, sha, before ?? null);
     await this.refMoved(repo, ref, before ?? ZERO, sha, author);
     return sha;
@@ -131,7 +138,8 @@ export class Operations {
       });
     }
     const forced = before !== ZERO && after !== ZERO && !(await store.isAncestor(before, after));
-    this.webhooks.emit(
+    this.emitFor(
+      repo,
       'push',
       pushPayload(
         this.urls,
@@ -194,7 +202,8 @@ export class Operations {
     extra: Record<string, unknown> = {},
   ) {
     const detail = await this.pullDetail(repo, issue);
-    this.webhooks.emit(
+    this.emitFor(
+      repo,
       'pull_request',
       pullRequestPayload(this.urls, repo, issue, action, detail, sender, this.installationFor(repo), extra),
     );
@@ -346,7 +355,8 @@ export class Operations {
     };
     pull.reviews.push(review);
     const detail = await this.pullDetail(repo, issue);
-    this.webhooks.emit(
+    this.emitFor(
+      repo,
       'pull_request_review',
       reviewPayload(this.urls, repo, issue, review, detail, this.installationFor(repo)),
     );
@@ -365,7 +375,8 @@ export class Operations {
     };
     issue.comments.push(comment);
     issue.updatedAt = created;
-    this.webhooks.emit(
+    this.emitFor(
+      repo,
       'issue_comment',
       issueCommentPayload(this.urls, repo, issue, comment, this.installationFor(repo)),
     );
@@ -378,7 +389,8 @@ export class Operations {
     action: 'created' | 'completed' | 'rerequested',
     sender: User,
   ): void {
-    this.webhooks.emit(
+    this.emitFor(
+      repo,
       'check_run',
       checkRunPayload(this.urls, repo, this.app, run, action, sender, this.installationFor(repo)),
     );

@@ -25,7 +25,7 @@ export class Person {
   }
 
   /** One commit of `files` (content, or null to delete) on `branch`, pushed, with its push webhook. */
-  push(options: {
+  async push(options: {
     files: Record<string, string | null>;
     branch?: string;
     message?: string;

@@ -35,6 +35,8 @@ export interface Route {
   /** Exactly as in GitHub's OpenAPI description, e.g. /repos/{owner}/{repo}/git/ref/{ref}. */
   template: string;
   requires: Requirement;
+  /** What a person's role must allow, when it differs from the requirement (anyone may comment). */
+  people?: 'read';
   handle(ctx: Context): Promise<Reply> | Reply;
 }
 

@@ -155,7 +155,7 @@ export class DoubleServer {
       const repo = params.owner && params.repo ? state.repo(`${params.owner}/${params.repo}`) : undefined;
       if (params.owner && params.repo && !repo) throw new HttpError(404, 'Not Found');
       const role = repo && principal ? state.roleOf(repo, principal.actor.login) : undefined;
-      auth.authorize(principal, route.requires, repo, role);
+      auth.authorize(principal, route.requires, repo, role, route.people);
 
       const refusals = contract.validateRequest(method, route.template, { path: params, query, body });
       if (refusals.length > 0) {

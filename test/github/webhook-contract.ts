@@ -45,8 +45,8 @@ export class WebhookContract {
     return WebhookContract.instance;
   }
 
-  validate(event: string, payload: { action?: string }): string[] {
-    const name = webhookSchemaName(event, payload.action);
+  validate(event: string, payload: Record<string, unknown>): string[] {
+    const name = webhookSchemaName(event, typeof payload.action === 'string' ? payload.action : undefined);
     let validate = this.cache.get(name);
     if (!validate) {
       const document = loadWebhookDescription();

@@ -47,6 +47,8 @@ export class Webhooks {
   /** Events the app subscribes to; others are neither recorded nor sent (installation ones always are). */
   events = new Set(DEFAULT_EVENTS);
   readonly deliveries: Delivery[] = [];
+  /** While set (the double's own set-up), state changes raise no events and load no webhook schemas. */
+  muted = false;
   /** The delivery sent most recently: later REST calls are attributed to it. */
   current: Delivery | undefined;
   private queue: Promise<void> = Promise.resolve();
@@ -59,6 +61,7 @@ export class Webhooks {
 
   /** Records an event (its payload checked against GitHub's webhook schema) and queues its delivery. */
   emit(event: string, payload: Record<string, unknown>): Delivery | undefined {
+    if (this.muted) return undefined;
     if (!this.events.has(event) && !event.startsWith('installation')) return undefined;
     for (const problem of this.contract.validate(event, payload))
       this.onProblem(`the double built a ${event} payload GitHub would not send: ${problem}`);
@@ -76,11 +79,11 @@ export class Webhooks {
     return delivery;
   }
 
-  private enqueue(delivery: Delivery): Promise<Delivery> {
+  private enqueue(delivery: Delivery, signWith?: string): Promise<Delivery> {
     // After the REST answer that caused it has gone out, as GitHub delivers asynchronously.
     const sent = this.queue
       .then(() => new Promise((resolve) => setImmediate(resolve)))
-      .then(() => this.post(delivery));
+      .then(() => this.post(delivery, signWith));
     this.queue = sent.then(
       () => undefined,
       () => undefined,
@@ -88,7 +91,7 @@ export class Webhooks {
     return sent;
   }
 
-  private async post(delivery: Delivery): Promise<Delivery> {
+  private async post(delivery: Delivery, signWith?: string): Promise<Delivery> {
     const target = this.target;
     if (!target) throw new Error('no webhook target: call double.webhooks.target = { url, secret } first');
     const body = JSON.stringify(delivery.payload);
@@ -104,7 +107,7 @@ export class Webhooks {
           'x-github-delivery': delivery.guid,
           'x-github-hook-id': String(this.hookId),
           'x-github-hook-installation-target-type': 'integration',
-          'x-hub-signature-256': signature256(target.secret, body),
+          'x-hub-signature-256': signature256(signWith ?? target.secret, body),
         },
         body,
         signal: AbortSignal.timeout(10_000),
@@ -117,9 +120,12 @@ export class Webhooks {
     return delivery;
   }
 
-  /** Sends a recorded delivery now (whatever autoDeliver says) and waits for the receiver's answer. */
-  send(delivery: Delivery): Promise<Delivery> {
-    return this.enqueue(delivery);
+  /**
+   * Sends a recorded delivery now (whatever autoDeliver says) and waits for the receiver's answer;
+   * `signWith` signs it with another secret, as a forger would.
+   */
+  send(delivery: Delivery, options: { signWith?: string } = {}): Promise<Delivery> {
+    return this.enqueue(delivery, options.signWith);
   }
 
   /** Sends the same event again with the same X-GitHub-Delivery GUID, as GitHub's "Redeliver" does. */

@@ -89,6 +89,7 @@ export function issueRoutes(s: Services): Route[] {
       method: 'POST',
       template: '/repos/{owner}/{repo}/issues/{issue_number}/comments',
       requires: ISSUES_WRITE,
+      people: 'read',
       handle: (ctx) => {
         const issue = issueOf(ctx);
         const comment = s.ops.addComment(ctx.repo, issue, ctx.body.body, ctx.actor);
@@ -110,6 +111,7 @@ export function issueRoutes(s: Services): Route[] {
       method: 'POST',
       template: '/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions',
       requires: ISSUES_WRITE,
+      people: 'read',
       handle: (ctx) => {
         const { comment } = commentOf(ctx);
         const existing = comment.reactions.find(

@@ -139,6 +139,7 @@ export function pullRoutes(s: Services): Route[] {
       method: 'POST',
       template: '/repos/{owner}/{repo}/pulls/{pull_number}/reviews',
       requires: [['pull_requests', 'write']],
+      people: 'read',
       handle: async (ctx) => {
         const issue = pullOf(ctx);
         const review = await s.ops.submitReview(ctx.repo, issue, ctx.body ?? {}, ctx.actor);
