@@ -10,6 +10,7 @@ import type {
   SpecRequest,
   TestRequest,
 } from '../ports/index.js';
+import { readSpec, renderEndpoints } from '../spec/document/index.js';
 import { SPEC_SECTIONS } from '../spec/sections.js';
 
 /**
@@ -29,7 +30,7 @@ export const PROMPT_FILES = [
 export type PromptFile = (typeof PROMPT_FILES)[number];
 
 /** Every tag the prompts wrap data in; data may not open or close any of them. */
-export const DATA_TAGS = ['intent', 'spec', 'findings', 'feedback', 'code', 'file'] as const;
+export const DATA_TAGS = ['intent', 'spec', 'endpoints', 'findings', 'feedback', 'code', 'file'] as const;
 export type DataTag = (typeof DATA_TAGS)[number];
 
 /** Error output beyond this is cut from the front: the end of a log is where the failure is. */
@@ -136,10 +137,20 @@ export function improveSpecPrompt({ intent, spec, score, findings }: ImproveSpec
   }).trim();
 }
 
+/**
+ * The SPEC's endpoints as the assembly line reads them, in the `###` layout: a person may have written
+ * the API as a table or a list, and the model must implement exactly what the build checks.
+ */
+export function endpointsBlock(spec: string): string {
+  const endpoints = readSpec(spec).endpoints;
+  return dataBlock('endpoints', endpoints.length > 0 ? renderEndpoints(endpoints) : '(no endpoint found)');
+}
+
 export function writeCodePrompt({ intent, spec, feedback }: CodeRequest): string {
   return renderTemplate(loadPrompt('write-code.md'), {
     ...common(intent),
     spec: dataBlock('spec', spec),
+    endpoints: endpointsBlock(spec),
     feedback: feedbackSection(feedback),
   }).trim();
 }
@@ -148,6 +159,7 @@ export function writeTestsPrompt({ intent, spec, code, feedback }: TestRequest):
   return renderTemplate(loadPrompt('write-tests.md'), {
     ...common(intent),
     spec: dataBlock('spec', spec),
+    endpoints: endpointsBlock(spec),
     code: codeBlock(code),
     feedback: feedbackSection(feedback),
   }).trim();

@@ -16,7 +16,9 @@ export {
   isApiFieldLine,
   isValidApiPath,
 } from './endpoints.js';
+export { servedFeatures } from './features.js';
 export type { ConfigVariable, DataModel } from './models.js';
+export { renderEndpoints } from './render.js';
 
 export interface SpecSectionRef {
   title: SpecSection;

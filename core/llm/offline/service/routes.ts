@@ -1,5 +1,5 @@
 import type { Intent } from '../../../intent/schema.js';
-import { type ApiEndpoint, type HttpMethod, parseApiEndpoints } from '../../../spec/api-section.js';
+import { type ApiEndpoint, type HttpMethod, readSpec, servedFeatures } from '../../../spec/document/index.js';
 import { UDC_ENDPOINTS } from '../../../spec/sections.js';
 import { isPythonKeyword, pascalCase, snakeWords, uniqueName } from './python-literal.js';
 
@@ -127,7 +127,8 @@ const PLAIN_SEGMENT = /^[A-Za-z0-9._~-]+$/;
 export function planRoutes(intent: Intent, spec: string): RoutePlan {
   const context = new PlanContext();
   const routes: FeatureRoute[] = [];
-  const allEndpoints = parseApiEndpoints(spec);
+  // The document model reads the API section in any layout: headings, table rows or bullets.
+  const allEndpoints = readSpec(spec).endpoints;
   const specEndpoints = allEndpoints.filter((e) => !isUdcEndpoint(e));
   const message = allEndpoints.find((e) => e.method === 'POST' && e.path === '/message')?.responseStatus;
   const messageStatus =
@@ -138,8 +139,13 @@ export function planRoutes(intent: Intent, spec: string): RoutePlan {
     if (!path || context.routeTaken(endpoint.method, path.path)) continue;
     routes.push(context.specRoute(endpoint, path));
   }
+  // A key feature no SPEC route serves (as the verifier traces features) still gets a route.
+  const served = servedFeatures(
+    routes.map((route) => route.feature),
+    intent.key_features,
+  );
   intent.key_features.forEach((feature, index) => {
-    if (routes.some((route) => servesFeature(route.feature, feature))) return;
+    if (served.some((features) => features.has(index))) return;
     routes.push(context.derivedRoute(intent, feature, index));
   });
   return { routes, models: context.models, messageStatus };
@@ -149,17 +155,6 @@ function isUdcEndpoint(endpoint: ApiEndpoint): boolean {
   return (
     endpoint.feature?.trim().toUpperCase() === 'UDC' || UDC_KEYS.has(`${endpoint.method} ${endpoint.path}`)
   );
-}
-
-function normalizeText(text: string): string {
-  return text.toLowerCase().replace(/\s+/g, ' ').trim();
-}
-
-/** A SPEC endpoint serves a key feature when its `Feature:` line names it. */
-export function servesFeature(routeFeature: string, feature: string): boolean {
-  const a = normalizeText(routeFeature);
-  const b = normalizeText(feature);
-  return a.length > 0 && b.length > 0 && a.includes(b);
 }
 
 interface NormalizedPath {

@@ -1,4 +1,5 @@
 import { endpointKey } from '../../api-section.js';
+import { servedFeatures } from '../../document/features.js';
 import { UDC_ENDPOINTS } from '../../sections.js';
 import { sectionAnchor } from '../anchor.js';
 import { contentLines, type SpecDocument, type SpecLine } from '../document.js';
@@ -34,40 +35,6 @@ export function functionalLines(doc: SpecDocument): SpecLine[] {
 export function servesFeature(featureText: string | undefined, feature: string): boolean {
   if (!featureText) return false;
   return mentions(featureText, feature) && mentions(feature, featureText, 0.5);
-}
-
-/**
- * How well an endpoint's feature text names a key feature: 2 for the same text, else the smaller share
- * of each side's words found in the other (0 below the thresholds of `servesFeature`).
- */
-function featureMatch(
-  label: Prepared,
-  labelTokens: readonly string[],
-  feature: Prepared,
-  featureTokens: readonly string[],
-): number {
-  if (label.normalized !== '' && label.normalized === feature.normalized) return 2;
-  const forward = tokenCoverage(featureTokens, label.tokens);
-  const backward = tokenCoverage(labelTokens, feature.tokens);
-  const contains = label.normalized.includes(feature.normalized) && feature.normalized !== '';
-  if (!contains && (forward < 0.6 || backward < 0.5)) return 0;
-  return contains ? 1.5 : Math.min(forward, backward);
-}
-
-/**
- * The key features each endpoint serves: those its feature text names best. "Resolve short links"
- * shares two of three words with "Create short links" but serves only the one it names.
- */
-function servedFeatures(labels: readonly (string | undefined)[], features: readonly string[]): Set<number>[] {
-  const prepared = features.map((f) => ({ p: prepare(f), tokens: significantTokens(f) }));
-  return labels.map((label) => {
-    if (!label) return new Set<number>();
-    const own = prepare(label);
-    const ownTokens = significantTokens(label);
-    const scores = prepared.map((f) => featureMatch(own, ownTokens, f.p, f.tokens));
-    const best = Math.max(0, ...scores);
-    return new Set(best > 0 ? scores.flatMap((s, i) => (s === best ? [i] : [])) : []);
-  });
 }
 
 export const featureTraceabilityRule: Rule = {

@@ -1,0 +1,32 @@
+import type { ApiEndpoint } from './endpoints.js';
+
+const json = (value: unknown) => `\`${JSON.stringify(value)}\``;
+
+function requestLine(endpoint: ApiEndpoint): string {
+  if (endpoint.request !== undefined) return json(endpoint.request);
+  return endpoint.requestText?.trim() || 'none';
+}
+
+function responseLine(endpoint: ApiEndpoint): string {
+  const status = endpoint.responseStatus ?? '(no status given)';
+  if (endpoint.response !== undefined) return `${status} ${json(endpoint.response)}`;
+  return `${status}`;
+}
+
+/**
+ * Endpoints in the `###` layout of docs/spec-format.md, whatever layout the SPEC used: what a model
+ * is handed next to a person-edited SPEC, so it implements the endpoints the build will check.
+ */
+export function renderEndpoints(endpoints: readonly ApiEndpoint[]): string {
+  return endpoints
+    .map((e) =>
+      [
+        `### ${e.method} ${e.path}`,
+        `- Feature: ${e.feature ?? '(none given)'}`,
+        `- Request: ${requestLine(e)}`,
+        `- Response: ${responseLine(e)}`,
+        `- Errors: ${e.errors ?? '(none given)'}`,
+      ].join('\n'),
+    )
+    .join('\n\n');
+}
