@@ -7,7 +7,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { checkFileMap, FileMapRefused } from '../core/build/file-guard.js';
 import {
@@ -280,11 +280,17 @@ describe('reusableGeneration', () => {
       JSON.stringify({ ...manifest, files: [...(manifest?.files ?? []), 'services/hello/app/gone.py'] }),
     );
     expect(reusableGeneration(tree.root, NAME, stamp)).toBe(false);
-    writeFileSync(
-      manifestPath,
-      JSON.stringify({ ...manifest, files: ['services/hello/../../../etc/passwd'] }),
-    );
-    expect(reusableGeneration(tree.root, NAME, stamp)).toBe(false);
+    // Paths that climb out of the service folder to files that do exist: only the `..` check refuses them.
+    const escapes = [
+      `services/hello/${relative(tree.path('services/hello'), '/etc/passwd')}`,
+      'services/hello/../../intents/hello.yaml',
+    ];
+    tree.write('intents/hello.yaml', 'service_name: hello\n');
+    for (const climb of escapes) {
+      expect(lstatSync(join(tree.root, climb)).isFile()).toBe(true);
+      writeFileSync(manifestPath, JSON.stringify({ ...manifest, files: [climb] }));
+      expect(reusableGeneration(tree.root, NAME, stamp)).toBe(false);
+    }
     writeFileSync(manifestPath, '{not json');
     expect(reusableGeneration(tree.root, NAME, stamp)).toBe(false);
   });

@@ -119,7 +119,6 @@ describe('fuzzing the intent parser', () => {
         invalid++;
       }
     }
-    expect(valid + invalid).toBe(3000);
     expect(invalid).toBeGreaterThan(0);
     expect(valid).toBeGreaterThan(0);
   });

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { costUsd, priceFor } from '../core/llm/pricing.js';
@@ -70,7 +70,14 @@ describe('prompt files', () => {
   });
 
   test('the system prompt is the same for every request, so the cache hits', () => {
-    expect(systemPrompt()).toBe(systemPrompt());
+    const first = systemPrompt();
+    // Rendered from the file on disk alone: no request data, no clock, nothing that varies per call.
+    expect(first).toContain(
+      readFileSync(new URL('../core/llm/prompts/system.md', import.meta.url), 'utf8')
+        .split('{{')[0]!
+        .trim(),
+    );
+    expect(systemPrompt()).toBe(first);
     expect(systemPrompt()).not.toContain('greeter');
   });
 });

@@ -100,7 +100,7 @@ describe('PriorityQueue concurrency', () => {
     const a = queue.next(0)!;
     expect(queue.complete('nope@12345678', 1)).toBeUndefined();
     expect(queue.runningCount).toBe(1);
-    expect(queue.complete(a.id, 1)).toBeDefined();
+    expect(queue.complete(a.id, 1)).toMatchObject({ id: a.id, finishedAt: 1 });
     expect(queue.complete(a.id, 2)).toBeUndefined();
     expect(queue.runningCount).toBe(0);
   });
@@ -302,7 +302,10 @@ describe('PriorityQueue under random operations', () => {
         }
       } else if (op < 0.92) {
         const running = queue.running();
-        if (running.length > 0) expect(queue.complete(pick(running).id, now)).toBeDefined();
+        if (running.length > 0) {
+          const done = pick(running);
+          expect(queue.complete(done.id, now)).toMatchObject({ id: done.id, finishedAt: now });
+        }
       } else {
         queue.cancel(pick(names));
       }

@@ -44,7 +44,8 @@ function checkShape(target: Intent, spec: string) {
   expect(keys.slice(0, 5)).toEqual(UDC_KEYS);
   for (const endpoint of endpoints) {
     expect(isValidApiPath(endpoint.path)).toBe(true);
-    expect(endpoint.responseStatus).toBeDefined();
+    expect(endpoint.responseStatus).toBeGreaterThanOrEqual(200);
+    expect(endpoint.responseStatus).toBeLessThan(300);
     expect(typeof endpoint.response).toBe('object');
     expect(endpoint.errors).toMatch(/\b[45]\d\d\b/);
     for (const body of [endpoint.request, endpoint.response])
