@@ -9,6 +9,12 @@ if (!existsSync(entry)) {
   );
   process.exit(1);
 }
+const io = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
+if (process.argv[2] === 'bot') {
+  // Only `bot` loads Probot, and core never imports it: the app lives in bot/.
+  const { runBotCli } = await import(new URL('../out/bot/src/main.js', import.meta.url).href);
+  process.exit(await runBotCli(process.argv.slice(3), io));
+}
 const { runCli } = await import(entry.href);
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: process.stdout,

@@ -2,7 +2,7 @@ import { intentHash, sha256 } from '../hash.js';
 import { validateIntentRepository } from '../intent/repository.js';
 import { SERVICE_NAME_PATTERN } from '../intent/schema.js';
 import { intentNameFromPath } from '../intent/validate.js';
-import type { Forge, Workspace } from '../ports/index.js';
+import type { Forge, PullRequest, Workspace } from '../ports/index.js';
 import { isIntentFile } from '../repo-files.js';
 import { normalizeSpec, VerificationRecordSchema } from '../spec/store.js';
 import { parseMarker } from './marker.js';
@@ -85,7 +85,14 @@ export async function readSpecs(workspace: Workspace, ref: string): Promise<Spec
 }
 
 export async function readSpecPullRequests(workspace: Workspace, forge: Forge): Promise<SpecPullRequest[]> {
-  const prs = await forge.listPullRequests(SPEC_BRANCH_PREFIX);
+  return specPullRequestsOf(workspace, await forge.listPullRequests(SPEC_BRANCH_PREFIX));
+}
+
+/** The planner's view of open SPEC pull requests already listed (the bot keeps the listing for its jobs). */
+export function specPullRequestsOf(
+  workspace: Workspace,
+  prs: readonly PullRequest[],
+): Promise<SpecPullRequest[]> {
   return Promise.all(
     prs.map(async (pr): Promise<SpecPullRequest> => {
       const name = pr.head.slice(SPEC_BRANCH_PREFIX.length);

@@ -48,7 +48,8 @@ function sumUsage(usage: LlmUsage[]) {
   };
 }
 
-function record(
+/** The `specs/<name>/verification.json` of a SPEC: what produced it and how it scored. */
+export function verificationRecord(
   intent: Intent,
   markdown: string,
   verification: Verification,
@@ -115,10 +116,18 @@ export async function runSpecJob(options: SpecJobOptions): Promise<SpecJobResult
   const generated = action === 'generated';
   const written = generated ? line.best.markdown : stored!.markdown;
   const rec = generated
-    ? record(intent, written, line.best.verification, line.scoreHistory, provider.name, line.usage, now())
+    ? verificationRecord(
+        intent,
+        written,
+        line.best.verification,
+        line.scoreHistory,
+        provider.name,
+        line.usage,
+        now(),
+      )
     : {
         // Reuse keeps what the generation cost; a person's edit is credited to them.
-        ...record(
+        ...verificationRecord(
           intent,
           written,
           line.best.verification,

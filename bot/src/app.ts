@@ -1,0 +1,321 @@
+import type { ApplicationFunction, Probot } from 'probot';
+import { DEFAULT_ANTHROPIC_MODEL, type LlmProvider, planRepository, specBranch } from './core.js';
+import { GitHubForge } from './github/forge.js';
+import { type PacerOptions, pacedRequestHook, WritePacer } from './github/pacer.js';
+import { BlobCache, GitHubWorkspace, type Octokit } from './github/workspace.js';
+import { helpReply, parseCommand, refusal } from './line/commands.js';
+import { generateJobFor, readAndPlan, reconcileRepository } from './line/reconcile.js';
+import { CHECK_NAME } from './line/render.js';
+import { type RepoKey, repoName, Scheduler } from './line/scheduler.js';
+import {
+  intentNameOfBranch,
+  type Log,
+  mergeIfReady,
+  type RepoContext,
+  reverifySpecPullRequest,
+} from './line/spec-pr.js';
+import { planSummary, validatePullRequest } from './line/validation.js';
+
+export interface BotOptions {
+  provider: LlmProvider;
+  pacing: PacerOptions;
+  /** How often every installation's repositories are reconciled; 0 turns the timer off. */
+  reconcileIntervalMs: number;
+  /** SPEC generations at once, across repositories. */
+  maxConcurrent: number;
+  /** The model `plan` estimates for. */
+  model?: string;
+}
+
+/** What the app exposes beyond Probot's handlers: its queue, and start-up/stop hooks. */
+export interface BotHandle {
+  scheduler: Scheduler;
+  /** Resolves when the start-up reconcile has been queued for every installation. */
+  started: Promise<void>;
+  reconcileAll(): Promise<void>;
+  stop(): void;
+  pacers: Map<number, WritePacer>;
+}
+
+type Payload = Record<string, any>;
+
+const SEEN_LIMIT = 10_000;
+
+/** Remembers the last deliveries by X-GitHub-Delivery, so a redelivery does nothing. */
+class DeliveryLog {
+  private readonly seen = new Set<string>();
+  firstTime(id: string): boolean {
+    if (this.seen.has(id)) return false;
+    this.seen.add(id);
+    if (this.seen.size > SEEN_LIMIT) this.seen.delete(this.seen.values().next().value!);
+    return true;
+  }
+}
+
+function touchesIntents(payload: Payload): boolean {
+  const commits: Payload[] = payload.commits ?? [];
+  // GitHub lists at most 20 commits in a push: beyond that the list says nothing.
+  if (commits.length === 0 || commits.length >= 20) return true;
+  return commits.some((c) =>
+    [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])].some(
+      (path: string) => path.startsWith('intents/') || path.startsWith('specs/'),
+    ),
+  );
+}
+
+/**
+ * The Probot app: thin handlers that check who sent what, then queue work and answer at once. The work
+ * itself reconciles GitHub with the repository's intents (see line/).
+ */
+export function createBot(options: BotOptions): { appFn: ApplicationFunction; handle: Promise<BotHandle> } {
+  let resolveHandle!: (handle: BotHandle) => void;
+  const handle = new Promise<BotHandle>((resolve) => {
+    resolveHandle = resolve;
+  });
+  const appFn: ApplicationFunction = (app: Probot) => {
+    const log: Log = {
+      info: (m) => app.log.info(m),
+      warn: (m) => app.log.warn(m),
+      error: (m) => app.log.error(m),
+    };
+    const blobs = new BlobCache();
+    const pacers = new Map<number, WritePacer>();
+    const clients = new Map<number, Promise<Octokit>>();
+    const contexts = new Map<string, RepoContext>();
+    const deliveries = new DeliveryLog();
+    const model = options.model ?? DEFAULT_ANTHROPIC_MODEL;
+
+    const clientFor = (installationId: number): Promise<Octokit> => {
+      let client = clients.get(installationId);
+      if (!client) {
+        client = app.auth(installationId).then((octokit) => {
+          const pacer = new WritePacer({
+            ...options.pacing,
+            onWait: (reason, ms) => log.warn(`installation ${installationId}: waiting ${ms} ms (${reason})`),
+          });
+          pacers.set(installationId, pacer);
+          octokit.hook.wrap('request', pacedRequestHook(pacer) as never);
+          return octokit as Octokit;
+        });
+        client.catch(() => clients.delete(installationId));
+        clients.set(installationId, client);
+      }
+      return client;
+    };
+
+    const contextFor = async (repo: RepoKey): Promise<RepoContext> => {
+      const key = repoName(repo);
+      let ctx = contexts.get(key);
+      if (!ctx) {
+        const octokit = await clientFor(repo.installationId);
+        const ref = { owner: repo.owner, repo: repo.repo };
+        ctx = {
+          workspace: new GitHubWorkspace(octokit, ref, blobs, repo.defaultBranch),
+          forge: new GitHubForge(octokit, ref),
+          provider: options.provider,
+          log,
+        };
+        contexts.set(key, ctx);
+      }
+      return ctx;
+    };
+
+    const scheduler: Scheduler = new Scheduler(
+      contextFor,
+      log,
+      options.maxConcurrent,
+      (repo, head) => (ctx) => reconcileRepository(ctx, head, (job) => scheduler.generate(repo, job)),
+    );
+
+    const repoOf = (payload: Payload): RepoKey | undefined => {
+      const installationId = payload.installation?.id;
+      const repository = payload.repository;
+      if (!installationId || !repository) return undefined;
+      return {
+        installationId,
+        owner: repository.owner.login,
+        repo: repository.name,
+        ...(repository.default_branch ? { defaultBranch: repository.default_branch } : {}),
+      };
+    };
+
+    /** Every handler's gate: a delivery seen before, or sent by a bot (this one included), does nothing. */
+    const accept = (context: { id: string; payload: Payload }): boolean => {
+      if (!deliveries.firstTime(context.id)) return false;
+      return context.payload.sender?.type !== 'Bot';
+    };
+
+    app.on('push', (context) => {
+      const payload = context.payload as Payload;
+      if (!accept(context) || payload.deleted) return;
+      const repo = repoOf(payload);
+      if (!repo) return;
+      const branch = String(payload.ref).replace(/^refs\/heads\//, '');
+      if (branch === payload.repository.default_branch) {
+        if (touchesIntents(payload)) scheduler.reconcile(repo, payload.after);
+        return;
+      }
+      const name = intentNameOfBranch(branch);
+      if (!name) return;
+      // A person pushed to a SPEC branch: theirs from now on; score it again, write nothing to it.
+      scheduler.lane(repo, `re-verify ${branch}`, async (ctx) => {
+        const state = await readAndPlan(ctx);
+        const pr = state.pullRequests.find((p) => p.head === branch);
+        const intent = state.intents.find((d) => d.name === name)?.intent;
+        if (pr && intent) await reverifySpecPullRequest(ctx, intent, pr);
+      });
+    });
+
+    app.on(['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened'], (context) => {
+      const payload = context.payload as Payload;
+      if (!accept(context)) return;
+      const repo = repoOf(payload);
+      const pr = payload.pull_request;
+      if (!repo || !pr) return;
+      const fromFork = pr.head.repo?.full_name !== payload.repository.full_name;
+      if (!fromFork && intentNameOfBranch(pr.head.ref)) return;
+      if (pr.base.ref !== payload.repository.default_branch) return;
+      scheduler.lane(repo, `validate #${pr.number}`, (ctx) =>
+        validatePullRequest(ctx, { number: pr.number, headSha: pr.head.sha }, model),
+      );
+    });
+
+    app.on(['pull_request_review.submitted', 'pull_request_review.dismissed'], (context) => {
+      const payload = context.payload as Payload;
+      if (!accept(context)) return;
+      const repo = repoOf(payload);
+      const pr = payload.pull_request;
+      const name = pr && intentNameOfBranch(pr.head.ref);
+      if (!repo || !name || pr.head.repo?.full_name !== payload.repository.full_name) return;
+      scheduler.lane(repo, `review on #${pr.number}`, async (ctx) => {
+        const state = await readAndPlan(ctx);
+        const open = state.pullRequests.find((p) => p.number === pr.number);
+        const intent = state.intents.find((d) => d.name === name)?.intent;
+        if (!open || !intent) return;
+        const gate = await ctx.forge.findCheckRun(CHECK_NAME, open.headSha);
+        const outcome = await mergeIfReady(ctx, open, intent, gate?.conclusion === 'success', {
+          noReviewsYet: false,
+        });
+        ctx.log.info(`#${pr.number} after a review: ${outcome}`);
+      });
+    });
+
+    app.on('issue_comment.created', (context) => {
+      const payload = context.payload as Payload;
+      if (!accept(context)) return;
+      const repo = repoOf(payload);
+      const issue = payload.issue;
+      if (!repo || !issue?.pull_request) return;
+      const command = parseCommand(String(payload.comment?.body ?? ''));
+      if (command.kind === 'none') return;
+      const login: string = payload.sender.login;
+      const commentId: number = payload.comment.id;
+      scheduler.lane(repo, `command on #${issue.number}`, async (ctx) => {
+        if (!(await ctx.forge.canWrite(login))) {
+          await ctx.forge.createComment(issue.number, refusal(login));
+          return;
+        }
+        await ctx.forge.react(commentId, command.kind === 'command' ? '+1' : 'confused');
+        if (command.kind === 'unknown') {
+          await ctx.forge.createComment(issue.number, helpReply(command.word));
+          return;
+        }
+        if (command.name === 'plan') {
+          const plan = await planRepository({
+            workspace: ctx.workspace,
+            forge: ctx.forge,
+            ref: await ctx.workspace.defaultBranch(),
+            model,
+          });
+          await ctx.forge.createComment(issue.number, planSummary(plan));
+          return;
+        }
+        const pr = await ctx.forge.getPullRequest(issue.number);
+        const name = intentNameOfBranch(pr.head);
+        const state = await readAndPlan(ctx);
+        const job = name && pr.state === 'open' ? generateJobFor(state, name) : undefined;
+        if (!job) {
+          await ctx.forge.createComment(
+            issue.number,
+            helpReply(`${command.name} (not on an open SPEC pull request)`),
+          );
+          return;
+        }
+        scheduler.generate(repo, {
+          ...job,
+          pullRequest: pr,
+          ...(command.name === 'regenerate' ? { force: true } : {}),
+          ...(command.name === 'optimize' ? { optimize: true, force: true } : {}),
+        });
+      });
+    });
+
+    app.on('check_run.rerequested', (context) => {
+      const payload = context.payload as Payload;
+      if (!accept(context)) return;
+      const repo = repoOf(payload);
+      const run = payload.check_run;
+      if (!repo || run?.name !== CHECK_NAME) return;
+      const branch: string | undefined = run.check_suite?.head_branch;
+      const name = branch && intentNameOfBranch(branch);
+      if (!name) return;
+      scheduler.lane(repo, `re-run ${CHECK_NAME}`, async (ctx) => {
+        const state = await readAndPlan(ctx);
+        const pr = state.pullRequests.find((p) => p.head === specBranch(name));
+        const intent = state.intents.find((d) => d.name === name)?.intent;
+        if (pr && intent) await reverifySpecPullRequest(ctx, intent, pr);
+      });
+    });
+
+    app.on(['installation.created', 'installation_repositories.added'], (context) => {
+      const payload = context.payload as Payload;
+      if (!accept(context)) return;
+      const installationId: number = payload.installation.id;
+      const repositories: Payload[] = payload.repositories ?? payload.repositories_added ?? [];
+      for (const r of repositories) {
+        const [owner, repo] = String(r.full_name).split('/') as [string, string];
+        scheduler.reconcile({ installationId, owner, repo });
+      }
+    });
+
+    /** Restart safety: the queue is rebuilt from GitHub, for every repository of every installation. */
+    const reconcileAll = async () => {
+      const appOctokit = await app.auth();
+      const installations = await appOctokit.paginate(appOctokit.rest.apps.listInstallations, {
+        per_page: 100,
+      });
+      for (const installation of installations) {
+        const octokit = await clientFor(installation.id);
+        const repos = await octokit.paginate(octokit.rest.apps.listReposAccessibleToInstallation, {
+          per_page: 100,
+        });
+        for (const r of repos)
+          scheduler.reconcile({
+            installationId: installation.id,
+            owner: r.owner.login,
+            repo: r.name,
+            defaultBranch: r.default_branch,
+          });
+      }
+    };
+
+    const started = reconcileAll().catch((error: Error) =>
+      log.error(`start-up reconcile failed: ${error.message}`),
+    );
+    const timer =
+      options.reconcileIntervalMs > 0
+        ? setInterval(() => {
+            reconcileAll().catch((error: Error) => log.error(`reconcile failed: ${error.message}`));
+          }, options.reconcileIntervalMs)
+        : undefined;
+    timer?.unref();
+    resolveHandle({
+      scheduler,
+      started: started.then(() => undefined),
+      reconcileAll,
+      stop: () => clearInterval(timer),
+      pacers,
+    });
+  };
+  return { appFn, handle };
+}

@@ -1,0 +1,135 @@
+import { pino } from 'pino';
+import { Probot, ProbotOctokit, Server } from 'probot';
+import { type BotHandle, createBot } from './app.js';
+import { type LlmProvider, providerKind, redactSecrets, selectProvider } from './core.js';
+import { BotConfigError, readBotConfig } from './env.js';
+
+export const WEBHOOK_PATH = '/api/github/webhooks';
+
+/** Probot's Octokit without its throttling: the bot's own pacer owns pacing and secondary limits. */
+const BotOctokit = ProbotOctokit.defaults({ throttle: { enabled: false } });
+
+export interface RunningBot {
+  server: Server;
+  port: number;
+  bot: BotHandle;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** A provider instead of the one the environment chooses (tests). */
+  provider?: LlmProvider;
+  /** Where logs go; stdout when absent. */
+  logStream?: NodeJS.WritableStream;
+}
+
+/** Starts Probot's server with the app on `/api/github/webhooks`; configuration errors throw BotConfigError. */
+export async function startBot(
+  env: Record<string, string | undefined>,
+  options: StartOptions = {},
+): Promise<RunningBot> {
+  const config = readBotConfig(env);
+  let provider = options.provider;
+  let reason = 'given by the caller';
+  if (!provider) {
+    try {
+      providerKind(env);
+      ({ provider, reason } = selectProvider(env));
+    } catch (error) {
+      throw new BotConfigError((error as Error).message);
+    }
+  }
+  const log = pino({ level: config.logLevel, name: 'assembly-line' }, options.logStream ?? process.stdout);
+  log.info(
+    provider.name === 'offline'
+      ? `LLM provider: offline (${reason}); SPECs are written by the deterministic offline writer`
+      : `LLM provider: ${provider.name} (${reason})`,
+  );
+  const { appFn, handle } = createBot({
+    provider,
+    pacing: config.pacing,
+    reconcileIntervalMs: config.reconcileIntervalMs,
+    maxConcurrent: config.maxConcurrent,
+  });
+  const server = new Server({
+    host: config.host,
+    port: config.port,
+    webhookPath: WEBHOOK_PATH,
+    log,
+    enableStaticFiles: false,
+    Probot: Probot.defaults({
+      appId: config.appId,
+      privateKey: config.privateKey,
+      secret: config.webhookSecret,
+      baseUrl: config.baseUrl,
+      log,
+      Octokit: BotOctokit,
+    }),
+  });
+  await server.load(appFn);
+  await server.start();
+  const bot = await handle;
+  log.info(`webhooks at http://${config.host}:${server.port}${WEBHOOK_PATH}; GitHub at ${config.baseUrl}`);
+  return {
+    server,
+    port: server.port,
+    bot,
+    async stop() {
+      bot.stop();
+      await server.stop();
+    },
+  };
+}
+
+const HELP = `Usage: assembly-line bot
+
+Runs the GitHub App: a push of intents/*.yaml becomes one SPEC pull request per intent.
+
+Environment (Probot's):
+  APP_ID                    the GitHub App's id
+  PRIVATE_KEY               its private key (PEM), or PRIVATE_KEY_PATH: a file holding it
+  WEBHOOK_SECRET            the webhook secret; deliveries signed otherwise get 4xx
+  PORT, HOST                where to listen (default 3000, localhost); webhooks at ${WEBHOOK_PATH}
+  GHE_HOST, GHE_PROTOCOL    GitHub Enterprise (or a test double): <protocol>://<host>/api/v3
+  LOG_LEVEL                 trace, debug, info (default), warn, error, fatal, silent
+  ANTHROPIC_API_KEY         chooses Claude; without it the offline provider runs
+  ASSEMBLY_LINE_WRITE_INTERVAL_MS      gap between writes to GitHub (default 1000)
+  ASSEMBLY_LINE_RECONCILE_INTERVAL_MS  how often every repository is reconciled (default 600000; 0 = never)
+  ASSEMBLY_LINE_CONCURRENCY            SPEC generations at once (default 1)
+`;
+
+interface Io {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: Record<string, string | undefined>;
+}
+
+/** `assembly-line bot`: runs until SIGINT or SIGTERM; exit code 1 with one line for a bad environment. */
+export async function runBotCli(argv: string[], io: Io): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  if (argv.length > 0) {
+    io.stderr.write(
+      `assembly-line: usage error: bot takes no arguments, not '${argv[0]}'; run 'assembly-line bot --help'\n`,
+    );
+    return 2;
+  }
+  let running: RunningBot;
+  try {
+    running = await startBot(io.env);
+  } catch (error) {
+    const message = redactSecrets(error instanceof Error ? error.message : String(error));
+    io.stderr.write(`assembly-line: error: ${message}\n`);
+    return 1;
+  }
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      running.stop().finally(resolve);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  return 0;
+}
