@@ -7,7 +7,6 @@ export { validateIntentRepository } from '../../core/intent/repository.js';
 export type { Intent } from '../../core/intent/schema.js';
 export { redactSecrets } from '../../core/ledger/redact.js';
 export { DEFAULT_ANTHROPIC_MODEL } from '../../core/llm/pricing.js';
-export type { LlmProvider, LlmUsage } from '../../core/llm/provider.js';
 export { providerKind } from '../../core/llm/provider-kind.js';
 export { selectProvider } from '../../core/llm/select.js';
 export type {
@@ -23,13 +22,15 @@ export type {
   FileChange,
   Forge,
   Issue,
+  LlmProvider,
+  LlmUsage,
   MergeMethod,
   NewPullRequest,
   PullRequest,
   Review,
   Workspace,
-} from '../../core/ports.js';
-export { RefConflict, silentReporter, WORKING_TREE } from '../../core/ports.js';
+} from '../../core/ports/index.js';
+export { RefConflict, silentReporter, WORKING_TREE } from '../../core/ports/index.js';
 export { PriorityQueue, type StartedEntry } from '../../core/queue/priority-queue.js';
 export { parseMarker, withMarker } from '../../core/reconcile/marker.js';
 export { type Plan, planRepository } from '../../core/reconcile/plan.js';

@@ -75,5 +75,5 @@ describe('the bot against the GitHub double, through its real HTTP server', () =
     }
     expect(bot.bot.scheduler.started.map((s) => s.split('#')[1])).toEqual(['payments', 'search', 'ledger']);
     assertBotCallsValid(double);
-  });
+  }, 240_000);
 });

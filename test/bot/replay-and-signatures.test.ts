@@ -50,7 +50,7 @@ describe('replays and signatures', () => {
     expect(tally.reads).toBeGreaterThan(0);
     expect(specPulls(double)).toHaveLength(1);
     assertBotCallsValid(double);
-  });
+  }, 240_000);
 
   it('refuses unsigned and wrongly signed deliveries with 4xx and does nothing for them', async () => {
     double = await GitHubDouble.start({
@@ -96,5 +96,5 @@ describe('replays and signatures', () => {
     await settle(double, bot);
     expect(double.counters.since(mark)).toMatchObject({ reads: 0, writes: 0 });
     expect(specPulls(double)).toHaveLength(before);
-  });
+  }, 240_000);
 });

@@ -61,6 +61,11 @@ export function schemaClosure(document: Json, root: Json): Record<string, Json> 
     // OpenAPI 3.0's `nullable` widens `type` in ajv but not `enum`: GitHub sends null for such enums.
     if (out.nullable === true && Array.isArray(out.enum) && !out.enum.includes(null))
       out.enum = [...out.enum, null];
+    // ajv refuses `nullable` without `type` (e.g. beside allOf, as in GET /app/installations): spell it out.
+    if (out.nullable === true && out.type === undefined) {
+      const { nullable: _nullable, ...rest } = out;
+      return { anyOf: [{ type: 'null' }, rest] };
+    }
     return out;
   };
   const schema = rewrite(root) as Record<string, Json>;

@@ -1,6 +1,6 @@
 import { CHECK_NAME } from '../../bot/src/line/render.js';
 import { type RunningBot, startBot, WEBHOOK_PATH } from '../../bot/src/main.js';
-import type { LlmProvider } from '../../core/llm/provider.js';
+import type { LlmProvider } from '../../core/ports/index.js';
 import { findFreePort } from '../../core/udc/launch.js';
 import type { GitHubDouble } from '../github/double.js';
 
