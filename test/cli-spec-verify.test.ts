@@ -189,6 +189,21 @@ describe('assembly-line spec and verify', () => {
     expect(result.stdout).toContain('below the gate of 90');
   });
 
+  test('verify: a table-layout SPEC passes; with its port changed it exits 3 and marks the blocking finding', async () => {
+    const table = readFileSync(join(repoRoot, 'test/fixtures/specs/corpus/hello-world.table.md'), 'utf8');
+    writeFileSync(tree.path('table.md'), table);
+    const good = await cli(['verify', 'table.md', '--intent', 'intents/hello-world.yaml'], tree.root);
+    expect([good.code, good.stdout.trim()]).toEqual([0, 'score 100/100: passed']);
+    writeFileSync(tree.path('moved.md'), table.replace('| `PORT` | 8999 |', '| `PORT` | 8080 |'));
+    const moved = await cli(['verify', 'moved.md', '--intent', 'intents/hello-world.yaml'], tree.root);
+    expect(moved.code).toBe(3);
+    const portLine = table.split('\n').findIndex((l) => l.startsWith('| `PORT` |')) + 1;
+    expect(moved.stdout).toContain(
+      `moved.md:${portLine}: port: port 8080 contradicts the intent's port 8999: write 8999 [blocks the gate]`,
+    );
+    expect(moved.stdout).toContain('score 89/100: below the gate of 90 (1 blocking finding(s))');
+  });
+
   test('verify: a missing SPEC, or no intent to judge it by, is a clear error', async () => {
     expect((await cli(['verify', 'nope.md'], tree.root)).stderr).toContain('nope.md: no such file');
     writeFileSync(tree.path('lonely.md'), '# x\n');
