@@ -1,3 +1,4 @@
+import { benchAction } from './action.js';
 import { benchPythonBuild } from './build-python.js';
 import { benchDeploy } from './deploy.js';
 import { benchGitHubDouble } from './github-double.js';
@@ -22,6 +23,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchResult | BenchResult[]>> = {
   ledger: () => benchLedger(),
   'build-python': () => benchPythonBuild(),
   'github-double': () => benchGitHubDouble(),
+  action: () => benchAction(3),
 };
 
 const wanted = process.argv.slice(2);

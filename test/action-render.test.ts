@@ -2,7 +2,7 @@ import { annotationsFor, failureLine, PER_KIND_PER_STEP } from '../action/src/an
 import { DESCRIPTION_LIMIT, describe as describeStatus } from '../action/src/deployments.js';
 import { InputsError, knownHostsProblems, parseInputs } from '../action/src/inputs.js';
 import { GroupedLog } from '../action/src/log-groups.js';
-import type { PipelineResult } from '../action/src/pipeline.js';
+import { type PipelineResult, targetProblem } from '../action/src/pipeline.js';
 import { maskValues, scrubberFor } from '../action/src/secrets.js';
 import { fitSummary, renderSummary } from '../action/src/summary.js';
 
@@ -39,7 +39,7 @@ function failed(tests: number, lint: number): PipelineResult {
 
 describe('inputs', () => {
   test('defaults: command run, environment production; optional inputs absent', () => {
-    expect(parseInputs(get({ intent: 'intents/a.yaml' }))).toEqual({
+    expect(parseInputs(get({ intent: 'intents/a.yaml' }), targetProblem)).toEqual({
       command: 'run',
       intent: 'intents/a.yaml',
       environment: 'production',
@@ -57,6 +57,7 @@ describe('inputs', () => {
           'ssh-key': 'not a key',
           'health-timeout': 'soon',
         }),
+        targetProblem,
       );
     } catch (e) {
       error = e;

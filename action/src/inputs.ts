@@ -1,5 +1,5 @@
 import { isAbsolute, normalize } from 'node:path';
-import { type PipelineCommand, targetProblem } from './pipeline.js';
+import type { PipelineCommand } from './pipeline.js';
 
 /**
  * The Action's inputs, read through a getter (core.getInput in the Action, a table in tests) and checked
@@ -87,7 +87,8 @@ export function knownHostsProblems(text: string): string[] {
   return problems;
 }
 
-export function parseInputs(get: Get): ActionInputs {
+/** `checkTarget` says what is wrong with a target address, or null (core's parser, passed in). */
+export function parseInputs(get: Get, checkTarget: (target: string) => string | null): ActionInputs {
   const problems: string[] = [];
   const commandText = optional(get, 'command') ?? 'run';
   let command: PipelineCommand = 'run';
@@ -113,7 +114,7 @@ export function parseInputs(get: Get): ActionInputs {
 
   const target = optional(get, 'target');
   if (target !== undefined) {
-    const problem = targetProblem(target);
+    const problem = checkTarget(target);
     if (problem) problems.push(`input 'target': ${problem.replace('--root', "the 'root' input")}`);
   }
   const sshKey = optional(get, 'ssh-key');

@@ -4,19 +4,10 @@ import { dirname, join, resolve } from 'node:path';
 import * as core from '@actions/core';
 import { annotationsFor } from './annotations.js';
 import { DeploymentTracker } from './deployments.js';
-import { gitHubDeployments, runContext } from './github.js';
 import { type ActionInputs, InputsError, parseInputs, SECRET_INPUTS } from './inputs.js';
 import { GroupedLog } from './log-groups.js';
-import {
-  findRepositoryRoot,
-  loadIntent,
-  PipelineInputError,
-  type PipelineResult,
-  type ProgressReporter,
-  runPipeline,
-} from './pipeline.js';
+import type { PipelineResult, ProgressReporter } from './pipeline.js';
 import { maskValues, scrubberFor } from './secrets.js';
-import { renderSummary } from './summary.js';
 
 /**
  * The Action: read and check the inputs, make one pipeline call, render its result as GitHub shows
@@ -27,30 +18,36 @@ export async function run(): Promise<void> {
   // Mask first: nothing may be logged before the runner knows what to hide.
   const secrets = maskValues(SECRET_INPUTS.map((name) => core.getInput(name)));
   for (const value of secrets) core.setSecret(value);
-  const scrub = scrubberFor(secrets);
+  let scrub = scrubberFor(secrets);
+  core.info(scrub(`assembly-line ${core.getInput('command') || 'run'} ${core.getInput('intent')}`));
   const scratch: string[] = [];
+  let known: (error: unknown) => boolean = (error) => error instanceof InputsError;
   try {
-    const inputs = parseInputs((name) => core.getInput(name));
+    // Core loads after the first line: the step shows it started while the pipeline's modules load.
+    const pipeline = await import('./pipeline.js');
+    scrub = scrubberFor(secrets, pipeline.redactSecrets);
+    known = (error) => error instanceof InputsError || error instanceof pipeline.PipelineInputError;
+    const inputs = parseInputs((name) => core.getInput(name), pipeline.targetProblem);
     // Nothing this process starts (git, ssh, the build's sandbox) needs the secrets in its environment.
     for (const name of SECRET_INPUTS) delete process.env[`INPUT_${name.toUpperCase()}`];
-    core.info(`assembly-line ${inputs.command} ${inputs.intent}`);
-    const result = await execute(inputs, scrub, scratch);
+    const result = await execute(pipeline, inputs, scrub, scratch);
     await render(inputs, result.pipeline, result.timings, result.deployment, scrub);
   } catch (error) {
-    const known = error instanceof InputsError || error instanceof PipelineInputError;
-    if (!known && error instanceof Error && error.stack) core.debug(scrub(error.stack));
+    if (!known(error) && error instanceof Error && error.stack) core.debug(scrub(error.stack));
     core.setFailed(scrub(error instanceof Error ? error.message : String(error)));
   } finally {
     for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function locateIntent(inputs: ActionInputs): { intentFile: string; repoRoot: string } {
+type Pipeline = typeof import('./pipeline.js');
+
+function locateIntent(pipeline: Pipeline, inputs: ActionInputs): { intentFile: string; repoRoot: string } {
   const workspace = resolve(process.env.GITHUB_WORKSPACE || process.cwd());
   const intentFile = resolve(workspace, inputs.intent);
   if (!existsSync(intentFile) || !statSync(intentFile).isFile())
     throw new InputsError([`input 'intent': ${inputs.intent} is not a file in the workspace ${workspace}`]);
-  const repoRoot = findRepositoryRoot(dirname(intentFile));
+  const repoRoot = pipeline.findRepositoryRoot(dirname(intentFile));
   if (!repoRoot)
     throw new InputsError([`input 'intent': ${inputs.intent} is not inside a folder with intents/`]);
   return { intentFile, repoRoot };
@@ -75,9 +72,15 @@ function providerEnv(inputs: ActionInputs): Record<string, string | undefined> {
   return env;
 }
 
-async function execute(inputs: ActionInputs, scrub: (text: string) => string, scratch: string[]) {
-  const { intentFile, repoRoot } = locateIntent(inputs);
-  const intent = loadIntent(intentFile, repoRoot);
+async function execute(
+  pipeline: Pipeline,
+  inputs: ActionInputs,
+  scrub: (text: string) => string,
+  scratch: string[],
+) {
+  const { intentFile, repoRoot } = locateIntent(pipeline, inputs);
+  const intent = pipeline.loadIntent(intentFile, repoRoot);
+  const { gitHubDeployments, runContext } = await import('./github.js');
   const knownHostsFile = inputs.knownHosts
     ? privateFile(scratch, 'known_hosts', inputs.knownHosts)
     : undefined;
@@ -105,9 +108,9 @@ async function execute(inputs: ActionInputs, scrub: (text: string) => string, sc
     phaseFinished: (phase, outcome, detail) => log.phaseFinished(phase, outcome, detail),
     info: (message) => log.info(message),
   };
-  let pipeline: PipelineResult;
+  let result: PipelineResult;
   try {
-    pipeline = await runPipeline({
+    result = await pipeline.runPipeline({
       command: inputs.command,
       intent,
       repoRoot,
@@ -124,8 +127,8 @@ async function execute(inputs: ActionInputs, scrub: (text: string) => string, sc
   } finally {
     log.close();
   }
-  await tracker.finish(pipeline);
-  return { pipeline, timings: log.timings, deployment: tracker.outcome };
+  await tracker.finish(result);
+  return { pipeline: result, timings: log.timings, deployment: tracker.outcome };
 }
 
 async function render(
@@ -166,6 +169,7 @@ async function render(
   for (const [name, value] of Object.entries(outputs))
     if (value !== undefined) core.setOutput(name, scrub(String(value)));
 
+  const { renderSummary } = await import('./summary.js');
   core.summary.addRaw(
     scrub(
       renderSummary({

@@ -1,5 +1,3 @@
-import { redactSecrets } from './pipeline.js';
-
 /**
  * The values a runner must mask, and a scrubber for text the Action writes itself (summary, outputs,
  * annotations, deployment descriptions), which the runner's masking may not reach. A multi-line secret
@@ -20,10 +18,14 @@ export function maskValues(secrets: readonly (string | undefined)[]): string[] {
   return [...values].sort((a, b) => b.length - a.length);
 }
 
-export function scrubberFor(values: readonly string[]): (text: string) => string {
+/** Replaces the values with `***`, then applies `redact` (core's redactor of credential-shaped text). */
+export function scrubberFor(
+  values: readonly string[],
+  redact: (text: string) => string = (text) => text,
+): (text: string) => string {
   return (text) => {
     let out = text;
     for (const value of values) out = out.split(value).join('***');
-    return redactSecrets(out);
+    return redact(out);
   };
 }
