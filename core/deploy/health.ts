@@ -102,7 +102,7 @@ function errorText(error: unknown): string {
 /**
  * Polls `url` until it answers 200 with JSON `"status": "active"`, for at most `timeoutMs`; then, if
  * `retryAfterMs` is set, waits that long and asks one last time (the seed's "wait 60 seconds, retry").
- * Every probe has a total deadline, so the whole gate ends within max(timeoutMs, requestTimeoutMs) +
+ * Every probe has a total deadline, so the whole gate ends within timeoutMs + requestTimeoutMs +
  * retryAfterMs + requestTimeoutMs, whatever the service does.
  */
 export async function waitForHealthy(url: string, options: HealthOptions = {}): Promise<HealthResult> {
@@ -116,7 +116,7 @@ export async function waitForHealthy(url: string, options: HealthOptions = {}): 
   const probe = async (budgetMs: number): Promise<boolean> => {
     attempts++;
     try {
-      const verdict = judgeHealth(await get(url, Math.max(1, Math.round(budgetMs))));
+      const verdict = judgeHealth(await get(url, budgetMs));
       last = verdict.description;
       return verdict.active;
     } catch (error) {
@@ -131,12 +131,11 @@ export async function waitForHealthy(url: string, options: HealthOptions = {}): 
     last,
   });
 
-  // The first probe gets a whole request timeout; no later one may outlast the polling deadline.
+  // Every probe gets a whole request timeout: one cut short by the polling deadline would time out for
+  // reasons of ours and hide what the service last said.
   const deadline = started + timeoutMs;
   for (;;) {
-    const budget =
-      attempts === 0 ? requestTimeoutMs : Math.min(requestTimeoutMs, deadline - performance.now());
-    if (await probe(budget)) return result(true);
+    if (await probe(requestTimeoutMs)) return result(true);
     const left = deadline - performance.now();
     if (left <= 0) break;
     await sleep(Math.min(intervalMs, left));
