@@ -61,6 +61,17 @@ export function schemaClosure(document: Json, root: Json): Record<string, Json> 
     // OpenAPI 3.0's `nullable` widens `type` in ajv but not `enum`: GitHub sends null for such enums.
     if (out.nullable === true && Array.isArray(out.enum) && !out.enum.includes(null))
       out.enum = [...out.enum, null];
+    // GitHub's description says `allOf: [simple-user, enterprise]` for an installation's account, which
+    // nothing can match; it is one or the other.
+    if (
+      Array.isArray(out.allOf) &&
+      out.allOf.length === 2 &&
+      JSON.stringify(out.allOf) ===
+        JSON.stringify([{ $ref: '#/$defs/schemas__simple-user' }, { $ref: '#/$defs/schemas__enterprise' }])
+    ) {
+      out.anyOf = out.allOf;
+      delete out.allOf;
+    }
     // ajv refuses `nullable` without `type` (e.g. beside allOf, as in GET /app/installations): spell it out.
     if (out.nullable === true && out.type === undefined) {
       const { nullable: _nullable, ...rest } = out;

@@ -33,7 +33,8 @@ export function issueRoutes(s: Services): Route[] {
   const ensureLabel = (ctx: Context, name: string): Label => {
     let label = ctx.repo.labels.get(name);
     if (!label) {
-      label = { id: s.state.nextId(), name, color: 'ededed', description: null };
+      // '' rather than null: pull-request-simple's labels describe `description` as a plain string.
+      label = { id: s.state.nextId(), name, color: 'ededed', description: '' };
       ctx.repo.labels.set(name, label);
     }
     return label;
