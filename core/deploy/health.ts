@@ -40,6 +40,7 @@ export function httpGet(url: string, timeoutMs: number, socketPath?: string): Pr
             resolve({ status: response.statusCode ?? 0, body });
           },
           (error: Error) => {
+            clearTimeout(timer);
             req.destroy();
             reject(error);
           },

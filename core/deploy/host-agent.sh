@@ -352,6 +352,39 @@ stop_all_except() { # keep_key stop_timeout_s; prints the keys it stopped
   return 0
 }
 
+# ------------------------------------------------------------------------------------- port ownership
+# A port belongs to one service of one deploy root on a host. The launcher binds with SO_REUSEPORT so the
+# next release of the same service can join the port before the old one leaves; the kernel would let any
+# other process of this user join it too, and split the traffic. So before a release of this service may
+# bind the port, every process listening on it must be a release of this very service.
+
+# Prints why the port is not this service's to take, and fails; prints nothing when it is free or ours.
+port_taken_by_other() { # port
+  ours=$(cd "$dir" 2>/dev/null && pwd -P) || ours=$dir
+  for pid in $(ss -Hltnp "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | sed 's/pid=//' | sort -u); do
+    cwd=$(readlink "/proc/$pid/cwd" 2>/dev/null) || cwd=
+    case $cwd in
+      "$ours"/releases/*) continue ;;
+      */releases/*)
+        if [ -f "$cwd/.assembly-line/release.json" ]; then
+          owner=${cwd%/releases/*}
+          printf 'port %s is served by service %s of the deploy root %s (pid %s); a port belongs to one service: stop that one or choose another port\n' \
+            "$1" "${owner##*/}" "${owner%/*}" "$pid"
+          return 0
+        fi
+        ;;
+    esac
+    printf 'port %s is already in use by pid %s (%s): Address already in use; stop it or choose another port\n' \
+      "$1" "$pid" "$(cat "/proc/$pid/comm" 2>/dev/null || echo unknown)"
+    return 0
+  done
+  return 1
+}
+
+require_port() { # port
+  if why=$(port_taken_by_other "$1"); then fail "$why"; fi
+}
+
 log_tail() { # release lines
   [ -f "$dir/logs/$1.log" ] && tail -n "$2" "$dir/logs/$1.log"
   return 0
@@ -359,11 +392,15 @@ log_tail() { # release lines
 
 # -------------------------------------------------------------------------------------------- commands
 
-cmd_begin() { # root name token holder pid release wait_s stale_s
+cmd_begin() { # root name token holder pid release wait_s stale_s [port]
   set_paths "$1" "$2"
   [ "$6" = - ] || check_release_id "$6"
   ensure_layout
   lock_acquire "$3" "$4" "$5" "$6" "$7" "$8"
+  if [ "${9:--}" != - ] && why=$(port_taken_by_other "$9"); then
+    lock_release "$3"
+    fail "$why"
+  fi
   cur=$(current_release)
   if [ "$6" != - ] && [ "$6" = "$cur" ]; then
     lock_release "$3"
@@ -393,6 +430,7 @@ cmd_prepare() { # root name token release python start_timeout_s port bind stand
   check_release_id "$4"
   lock_touch "$3"
   [ -d "$dir/releases/$4" ] || fail "release $4 of $name is not on the host"
+  require_port "$7"
   install_release "$4" "$5" || exit 1
   launch "$4" "$4.staging" 127.0.0.1 0 ""
   launch "$4" "$4" "$8" "$7" "$9"
@@ -415,6 +453,7 @@ cmd_promote() { # root name token release start_timeout_s stop_timeout_s
   check_release_id "$4"
   lock_touch "$3"
   before=$(current_release)
+  require_port "$(cat "$dir/run/$4.port.standby" 2>/dev/null)"
   switch_current "$4"
   : >"$dir/run/$4.go"
   if ! await_file "$4" "$4" "$dir/run/$4.port" "$5" "listened on the service port"; then

@@ -140,7 +140,7 @@ export class HostDeployTarget implements DeployTarget {
     const { name, releaseId } = request;
     return this.session(async (agent, channel) => {
       const lock: HeldLock = { name, token: randomUUID(), released: false };
-      const begin = await clock.time('lock', () => this.begin(agent, lock, releaseId));
+      const begin = await clock.time('lock', () => this.begin(agent, lock, releaseId, request.port));
       try {
         const serviceDir = begin.get('dir');
         const before = begin.get('current');
@@ -256,7 +256,13 @@ export class HostDeployTarget implements DeployTarget {
     }
   }
 
-  private async begin(agent: HostAgent, lock: HeldLock, releaseId: string): Promise<AgentOutput> {
+  /** Takes the deploy lock; with `port`, fails unless that port is free or served by this service. */
+  private async begin(
+    agent: HostAgent,
+    lock: HeldLock,
+    releaseId: string,
+    port?: number,
+  ): Promise<AgentOutput> {
     const s = this.settings;
     const output = await agent.run('begin', [
       s.root,
@@ -267,6 +273,7 @@ export class HostDeployTarget implements DeployTarget {
       releaseId,
       seconds(s.lockWaitMs),
       seconds(s.lockStaleMs),
+      port ?? '-',
     ]);
     const broke = output.get('broke');
     if (broke) this.reporter.info(`broke the stale deploy lock of ${lock.name} held by ${broke}`);
