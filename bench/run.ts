@@ -6,6 +6,7 @@ import { benchLedger } from './ledger.js';
 import { type BenchResult, formatResult } from './measure.js';
 import { benchBuildPhases, benchRun, benchSpecCommand } from './pipeline.js';
 import { benchFileRegistry } from './registry.js';
+import { benchStartup } from './startup.js';
 import { benchUdc } from './udc.js';
 import { benchValidateIntents } from './validate-intents.js';
 import { benchVerifier } from './verifier.js';
@@ -24,6 +25,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchResult | BenchResult[]>> = {
   'build-python': () => benchPythonBuild(),
   'github-double': () => benchGitHubDouble(),
   action: () => benchAction(3),
+  startup: async () => benchStartup(),
 };
 
 const wanted = process.argv.slice(2);

@@ -1,9 +1,12 @@
 #!/usr/bin/env node
-// The CLI runs from the compiled out/ tree, which `npm ci` produces through the prepare script.
+// The CLI runs from out/, which `npm ci` produces through the prepare script: the bundle out/cli/
+// (fast to start), else the plain compile output out/core/.
 import { existsSync } from 'node:fs';
 
-const entry = new URL('../out/core/cli/main.js', import.meta.url);
-if (!existsSync(entry)) {
+const entry = ['../out/cli/main.js', '../out/core/cli/main.js']
+  .map((path) => new URL(path, import.meta.url))
+  .find((url) => existsSync(url));
+if (!entry) {
   process.stderr.write(
     'assembly-line: not built yet; run `npm ci` (or `npm run build`) in the repository first\n',
   );

@@ -161,10 +161,10 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineRes
   const target = willDeploy ? deployTargetFor(request, repoRoot) : undefined;
   const registry = willDeploy ? registryFor(request, repoRoot) : undefined;
   const manifest = request.command === 'deploy' ? deployableBuild(repoRoot, intent) : undefined;
-  let provider: ReturnType<typeof selectProvider> | undefined;
+  let provider: Awaited<ReturnType<typeof selectProvider>> | undefined;
   if (willBuild) {
     try {
-      provider = selectProvider(request.env);
+      provider = await selectProvider(request.env);
     } catch (error) {
       throw new PipelineInputError((error as Error).message);
     }

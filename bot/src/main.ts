@@ -34,7 +34,7 @@ export async function startBot(
   if (!provider) {
     try {
       providerKind(env);
-      ({ provider, reason } = selectProvider(env));
+      ({ provider, reason } = await selectProvider(env));
     } catch (error) {
       throw new BotConfigError((error as Error).message);
     }

@@ -92,9 +92,9 @@ export const buildCommand: Command = {
       write: (text) => io.stderr.write(text),
     });
     if (missing.length > 0) throw new UserError(missingPackagesMessage(missing));
-    let choice: ReturnType<typeof selectProvider>;
+    let choice: Awaited<ReturnType<typeof selectProvider>>;
     try {
-      choice = selectProvider(io.env, { onRetry: (message) => io.stderr.write(`${message}\n`) });
+      choice = await selectProvider(io.env, { onRetry: (message) => io.stderr.write(`${message}\n`) });
     } catch (error) {
       throw new UserError((error as Error).message);
     }

@@ -1,35 +1,35 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { redactSecrets } from '../ledger/redact.js';
 import { packageRoot } from '../package-root.js';
-import { buildCommand } from './build-command.js';
 import type { Command } from './command.js';
-import { deployCommand, logsCommand, psCommand, rollbackCommand, stopCommand } from './deploy-commands.js';
 import { type CliIo, EXIT, styleFor, UsageError, UserError } from './io.js';
-import { planCommand } from './plan-command.js';
-import { runCommand } from './run-command.js';
-import { specCommand } from './spec-command.js';
-import { statusCommand } from './status-command.js';
-import { udcCommand } from './udc-command.js';
-import { validateCommand } from './validate-command.js';
-import { verifyCommand } from './verify-command.js';
 
-const COMMANDS: Command[] = [
-  runCommand,
-  validateCommand,
-  specCommand,
-  verifyCommand,
-  planCommand,
-  buildCommand,
-  udcCommand,
-  deployCommand,
-  rollbackCommand,
-  psCommand,
-  stopCommand,
-  logsCommand,
-  statusCommand,
-];
+/**
+ * Each command's module, loaded only when that command runs: `validate` never loads the build line,
+ * the deploy targets or the Anthropic SDK, so the CLI (and the Action, from the same code) starts fast.
+ * The order is the order of the help.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  run: async () => (await import('./run-command.js')).runCommand,
+  validate: async () => (await import('./validate-command.js')).validateCommand,
+  spec: async () => (await import('./spec-command.js')).specCommand,
+  verify: async () => (await import('./verify-command.js')).verifyCommand,
+  plan: async () => (await import('./plan-command.js')).planCommand,
+  build: async () => (await import('./build-command.js')).buildCommand,
+  udc: async () => (await import('./udc-command.js')).udcCommand,
+  deploy: async () => (await import('./deploy-commands.js')).deployCommand,
+  rollback: async () => (await import('./deploy-commands.js')).rollbackCommand,
+  ps: async () => (await import('./deploy-commands.js')).psCommand,
+  stop: async () => (await import('./deploy-commands.js')).stopCommand,
+  logs: async () => (await import('./deploy-commands.js')).logsCommand,
+  status: async () => (await import('./status-command.js')).statusCommand,
+};
+const COMMAND_NAMES = Object.keys(COMMANDS);
+
+function loadCommand(name: string): Promise<Command> | undefined {
+  return Object.hasOwn(COMMANDS, name) ? COMMANDS[name]!() : undefined;
+}
 
 const COMMON_EXIT_CODES = [
   '0  success',
@@ -40,8 +40,8 @@ const COMMON_EXIT_CODES = [
 
 /** The version in the package.json above this module, whether it runs from core/ or out/core/. */
 export function packageVersion(): string {
-  const file = join(packageRoot(import.meta.url), 'package.json');
-  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  const path = join(packageRoot(import.meta.url), 'package.json');
+  return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
 }
 
 function optionLines(command: Command): string[] {
@@ -76,15 +76,19 @@ export function commandHelp(command: Command): string {
   ].join('\n');
 }
 
-export function generalHelp(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+/** Loads every command for its summary: help is the one place that needs them all. */
+export async function generalHelp(): Promise<string> {
+  // One at a time: Jest's ESM loader fails on concurrent imports that share modules.
+  const commands: Command[] = [];
+  for (const name of COMMAND_NAMES) commands.push(await COMMANDS[name]!());
+  const width = Math.max(...COMMAND_NAMES.map((name) => name.length));
   return [
     'Usage: assembly-line <command> [options]',
     '',
     'Turns a service intent into a deployed, registered, health-checked service.',
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Options:',
     '  -h, --help     Show help; `assembly-line <command> --help` for a command.',
@@ -99,22 +103,19 @@ export function generalHelp(): string {
 async function dispatch(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
-    const target = name === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
-    io.stdout.write(target ? commandHelp(target) : generalHelp());
+    const target = name === 'help' && rest[0] !== undefined ? await loadCommand(rest[0]) : undefined;
+    io.stdout.write(target ? commandHelp(target) : await generalHelp());
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
   if (name === '-v' || name === '--version') {
     io.stdout.write(`${packageVersion()}\n`);
     return EXIT.ok;
   }
-  const command = COMMANDS.find((c) => c.name === name);
+  const command = await loadCommand(name);
   if (!command) {
     const { didYouMean } = await import('../suggest.js');
     throw new UsageError(
-      `unknown command '${name}'${didYouMean(
-        name,
-        COMMANDS.map((c) => c.name),
-      )}; run 'assembly-line --help'`,
+      `unknown command '${name}'${didYouMean(name, COMMAND_NAMES)}; run 'assembly-line --help'`,
     );
   }
   let parsed: ReturnType<typeof parseArgs>;
@@ -155,6 +156,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(`assembly-line: ${err.red('error')}: ${error.message}\n`);
       return error.exitCode;
     }
+    const { redactSecrets } = await import('../ledger/redact.js');
     const message = redactSecrets(error instanceof Error ? error.message : String(error));
     io.stderr.write(`assembly-line: ${err.red('internal error')}: ${message}\n`);
     if (io.env.ASSEMBLY_LINE_DEBUG && error instanceof Error && error.stack)

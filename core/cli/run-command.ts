@@ -38,9 +38,11 @@ export const runCommand: Command = {
     const intent = loadIntentArgument(positionals[0]!, io.cwd);
     const repoRoot = repositoryRootFor(positionals[0]!, io.cwd);
     const name = intent.service_name;
-    let choice: ReturnType<typeof selectProvider>;
+    let choice: Awaited<ReturnType<typeof selectProvider>>;
     try {
-      choice = selectProvider(io.env, { onRetry: (message) => io.stderr.write(`[${name}] ${message}\n`) });
+      choice = await selectProvider(io.env, {
+        onRetry: (message) => io.stderr.write(`[${name}] ${message}\n`),
+      });
     } catch (error) {
       throw new UserError((error as Error).message);
     }

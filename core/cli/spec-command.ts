@@ -56,9 +56,9 @@ export const specCommand: Command = {
       seen.set(intent.service_name, path);
     }
     const intents = jobs.map((job) => job.intent);
-    let provider: ReturnType<typeof selectProvider>;
+    let provider: Awaited<ReturnType<typeof selectProvider>>;
     try {
-      provider = selectProvider(io.env, { onRetry: (message) => io.stderr.write(`${message}\n`) });
+      provider = await selectProvider(io.env, { onRetry: (message) => io.stderr.write(`${message}\n`) });
     } catch (error) {
       throw new UserError((error as Error).message);
     }

@@ -1,11 +1,18 @@
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../package-root.js';
 
 /** Files this module ships to deploy hosts; they live beside it in core/deploy/. */
 export type DeployAsset = 'host-agent.sh' | 'launcher.py';
 
-// Beside the source when run from TypeScript; from out/core/deploy/ the sources are three levels up.
-const CANDIDATES = ['./', '../../../core/deploy/'];
+/**
+ * In core/deploy/ of the package, whether this module runs from its source, from out/core/ or from the
+ * CLI bundle out/cli/; or beside the module, as in the Action's bundle (dist/).
+ */
+function candidates(): string[] {
+  return [join(packageRoot(import.meta.url), 'core', 'deploy'), dirname(fileURLToPath(import.meta.url))];
+}
 
 const cache = new Map<DeployAsset, string>();
 
@@ -13,8 +20,8 @@ export function readDeployAsset(name: DeployAsset): string {
   const cached = cache.get(name);
   if (cached !== undefined) return cached;
   const tried: string[] = [];
-  for (const prefix of CANDIDATES) {
-    const path = fileURLToPath(new URL(`${prefix}${name}`, import.meta.url));
+  for (const dir of candidates()) {
+    const path = join(dir, name);
     tried.push(path);
     try {
       const text = readFileSync(path, 'utf8');

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const SERVICE_TYPES = ['infrastructure', 'autonomous', 'domain', 'experimental'] as const;
 export const PRIORITIES = ['critical', 'high', 'medium', 'low'] as const;

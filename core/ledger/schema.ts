@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The ledger: one record per pipeline run. On disk it is a journal of events, one JSON line each, so a

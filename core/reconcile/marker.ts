@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SERVICE_NAME_PATTERN } from '../intent/schema.js';
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The answers of the five UDC endpoints (DESIGN.md "UDC"). They serve the code generator (its Python
