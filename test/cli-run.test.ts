@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { formatDuration } from '../core/cli/progress.js';
 import { readLedger } from '../core/ledger/reader.js';
 import { findFreePort } from '../core/udc/launch.js';
 import { cli } from './helpers/cli.js';
@@ -96,6 +97,16 @@ describe('assembly-line run and the deploy commands, on the embedded default', (
     expect(registry.services.greeter.release_id).toBe(before);
     expect((await healthOf(port))?.status).toBe('active');
   }, 180_000);
+
+  test('deploy reports the health gate with the time the target waited for it', async () => {
+    const deploy = await cli(['deploy', 'greeter', '--format', 'json'], tree.root);
+    expect(deploy.code).toBe(0);
+    const health = JSON.parse(deploy.stdout).timings_ms.health as number;
+    // The gate runs inside the target's deploy(); the line shows its own timing, not the moment of reporting.
+    expect(deploy.stderr).toContain(
+      `[greeter] ok health_check ${formatDuration(health)}  GET /health active after ${Math.round(health)} ms`,
+    );
+  }, 120_000);
 
   test('stop stops the service and deregisters it', async () => {
     const stop = await cli(['stop', 'greeter'], tree.root);

@@ -13,11 +13,13 @@ import type { Intent } from '../../core/intent/schema.js';
 
 export type { Intent };
 
-import { ledgerDir, recordingReporter, startRun } from '../../core/ledger/recorder.js';
+import { ledgerDir, startRun } from '../../core/ledger/recorder.js';
 import { selectProvider } from '../../core/llm/select.js';
 import { type BuildJobResult, runBuildJob } from '../../core/pipeline/build-job.js';
 import { BuildStampError, requireDeployableBuild } from '../../core/pipeline/build-stamp.js';
-import { runDeployJob, SERVICE_VERSION } from '../../core/pipeline/deploy-job.js';
+import { recordingReporter } from '../../core/pipeline/context.js';
+import { runDeployJob } from '../../core/pipeline/deploy-job.js';
+import { SERVICE_VERSION } from '../../core/pipeline/policy.js';
 import { missingPackagesMessage, missingSystemPackages } from '../../core/pipeline/preflight.js';
 import { stateDir } from '../../core/pipeline/state.js';
 import type { LlmUsage, ProgressReporter, Registry } from '../../core/ports/index.js';

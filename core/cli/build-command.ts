@@ -1,18 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { intentHash } from '../hash.js';
-import { ledgerDir, recordingReporter, startRun } from '../ledger/recorder.js';
-import { selectProvider } from '../llm/select.js';
-import { type BuildJobResult, runBuildJob } from '../pipeline/build-job.js';
-import { ensureSystemPackages, missingPackagesMessage } from '../pipeline/preflight.js';
+import { buildService } from '../pipeline/build.js';
+import type { BuildJobResult } from '../pipeline/build-job.js';
+import { PASSING_SCORE } from '../pipeline/policy.js';
 import { displayPath, findRepositoryRoot } from '../repo-files.js';
 import { specPaths } from '../spec/store.js';
-import { PASSING_SCORE, verifySpec } from '../spec/verifier/index.js';
 import { formatUdcTable } from '../udc/verify.js';
 import { type Command, FORMAT_OPTION, outputFormat } from './command.js';
 import { loadIntentArgument } from './intent-arg.js';
 import { EXIT, styleFor, UsageError, UserError } from './io.js';
 import { formatDuration, stderrReporter } from './progress.js';
+import { cliLedger, cliProvider, requireSystemPackages } from './wiring.js';
 
 /** `hello-world`, `specs/hello-world/SPEC.md` or `specs/hello-world` → the service name. */
 export function serviceNameFromArgument(argument: string): string {
@@ -81,54 +79,26 @@ export const buildCommand: Command = {
       );
     }
     const spec = readFileSync(specFile, 'utf8');
-    const gate = verifySpec(spec, intent);
-    if (!gate.passed) {
+    await requireSystemPackages({ build: true }, io);
+    const choice = await cliProvider(io.env, (message) => io.stderr.write(`${message}\n`));
+    const run = await buildService(
+      {
+        repoRoot,
+        provider: choice.provider,
+        reporter: stderrReporter(io, name),
+        ledger: cliLedger(repoRoot),
+      },
+      intent,
+      spec,
+    );
+    if (run.status === 'needs-human-review') {
       io.stderr.write(
-        `assembly-line: ${displayPath(specFile, io.cwd)} scores ${gate.score}, below the gate of ${PASSING_SCORE}; run 'assembly-line verify ${displayPath(specFile, io.cwd)}'\n`,
+        `assembly-line: ${displayPath(specFile, io.cwd)} scores ${run.gate.score}, below the gate of ${PASSING_SCORE}; run 'assembly-line verify ${displayPath(specFile, io.cwd)}'\n`,
       );
       return EXIT.gateFailed;
     }
-    const missing = await ensureSystemPackages({ python: '/usr/bin/python3', build: true }, io.env, {
-      write: (text) => io.stderr.write(text),
-    });
-    if (missing.length > 0) throw new UserError(missingPackagesMessage(missing));
-    let choice: Awaited<ReturnType<typeof selectProvider>>;
-    try {
-      choice = await selectProvider(io.env, { onRetry: (message) => io.stderr.write(`${message}\n`) });
-    } catch (error) {
-      throw new UserError((error as Error).message);
-    }
-    const recorder = startRun({
-      dir: ledgerDir(repoRoot),
-      kind: 'build',
-      intent: { name, hash: intentHash(intent) },
-    });
-    recorder.recordScore(gate.score);
-    const reporter = recordingReporter(recorder, stderrReporter(io, name));
-    let result: BuildJobResult;
-    try {
-      result = await runBuildJob({
-        repoRoot,
-        intent,
-        spec,
-        provider: choice.provider,
-        reporter,
-        onUsage: (usage, task) => recorder.recordLlmCall({ ...usage, task }),
-      });
-    } catch (error) {
-      recorder.finish('failed', (error as Error).message);
-      throw error;
-    }
+    const result = run.job!;
     const build = result.line.build;
-    if (build) {
-      recorder.recordTests({
-        passed: build.tests.passed,
-        failed: build.tests.failed + build.tests.errors,
-        coverage: build.coverage ?? 0,
-      });
-    }
-    recorder.finish(result.ok ? 'succeeded' : 'failed', result.failure);
-
     if (outputFormat(values) === 'json') {
       io.stdout.write(`${JSON.stringify(buildSummaryJson(result), null, 2)}\n`);
     } else {

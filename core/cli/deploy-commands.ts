@@ -1,17 +1,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { intentHash } from '../hash.js';
 import { SERVICE_NAME_PATTERN } from '../intent/schema.js';
-import { ledgerDir, recordingReporter, startRun } from '../ledger/recorder.js';
-import { BuildStampError, requireDeployableBuild } from '../pipeline/build-stamp.js';
-import { runDeployJob, SERVICE_VERSION } from '../pipeline/deploy-job.js';
-import { displayPath, findRepositoryRoot } from '../repo-files.js';
-import type { Command, CommandContext } from './command.js';
+import { deployedServices, deployService, rollbackService, stopService } from '../pipeline/deploy.js';
+import { displayPath } from '../repo-files.js';
+import type { Command } from './command.js';
 import { FORMAT_OPTION, outputFormat } from './command.js';
 import { loadIntentArgument } from './intent-arg.js';
 import { type CliIo, EXIT, styleFor, UsageError, UserError } from './io.js';
-import { stderrReporter } from './progress.js';
-import { resolveTarget, TARGET_OPTIONS } from './target-options.js';
+import { TARGET_OPTIONS } from './target-options.js';
+import { cliLedger, targetFor } from './wiring.js';
 
 function oneName(positionals: string[], command: string): string {
   if (positionals.length !== 1) throw new UsageError(`${command} takes exactly one service name`);
@@ -26,22 +23,6 @@ const TARGET_EXIT_CODES = [
   '0  success',
   '1  the operation failed (target or registry unreachable, release unhealthy)',
 ];
-
-/** The target and registry for a command, telling the user where the defaults put things. */
-export function targetFor(context: CommandContext, label: string, repositoryRoot?: string) {
-  const { io, values } = context;
-  const repoRoot = repositoryRoot ?? findRepositoryRoot(io.cwd);
-  const reporter = stderrReporter(io, label);
-  const resolved = resolveTarget(values, {
-    cwd: io.cwd,
-    env: io.env,
-    ...(repoRoot ? { repoRoot } : {}),
-    reporter,
-    warn: (message) => reporter.info(`warning: ${message}`),
-  });
-  for (const note of resolved.notes) reporter.info(note);
-  return { ...resolved, repoRoot, reporter };
-}
 
 function writeJson(io: CliIo, value: unknown) {
   io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
@@ -68,31 +49,12 @@ export const deployCommand: Command = {
     if (!intentFile)
       throw new UserError(`no intent for '${name}' in ${displayPath(join(repoRoot, 'intents'), io.cwd)}`);
     const intent = loadIntentArgument(intentFile, io.cwd);
-    let manifest: ReturnType<typeof requireDeployableBuild>;
-    try {
-      manifest = requireDeployableBuild(repoRoot, intent);
-    } catch (error) {
-      if (error instanceof BuildStampError) throw new UserError(error.message);
-      throw error;
-    }
-    const recorder = startRun({
-      dir: ledgerDir(repoRoot),
-      kind: 'deploy',
-      intent: { name, hash: intentHash(intent) },
-    });
-    const result = await runDeployJob({
-      repoRoot,
+    const result = await deployService(
+      { repoRoot, target, registry, reporter, ledger: cliLedger(repoRoot) },
       intent,
-      target,
-      registry,
-      reporter: recordingReporter(recorder, reporter),
-      specHash: manifest.spec_hash,
-      version: SERVICE_VERSION,
-    }).catch((error: Error) => {
-      recorder.finish('failed', error.message);
+    ).catch((error: Error) => {
       throw new UserError(error.message);
     });
-    recorder.finish(result.ok ? 'succeeded' : 'failed', result.ok ? undefined : result.message);
     if (outputFormat(values) === 'json') {
       writeJson(io, {
         ok: result.ok,
@@ -126,28 +88,15 @@ export const rollbackCommand: Command = {
     const { io, values, positionals } = context;
     const name = oneName(positionals, 'rollback');
     const { target, registry, reporter } = targetFor(context, name);
-    reporter.phaseStarted('rollback');
-    const outcome = await target.rollback(name).catch((error: Error) => {
-      throw new UserError(error.message);
-    });
-    reporter.phaseFinished('rollback', outcome.ok ? 'ok' : 'failed', outcome.message);
-    if (outcome.ok) {
-      try {
-        const previous = await registry.get(name);
-        await registry.register({
-          name,
-          url: outcome.release.url,
-          version: previous?.version ?? SERVICE_VERSION,
-          release_id: outcome.release.releaseId,
-          registered_at: new Date().toISOString(),
-          health: 'active',
-        });
-      } catch (error) {
-        throw new UserError(
-          `rolled back to ${outcome.release.releaseId}, which serves ${outcome.release.url}, but the registry was not updated: ${(error as Error).message}`,
-        );
-      }
-    }
+    const { outcome, registryProblem } = await rollbackService({ target, registry, reporter }, name).catch(
+      (error: Error) => {
+        throw new UserError(error.message);
+      },
+    );
+    if (registryProblem !== undefined)
+      throw new UserError(
+        `rolled back to ${outcome.release.releaseId}, which serves ${outcome.release.url}, but the registry was not updated: ${registryProblem}`,
+      );
     if (outputFormat(values) === 'json')
       writeJson(io, { ok: outcome.ok, message: outcome.message, release: outcome.release });
     else io.stdout.write(`${outcome.ok ? 'rolled back' : 'rollback failed'} ${name}: ${outcome.message}\n`);
@@ -165,21 +114,10 @@ export const psCommand: Command = {
   async run(context) {
     const { io, values, positionals } = context;
     if (positionals.length > 0) throw new UsageError('ps takes no arguments');
-    const { target, registry } = targetFor(context, 'ps');
-    const [releases, entries] = await Promise.all([target.list(), registry.list()]).catch((error: Error) => {
+    const { target, registry, reporter } = targetFor(context, 'ps');
+    const rows = await deployedServices({ target, registry, reporter }).catch((error: Error) => {
       throw new UserError(error.message);
     });
-    const registered = new Map(entries.map((e) => [e.name, e]));
-    const rows = releases
-      .filter((r) => r.current)
-      .map((r) => ({
-        name: r.name,
-        release: r.releaseId,
-        status: r.status,
-        url: r.url,
-        pid: r.pid ?? null,
-        registered: registered.get(r.name)?.release_id === r.releaseId,
-      }));
     if (outputFormat(values) === 'json') {
       writeJson(io, { services: rows });
       return EXIT.ok;
@@ -215,10 +153,9 @@ export const stopCommand: Command = {
   async run(context) {
     const { io, positionals } = context;
     const name = oneName(positionals, 'stop');
-    const { target, registry } = targetFor(context, name);
+    const { target, registry, reporter } = targetFor(context, name);
     try {
-      await target.stop(name);
-      await registry.deregister(name);
+      await stopService({ target, registry, reporter }, name);
     } catch (error) {
       throw new UserError((error as Error).message);
     }

@@ -21,9 +21,10 @@ export function stderrReporter(
       started.set(phase, clock());
       if (io.stderr.isTTY) io.stderr.write(`${prefix} … ${phase}${detail ? ` ${style.dim(detail)}` : ''}\n`);
     },
-    phaseFinished(phase, outcome, detail) {
+    phaseFinished(phase, outcome, detail, tookMs) {
       const begin = started.get(phase);
-      const took = begin === undefined ? '' : ` ${formatDuration(clock() - begin)}`;
+      const elapsed = tookMs ?? (begin === undefined ? undefined : clock() - begin);
+      const took = elapsed === undefined ? '' : ` ${formatDuration(elapsed)}`;
       const mark =
         outcome === 'ok'
           ? style.green('ok')

@@ -1,18 +1,11 @@
-import { intentHash } from '../hash.js';
-import { ledgerDir, recordingReporter, startRun } from '../ledger/recorder.js';
-import { selectProvider } from '../llm/select.js';
-import { runBuildJob } from '../pipeline/build-job.js';
-import { runDeployJob, SERVICE_VERSION } from '../pipeline/deploy-job.js';
-import { ensureSystemPackages, missingPackagesMessage } from '../pipeline/preflight.js';
-import type { LlmUsage } from '../ports/index.js';
-import { runSpecJob } from '../spec/spec-job.js';
-import { PASSING_SCORE } from '../spec/verifier/index.js';
+import { type RunResult, type RunStatus, runIntent } from '../pipeline/run.js';
+import type { Style } from '../style.js';
 import { type Command, FORMAT_OPTION, outputFormat } from './command.js';
-import { targetFor } from './deploy-commands.js';
 import { loadIntentArgument, repositoryRootFor } from './intent-arg.js';
-import { EXIT, styleFor, UsageError, UserError } from './io.js';
+import { EXIT, styleFor, UsageError } from './io.js';
 import { formatDuration } from './progress.js';
 import { TARGET_OPTIONS } from './target-options.js';
+import { cliLedger, cliProvider, requireSystemPackages, targetFor } from './wiring.js';
 
 export const runCommand: Command = {
   name: 'run',
@@ -37,140 +30,86 @@ export const runCommand: Command = {
     const started = performance.now();
     const intent = loadIntentArgument(positionals[0]!, io.cwd);
     const repoRoot = repositoryRootFor(positionals[0]!, io.cwd);
-    const name = intent.service_name;
-    let choice: Awaited<ReturnType<typeof selectProvider>>;
-    try {
-      choice = await selectProvider(io.env, {
-        onRetry: (message) => io.stderr.write(`[${name}] ${message}\n`),
-      });
-    } catch (error) {
-      throw new UserError((error as Error).message);
-    }
-    const missing = await ensureSystemPackages(
-      {
-        python: '/usr/bin/python3',
-        build: true,
-        deploy: true,
-        ssh: String(values.target ?? '').startsWith('ssh:'),
-      },
-      io.env,
-      { write: (text) => io.stderr.write(text) },
+    const choice = await cliProvider(io.env, (message) =>
+      io.stderr.write(`[${intent.service_name}] ${message}\n`),
     );
-    if (missing.length > 0) throw new UserError(missingPackagesMessage(missing));
-    const { target, registry, reporter: progress } = targetFor(context, name, repoRoot);
-    progress.info(`provider: ${choice.provider.name} (${choice.reason})`);
-    const recorder = startRun({
-      dir: ledgerDir(repoRoot),
-      kind: 'run',
-      intent: { name, hash: intentHash(intent) },
-    });
-    const reporter = recordingReporter(recorder, progress);
-    const usage: LlmUsage[] = [];
-    const onUsage = (u: LlmUsage, task: string) => {
-      usage.push(u);
-      recorder.recordLlmCall({ ...u, task });
-    };
-    const cost = () => usage.reduce((n, u) => n + u.costUsd, 0);
-    const summary: Record<string, unknown> = { service: name };
-    const finish = (
-      code: number,
-      outcome: 'succeeded' | 'failed' | 'needs-human-review',
-      message: string,
-    ) => {
-      recorder.finish(outcome, outcome === 'succeeded' ? undefined : message);
-      Object.assign(summary, {
-        ok: code === EXIT.ok,
-        outcome,
-        message,
-        duration_ms: Math.round(performance.now() - started),
-        cost_usd: Math.round(cost() * 1e6) / 1e6,
-      });
-      if (outputFormat(values) === 'json') io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-      else {
-        const out = styleFor(io.stdout, io.env);
-        const rows: [string, unknown][] = [
-          ['url', summary.url],
-          ['release', summary.release],
-          ['score', summary.score],
-          ['tests', summary.tests],
-          ['coverage', summary.coverage !== undefined ? `${summary.coverage}%` : undefined],
-          ['time', formatDuration(summary.duration_ms as number)],
-          ['cost', `$${(summary.cost_usd as number).toFixed(4)}`],
-        ];
-        io.stdout.write(
-          `${code === EXIT.ok ? out.green(`${name} is live`) : out.red(`${name}: ${message}`)}\n`,
-        );
-        for (const [key, value] of rows)
-          if (value !== undefined) io.stdout.write(`  ${key.padEnd(9)}${String(value)}\n`);
-      }
-      return code;
-    };
-
-    try {
-      const spec = await runSpecJob({ repoRoot, intent, provider: choice.provider, reporter, onUsage });
-      for (const score of spec.scoreHistory) recorder.recordScore(score);
-      summary.score = spec.score;
-      if (spec.status !== 'passed') {
-        return finish(
-          EXIT.gateFailed,
-          'needs-human-review',
-          `the SPEC scores ${spec.score}, below the gate of ${PASSING_SCORE}; review ${spec.specPath}`,
-        );
-      }
-      if (!intent.auto_build)
-        return finish(EXIT.ok, 'succeeded', 'auto_build is false: stopped after the SPEC');
-
-      const build = await runBuildJob({
-        repoRoot,
-        intent,
-        spec: spec.markdown,
-        provider: choice.provider,
-        reporter,
-        onUsage,
-        version: SERVICE_VERSION,
-      });
-      const tests = build.line.build?.tests;
-      if (tests) {
-        summary.tests = `${tests.passed} passed, ${tests.failed + tests.errors} failed`;
-        summary.coverage = build.line.build?.coverage ?? undefined;
-        recorder.recordTests({
-          passed: tests.passed,
-          failed: tests.failed + tests.errors,
-          coverage: build.line.build?.coverage ?? 0,
-        });
-      }
-      if (!build.ok) return finish(EXIT.failed, 'failed', build.failure ?? 'the build failed');
-      if (!intent.deploy_local && values.target === undefined) {
-        return finish(
-          EXIT.ok,
-          'succeeded',
-          'deploy_local is false and no --target was given: built, not deployed',
-        );
-      }
-
-      const deploy = await runDeployJob({
-        repoRoot,
-        intent,
-        target,
-        registry,
-        reporter,
-        specHash: build.line.stamp.spec_hash,
-        version: SERVICE_VERSION,
-      });
-      summary.release = deploy.outcome.release.releaseId;
-      if (!deploy.ok) {
-        if (deploy.outcome.logTail)
-          io.stderr.write(
-            `--- log tail of ${deploy.outcome.release.releaseId} ---\n${deploy.outcome.logTail}\n`,
-          );
-        return finish(EXIT.failed, 'failed', deploy.message);
-      }
-      summary.url = deploy.outcome.release.url;
-      summary.registry = registry.description;
-      return finish(EXIT.ok, 'succeeded', 'deployed, healthy and registered');
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      return finish(EXIT.failed, 'failed', message);
-    }
+    const ssh = String(values.target ?? '').startsWith('ssh:');
+    await requireSystemPackages({ build: true, deploy: true, ssh }, io);
+    const { target, registry, reporter } = targetFor(context, intent.service_name, repoRoot);
+    reporter.info(`provider: ${choice.provider.name} (${choice.reason})`);
+    const result = await runIntent(
+      { repoRoot, provider: choice.provider, reporter, ledger: cliLedger(repoRoot), target, registry },
+      intent,
+      { targetNamed: values.target !== undefined },
+    );
+    const logTail = result.deploy?.ok === false ? result.deploy.outcome.logTail : undefined;
+    if (logTail)
+      io.stderr.write(`--- log tail of ${result.deploy!.outcome.release.releaseId} ---\n${logTail}\n`);
+    const summary = runSummary(result, registry.description, Math.round(performance.now() - started));
+    const code = EXIT_CODES[result.status];
+    if (outputFormat(values) === 'json') io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    else io.stdout.write(renderRun(summary, code === EXIT.ok, styleFor(io.stdout, io.env)));
+    return code;
   },
 };
+
+const EXIT_CODES: Record<RunStatus, number> = {
+  deployed: EXIT.ok,
+  built: EXIT.ok,
+  'spec-ready': EXIT.ok,
+  'needs-human-review': EXIT.gateFailed,
+  failed: EXIT.failed,
+};
+
+const OUTCOMES: Record<RunStatus, string> = {
+  deployed: 'succeeded',
+  built: 'succeeded',
+  'spec-ready': 'succeeded',
+  'needs-human-review': 'needs-human-review',
+  failed: 'failed',
+};
+
+/** The run's summary, keys in the order the CLI has always printed them. */
+export function runSummary(result: RunResult, registry: string, durationMs: number) {
+  const summary: Record<string, unknown> = { service: result.service };
+  if (result.spec) summary.score = result.spec.score;
+  const build = result.build?.line.build;
+  if (build) {
+    summary.tests = `${build.tests.passed} passed, ${build.tests.failed + build.tests.errors} failed`;
+    summary.coverage = build.coverage ?? undefined;
+  }
+  if (result.deploy) summary.release = result.deploy.outcome.release.releaseId;
+  if (result.status === 'deployed') {
+    summary.url = result.deploy!.outcome.release.url;
+    summary.registry = registry;
+  }
+  return Object.assign(summary, {
+    ok: EXIT_CODES[result.status] === EXIT.ok,
+    outcome: OUTCOMES[result.status],
+    message:
+      result.end === 'not-deployed'
+        ? 'deploy_local is false and no --target was given: built, not deployed'
+        : result.message,
+    duration_ms: durationMs,
+    cost_usd: result.costUsd,
+  });
+}
+
+function renderRun(summary: ReturnType<typeof runSummary>, live: boolean, out: Style): string {
+  const rows: [string, unknown][] = [
+    ['url', summary.url],
+    ['release', summary.release],
+    ['score', summary.score],
+    ['tests', summary.tests],
+    ['coverage', summary.coverage !== undefined ? `${summary.coverage}%` : undefined],
+    ['time', formatDuration(summary.duration_ms)],
+    ['cost', `$${summary.cost_usd.toFixed(4)}`],
+  ];
+  const head = live
+    ? out.green(`${summary.service} is live`)
+    : out.red(`${summary.service}: ${summary.message}`);
+  return `${head}\n${rows
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => `  ${key.padEnd(9)}${String(value)}\n`)
+    .join('')}`;
+}

@@ -1,17 +1,10 @@
-import { intentHash } from '../hash.js';
-import type { Intent } from '../intent/schema.js';
-import { ledgerDir, recordingReporter, startRun } from '../ledger/recorder.js';
-import { selectProvider } from '../llm/select.js';
-import { drainQueue } from '../queue/drain.js';
-import { PriorityQueue } from '../queue/priority-queue.js';
+import { specIntents } from '../pipeline/spec.js';
 import { displayPath } from '../repo-files.js';
-import { runSpecJob, type SpecJobResult } from '../spec/spec-job.js';
 import { type Command, FORMAT_OPTION, outputFormat } from './command.js';
 import { loadIntentArgument, repositoryRootFor } from './intent-arg.js';
-import { EXIT, styleFor, UsageError, UserError } from './io.js';
+import { EXIT, styleFor, UsageError } from './io.js';
 import { formatDuration, stderrReporter } from './progress.js';
-
-type Outcome = { intent: Intent; result?: SpecJobResult; error?: string };
+import { cliLedger, cliProvider } from './wiring.js';
 
 export const specCommand: Command = {
   name: 'spec',
@@ -55,58 +48,35 @@ export const specCommand: Command = {
         );
       seen.set(intent.service_name, path);
     }
-    const intents = jobs.map((job) => job.intent);
-    let provider: Awaited<ReturnType<typeof selectProvider>>;
-    try {
-      provider = await selectProvider(io.env, { onRetry: (message) => io.stderr.write(`${message}\n`) });
-    } catch (error) {
-      throw new UserError((error as Error).message);
-    }
+    const choice = await cliProvider(io.env, (message) => io.stderr.write(`${message}\n`));
     const err = styleFor(io.stderr, io.env);
-    io.stderr.write(`${err.dim(`provider: ${provider.provider.name} (${provider.reason})`)}\n`);
+    io.stderr.write(`${err.dim(`provider: ${choice.provider.name} (${choice.reason})`)}\n`);
 
-    const queue = new PriorityQueue({ maxConcurrent: concurrency });
-    const byName = new Map(jobs.map((job) => [job.intent.service_name, job]));
-    for (const intent of intents) {
-      queue.enqueue(
-        { name: intent.service_name, hash: intentHash(intent), priority: intent.priority },
-        Date.now(),
-      );
-    }
-    const outcomes: Outcome[] = [];
-    await drainQueue(queue, async (entry) => {
-      const { intent, repoRoot } = byName.get(entry.name)!;
-      const progress = stderrReporter(io, intent.service_name);
-      if (entry.breachedSla) {
-        progress.info(`started after ${formatDuration(entry.waitedMs)}, past the ${intent.priority} SLA`);
-      }
-      const recorder = startRun({
-        dir: ledgerDir(repoRoot),
-        kind: 'spec',
-        intent: { name: intent.service_name, hash: entry.hash },
-      });
-      try {
-        const result = await runSpecJob({
+    const outcomes = await specIntents(
+      jobs.map(({ intent, repoRoot }) => ({
+        intent,
+        context: {
           repoRoot,
-          intent,
-          provider: provider.provider,
-          reporter: recordingReporter(recorder, progress),
-          force: values.force === true,
-          onUsage: (usage, task) => recorder.recordLlmCall({ ...usage, task }),
-        });
-        for (const score of result.scoreHistory) recorder.recordScore(score);
-        recorder.finish(result.status === 'passed' ? 'succeeded' : 'needs-human-review');
-        outcomes.push({ intent, result });
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        recorder.finish('failed', message);
-        progress.info(err.red(`failed: ${message}`));
-        outcomes.push({ intent, error: message });
-      }
-    });
+          provider: choice.provider,
+          ledger: cliLedger(repoRoot),
+          reporter: stderrReporter(io, intent.service_name),
+        },
+      })),
+      {
+        concurrency,
+        force: values.force === true,
+        onStart: (intent, entry, progress) => {
+          if (entry.breachedSla)
+            progress.info(`started after ${formatDuration(entry.waitedMs)}, past the ${intent.priority} SLA`);
+        },
+        onDone: (outcome, progress) => {
+          if (outcome.error) progress.info(err.red(`failed: ${outcome.error}`));
+        },
+      },
+    );
 
     if (outputFormat(values) === 'json') {
-      const results = outcomes.map(({ intent, result, error }) => ({
+      const results = outcomes.map(({ intent, job: result, error }) => ({
         name: intent.service_name,
         priority: intent.priority,
         ...(result
@@ -123,7 +93,7 @@ export const specCommand: Command = {
       io.stdout.write(`${JSON.stringify({ results }, null, 2)}\n`);
     } else {
       const out = styleFor(io.stdout, io.env);
-      for (const { intent, result, error } of outcomes) {
+      for (const { intent, job: result, error } of outcomes) {
         if (!result) {
           io.stdout.write(`${out.red('FAILED')}  ${intent.service_name}: ${error}\n`);
           continue;
@@ -136,6 +106,6 @@ export const specCommand: Command = {
       }
     }
     if (outcomes.some((o) => o.error)) return EXIT.failed;
-    return outcomes.some((o) => o.result?.status !== 'passed') ? EXIT.gateFailed : EXIT.ok;
+    return outcomes.some((o) => o.status !== 'passed') ? EXIT.gateFailed : EXIT.ok;
   },
 };

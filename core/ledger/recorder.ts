@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, closeSync, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LedgerRun, LedgerSink, LlmUsage, ProgressReporter } from '../ports/index.js';
+import type { LedgerRun, LedgerSink, LlmUsage } from '../ports/index.js';
 import { safeText } from './redact.js';
 import {
   applyEvent,
@@ -210,24 +210,4 @@ export function startRun(options: StartRunOptions): RunRecorder {
 /** The journal in `dir` as the pipeline's LedgerSink: each run started appends to `ledger.jsonl`. */
 export function fileLedger(dir: string, clock?: () => number): LedgerSink {
   return { startRun: (kind, intent) => startRun({ dir, kind, intent, ...(clock ? { clock } : {}) }) };
-}
-
-/**
- * A ProgressReporter that also records phases in the ledger, so a pipeline reports once and both the
- * person watching and the ledger hear it.
- */
-export function recordingReporter(recorder: RunRecorder, inner?: ProgressReporter): ProgressReporter {
-  return {
-    phaseStarted(phase, detail) {
-      recorder.startPhase(phase);
-      inner?.phaseStarted(phase, detail);
-    },
-    phaseFinished(phase, outcome, detail) {
-      recorder.finishPhase(phase, outcome, detail);
-      inner?.phaseFinished(phase, outcome, detail);
-    },
-    info(message) {
-      inner?.info(message);
-    },
-  };
 }

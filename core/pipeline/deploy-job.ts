@@ -9,9 +9,6 @@ import type {
 } from '../ports/index.js';
 import { serviceDir } from './state.js';
 
-/** The version deployed services report until intents carry one. */
-export const SERVICE_VERSION = '1.0.0';
-
 export interface DeployJobOptions {
   repoRoot: string;
   intent: Intent;
@@ -83,6 +80,7 @@ export async function runDeployJob(options: DeployJobOptions): Promise<DeployJob
       ? `release ${releaseId} serves ${outcome.release.url}${outcome.cutoverGapMs !== undefined ? `, cutover gap ${outcome.cutoverGapMs} ms` : ''}`
       : outcome.message,
   );
+  // The target ran the health gate inside deploy(); its own timing is the phase's true time.
   reporter.phaseStarted('health_check');
   reporter.phaseFinished(
     'health_check',
@@ -90,6 +88,7 @@ export async function runDeployJob(options: DeployJobOptions): Promise<DeployJob
     outcome.ok
       ? `GET /health active${health !== undefined ? ` after ${Math.round(health)} ms` : ''}`
       : outcome.message,
+    health,
   );
 
   if (!outcome.ok) {

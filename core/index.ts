@@ -1,0 +1,66 @@
+/**
+ * The public entry of the pipeline library: what the CLI, the bot and the Action build on. The runs
+ * (`runIntent`, `specIntent`, `buildService`, `deployService` …) take a context of ports and return a
+ * typed result; the policy of a run is decided inside them. Adapters for the ports are exported beside
+ * them so a shell can wire its own context. Anything not exported here is internal and may move.
+ */
+
+// Adapters of the ports.
+export { createDeployTarget, DeployError, parseTarget } from './deploy/index.js';
+export { MemoryForge } from './forge/memory.js';
+export { InputError, validateIntentPaths } from './intent/load.js';
+export { type Intent, IntentSchema } from './intent/schema.js';
+export { fileLedger, ledgerDir } from './ledger/recorder.js';
+export { redactSecrets } from './ledger/redact.js';
+export { type ProviderChoice, selectProvider } from './llm/select.js';
+export { type BuildRunResult, buildService, recordBuildTests } from './pipeline/build.js';
+export type { BuildJobResult } from './pipeline/build-job.js';
+export { BuildStampError, requireDeployableBuild } from './pipeline/build-stamp.js';
+export type {
+  BuildContext,
+  DeployContext,
+  LineContext,
+  Recording,
+  RunContext,
+  SpecContext,
+} from './pipeline/context.js';
+export { recordingReporter, startRecording } from './pipeline/context.js';
+export {
+  type DeployedService,
+  deployedServices,
+  deployService,
+  type FleetContext,
+  type RollbackResult,
+  rollbackService,
+  stopService,
+} from './pipeline/deploy.js';
+export type { DeployJobResult } from './pipeline/deploy-job.js';
+export {
+  type ApprovalPolicy,
+  approvalPolicy,
+  buildsAfterSpec,
+  deploysAfterBuild,
+  PASSING_SCORE,
+  SERVICE_VERSION,
+} from './pipeline/policy.js';
+export { missingPackagesMessage, missingSystemPackages } from './pipeline/preflight.js';
+export { type RunEnd, type RunOptions, type RunResult, type RunStatus, runIntent } from './pipeline/run.js';
+export {
+  type SpecOptions,
+  type SpecQueueItem,
+  type SpecQueueOptions,
+  type SpecRunResult,
+  specIntent,
+  specIntents,
+} from './pipeline/spec.js';
+export { stateDir } from './pipeline/state.js';
+export * from './ports/index.js';
+export { type Plan, planRepository } from './reconcile/plan.js';
+export { createRegistry, RegistryError } from './registry/index.js';
+export { findRepositoryRoot } from './repo-files.js';
+export type { SpecJobResult } from './spec/spec-job.js';
+export { readStoredSpec } from './spec/store.js';
+export { type Verification, verifySpec } from './spec/verifier/index.js';
+export { PLAIN_STYLE, type Style } from './style.js';
+export { formatUdcMarkdown, formatUdcTable, type UdcReport, type UdcRow, verifyUdc } from './udc/verify.js';
+export { GitWorkspace } from './workspace/git.js';
