@@ -1,4 +1,5 @@
 import { benchAction } from './action.js';
+import { benchBot } from './bot.js';
 import { benchPythonBuild } from './build-python.js';
 import { benchDeploy } from './deploy.js';
 import { benchGitHubDouble } from './github-double.js';
@@ -25,6 +26,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchResult | BenchResult[]>> = {
   'build-python': () => benchPythonBuild(),
   'github-double': () => benchGitHubDouble(),
   action: () => benchAction(3),
+  bot: () => benchBot(),
   startup: async () => benchStartup(),
 };
 

@@ -63,11 +63,17 @@ export function schemaClosure(document: Json, root: Json): Record<string, Json> 
       out.enum = [...out.enum, null];
     // GitHub's description says `allOf: [simple-user, enterprise]` for an installation's account, which
     // nothing can match; it is one or the other.
+    const titled = (node: Json, title: string, def: string) =>
+      typeof node === 'object' &&
+      node !== null &&
+      !Array.isArray(node) &&
+      ((node as Record<string, Json>).title === title ||
+        (node as Record<string, Json>).$ref === `#/$defs/schemas__${def}`);
     if (
       Array.isArray(out.allOf) &&
       out.allOf.length === 2 &&
-      JSON.stringify(out.allOf) ===
-        JSON.stringify([{ $ref: '#/$defs/schemas__simple-user' }, { $ref: '#/$defs/schemas__enterprise' }])
+      titled(out.allOf[0]!, 'Simple User', 'simple-user') &&
+      titled(out.allOf[1]!, 'Enterprise', 'enterprise')
     ) {
       out.anyOf = out.allOf;
       delete out.allOf;
