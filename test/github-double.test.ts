@@ -290,6 +290,92 @@ test('deployments record their statuses, newest first', async () => {
   double.assertClean();
 });
 
+test('a successful deployment retires the earlier one of its environment; a long description is refused', async () => {
+  const octokit = new Octokit({
+    auth: double.actionsToken({ deployments: 'write' }),
+    baseUrl: double.apiUrl,
+    log: quiet,
+  });
+  const deploy = async () => {
+    const { data } = await octokit.rest.repos.createDeployment({
+      owner,
+      repo,
+      ref: 'main',
+      environment: 'staging',
+      required_contexts: [],
+    });
+    if (!('id' in data)) throw new Error('expected a deployment');
+    await octokit.rest.repos.createDeploymentStatus({
+      owner,
+      repo,
+      deployment_id: data.id,
+      state: 'success',
+    });
+    return data.id;
+  };
+  const first = await deploy();
+  await deploy();
+  const { data: statuses } = await octokit.rest.repos.listDeploymentStatuses({
+    owner,
+    repo,
+    deployment_id: first,
+  });
+  expect(statuses.map((s) => s.state)).toEqual(['inactive', 'success']);
+  await expect(
+    octokit.rest.repos.createDeploymentStatus({
+      owner,
+      repo,
+      deployment_id: first,
+      state: 'failure',
+      description: 'x'.repeat(141),
+    }),
+  ).rejects.toMatchObject({ status: 422 });
+  double.assertClean();
+});
+
+test('issues are found by listing, created with labels, and commit statuses need statuses: write', async () => {
+  const { data: dashboard } = await octokit.rest.issues.create({
+    owner,
+    repo,
+    title: 'Assembly Line Dashboard',
+    body: '-',
+    labels: ['assembly-line'],
+  });
+  const open = await octokit.paginate(octokit.rest.issues.listForRepo, {
+    owner,
+    repo,
+    state: 'open',
+    labels: 'assembly-line',
+  });
+  expect(open.map((i) => [i.number, i.title])).toEqual([[dashboard.number, 'Assembly Line Dashboard']]);
+  await octokit.rest.issues.update({ owner, repo, issue_number: dashboard.number, state: 'closed' });
+  expect(await octokit.paginate(octokit.rest.issues.listForRepo, { owner, repo, state: 'open' })).toEqual([]);
+
+  const { data: main } = await octokit.rest.git.getRef({ owner, repo, ref: 'heads/main' });
+  const status = {
+    owner,
+    repo,
+    sha: main.object.sha,
+    state: 'success' as const,
+    context: 'assembly-line/validate',
+    description: 'ok',
+  };
+  await expect(octokit.rest.repos.createCommitStatus(status)).rejects.toMatchObject({ status: 403 });
+  const withStatuses = new Octokit({
+    auth: double.actionsToken({ statuses: 'write' }),
+    baseUrl: double.apiUrl,
+    log: quiet,
+  });
+  await withStatuses.rest.repos.createCommitStatus(status);
+  const { data: listed } = await withStatuses.rest.repos.listCommitStatusesForRef({
+    owner,
+    repo,
+    ref: 'main',
+  });
+  expect(listed.map((s) => [s.context, s.state])).toEqual([['assembly-line/validate', 'success']]);
+  double.assertClean();
+});
+
 describe('refuses what GitHub refuses, with the schema message', () => {
   test('51 annotations in one check-run request', async () => {
     const { data: main } = await octokit.rest.git.getRef({ owner, repo, ref: 'heads/main' });

@@ -17,6 +17,7 @@ import { gitRoutes } from './routes/git.js';
 import { issueRoutes } from './routes/issues.js';
 import { pullRoutes } from './routes/pulls.js';
 import { repoRoutes } from './routes/repos.js';
+import { statusRoutes } from './routes/statuses.js';
 import { API_PREFIX, DoubleServer, type Problem } from './server.js';
 import { type App, type Installation, type PermissionSet, type Repo, type Role, State } from './state.js';
 import { WebhookContract } from './webhook-contract.js';
@@ -104,6 +105,7 @@ export class GitHubDouble {
       ...issueRoutes(services),
       ...checkRoutes(services),
       ...deploymentRoutes(services),
+      ...statusRoutes(services),
       ...appRoutes(services),
     ]);
     this.server = new DoubleServer({

@@ -123,6 +123,11 @@ export class GitStore {
     return sha || undefined;
   }
 
+  /** What GitHub takes for a `ref` parameter: a branch name first, then any commit-ish (a SHA, a tag). */
+  async resolveCommitish(ref: string): Promise<string | undefined> {
+    return (await this.resolveRef(`refs/heads/${ref}`)) ?? (await this.resolveRef(ref));
+  }
+
   /** Full ref names under `prefix` (e.g. refs/heads/) with their commit. */
   async listRefs(prefix = 'refs/'): Promise<Array<{ ref: string; sha: string }>> {
     const out = await this.git(['for-each-ref', '--format=%(refname) %(objectname)', prefix]);

@@ -78,6 +78,7 @@ export class Operations {
       issues: new Map(),
       checkRuns: [],
       deployments: [],
+      statuses: [],
     };
     this.state.repos.set(repo.fullName.toLowerCase(), repo);
     return repo;

@@ -38,6 +38,19 @@ export function deref<T = Json>(document: Json, node: Json): T {
 }
 
 /**
+ * OpenAPI 3.0's `nullable` in terms ajv accepts: it widens `type` in ajv but not `enum` (GitHub sends
+ * null for such enums), and ajv refuses it beside no `type` at all (a bare oneOf or allOf, as in
+ * POST /repos/{owner}/{repo}/issues and GET /app/installations).
+ */
+function nullable(schema: Record<string, Json>): Record<string, Json> {
+  if (schema.nullable !== true) return schema;
+  if (Array.isArray(schema.enum) && !schema.enum.includes(null)) schema.enum = [...schema.enum, null];
+  if (schema.type !== undefined) return schema;
+  const { nullable: _, ...rest } = schema;
+  return { anyOf: [rest, { type: 'null' }] };
+}
+
+/**
  * A self-contained JSON Schema: `root` with every local `$ref` rewritten to `#/$defs/<key>` and the
  * referenced components copied into `$defs`, transitively.
  */
@@ -58,9 +71,6 @@ export function schemaClosure(document: Json, root: Json): Record<string, Json> 
         out.$ref = `#/$defs/${name}`;
       } else out[key] = rewrite(value);
     }
-    // OpenAPI 3.0's `nullable` widens `type` in ajv but not `enum`: GitHub sends null for such enums.
-    if (out.nullable === true && Array.isArray(out.enum) && !out.enum.includes(null))
-      out.enum = [...out.enum, null];
     // GitHub's description says `allOf: [simple-user, enterprise]` for an installation's account, which
     // nothing can match; it is one or the other.
     const titled = (node: Json, title: string, def: string) =>
@@ -78,12 +88,7 @@ export function schemaClosure(document: Json, root: Json): Record<string, Json> 
       out.anyOf = out.allOf;
       delete out.allOf;
     }
-    // ajv refuses `nullable` without `type` (e.g. beside allOf, as in GET /app/installations): spell it out.
-    if (out.nullable === true && out.type === undefined) {
-      const { nullable: _nullable, ...rest } = out;
-      return { anyOf: [{ type: 'null' }, rest] };
-    }
-    return out;
+    return nullable(out);
   };
   const schema = rewrite(root) as Record<string, Json>;
   while (pending.length > 0) {

@@ -78,6 +78,10 @@ export class DoubleServer {
         if (!res.headersSent) send(res, errorReply(500, `the GitHub double crashed: ${String(error)}`));
       });
     });
+    // Clients keep connections alive; closing an idle one while a busy test pauses races their reuse
+    // of it (ECONNRESET). stop() closes them all anyway.
+    this.server.keepAliveTimeout = 120_000;
+    this.server.headersTimeout = 121_000;
     // Port 0: the OS picks a free port, so parallel tests never clash.
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);

@@ -118,6 +118,17 @@ export interface Deployment {
   statuses: DeploymentStatus[];
 }
 
+export interface CommitStatus {
+  id: number;
+  sha: string;
+  state: string;
+  context: string;
+  description: string | null;
+  targetUrl: string | null;
+  creator: User;
+  createdAt: string;
+}
+
 export interface Repo {
   id: number;
   owner: User;
@@ -133,6 +144,7 @@ export interface Repo {
   issues: Map<number, Issue>;
   checkRuns: CheckRun[];
   deployments: Deployment[];
+  statuses: CommitStatus[];
 }
 
 export interface Installation {

@@ -135,8 +135,7 @@ export function checkRoutes(s: Services): Route[] {
       requires: [['checks', 'read']],
       handle: async (ctx) => {
         const ref = ctx.params.ref!;
-        const sha =
-          (await ctx.repo.store.resolveRef(`refs/heads/${ref}`)) ?? (await ctx.repo.store.resolveRef(ref));
+        const sha = await ctx.repo.store.resolveCommitish(ref);
         if (!sha) throw new HttpError(422, `No commit found for SHA: ${ref}`);
         const runs = ctx.repo.checkRuns
           .filter((r) => r.headSha === sha && (!ctx.query.check_name || r.name === ctx.query.check_name))

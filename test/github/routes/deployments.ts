@@ -26,9 +26,7 @@ export function deploymentRoutes(s: Services): Route[] {
           transient_environment?: boolean;
           production_environment?: boolean;
         };
-        const sha =
-          (await ctx.repo.store.resolveRef(`refs/heads/${body.ref}`)) ??
-          (await ctx.repo.store.resolveRef(body.ref));
+        const sha = await ctx.repo.store.resolveCommitish(body.ref);
         if (!sha) throw new HttpError(422, `No ref found for: ${body.ref}`);
         const environment = body.environment ?? 'production';
         const created = now();
@@ -87,18 +85,44 @@ export function deploymentRoutes(s: Services): Route[] {
           environment_url?: string;
           log_url?: string;
           target_url?: string;
+          auto_inactive?: boolean;
         };
-        // GitHub cuts descriptions to 140 characters rather than refusing them.
+        // GitHub documents 140 characters; the double refuses more, so code under test must cut.
+        if ((body.description ?? '').length > 140)
+          throw new HttpError(422, 'Validation Failed', [
+            {
+              resource: 'DeploymentStatus',
+              field: 'description',
+              code: 'custom',
+              message: 'description is too long (maximum is 140 characters)',
+            },
+          ]);
         const status = {
           id: s.state.nextId(),
           state: body.state,
-          description: (body.description ?? '').slice(0, 140),
+          description: body.description ?? '',
           environmentUrl: body.environment_url ?? '',
           logUrl: body.log_url ?? body.target_url ?? '',
           creator: ctx.actor,
           createdAt: now(),
         };
         deployment.statuses.push(status);
+        // auto_inactive (default true): a success retires earlier successful non-production deployments
+        // of the same environment, as GitHub does.
+        if (status.state === 'success' && body.auto_inactive !== false && !deployment.production)
+          for (const earlier of ctx.repo.deployments) {
+            const last = earlier.statuses.at(-1);
+            if (earlier === deployment || earlier.transient || earlier.production) continue;
+            if (earlier.environment !== deployment.environment || last?.state !== 'success') continue;
+            earlier.statuses.push({
+              ...status,
+              id: s.state.nextId(),
+              state: 'inactive',
+              description: '',
+              environmentUrl: '',
+              logUrl: '',
+            });
+          }
         deployment.updatedAt = status.createdAt;
         return { status: 201, body: deploymentStatusJson(s.urls, ctx.repo, deployment, status) };
       },

@@ -2,7 +2,7 @@ import { HttpError } from '../operations.js';
 import { commentJson, issueJson, labelJson, nodeId, userJson } from '../resources.js';
 import type { Context, Route, Services } from '../router.js';
 import { paginate } from '../router.js';
-import type { Issue, Label } from '../state.js';
+import { type Issue, type Label, now } from '../state.js';
 
 // GitHub accepts either permission for issue endpoints used on pull requests.
 const ISSUES_READ: Array<[string, 'read' | 'write']> = [
@@ -47,6 +47,53 @@ export function issueRoutes(s: Services): Route[] {
     issue.labels.map((n) => labelJson(s.urls, ctx.repo, ctx.repo.labels.get(n)!));
 
   return [
+    {
+      method: 'GET',
+      template: '/repos/{owner}/{repo}/issues',
+      requires: ISSUES_READ,
+      handle: (ctx) => {
+        const { state = 'open', labels, creator } = ctx.query;
+        const wanted = labels ? labels.split(',') : [];
+        // GitHub lists pull requests among issues; newest first.
+        const list = [...ctx.repo.issues.values()]
+          .filter((i) => state === 'all' || i.state === state)
+          .filter((i) => wanted.every((l) => i.labels.includes(l)))
+          .filter((i) => !creator || i.user.login === creator)
+          .sort((a, b) => b.number - a.number);
+        return paginate(ctx, list, `${s.urls.api}/repos/${ctx.repo.fullName}/issues`, (page) =>
+          page.map((i) => issueJson(s.urls, ctx.repo, i)),
+        );
+      },
+    },
+    {
+      method: 'POST',
+      template: '/repos/{owner}/{repo}/issues',
+      requires: [['issues', 'write']],
+      people: 'read',
+      handle: (ctx) => {
+        const { title, body, labels } = ctx.body as {
+          title: string | number;
+          body?: string;
+          labels?: unknown[];
+        };
+        const created = now();
+        const issue: Issue = {
+          id: s.state.nextId(),
+          number: s.state.nextNumber(ctx.repo),
+          title: String(title),
+          body: body ?? null,
+          state: 'open',
+          user: ctx.actor,
+          labels: labelNames(labels ?? []).map((n) => ensureLabel(ctx, n).name),
+          comments: [],
+          createdAt: created,
+          updatedAt: created,
+          closedAt: null,
+        };
+        ctx.repo.issues.set(issue.number, issue);
+        return { status: 201, body: issueJson(s.urls, ctx.repo, issue) };
+      },
+    },
     {
       method: 'GET',
       template: '/repos/{owner}/{repo}/issues/{issue_number}',
@@ -205,7 +252,7 @@ export function issueRoutes(s: Services): Route[] {
           id: s.state.nextId(),
           name,
           color: (color ?? 'ededed').replace(/^#/, ''),
-          description: description ?? null,
+          description: description ?? '',
         };
         ctx.repo.labels.set(name, label);
         return { status: 201, body: labelJson(s.urls, ctx.repo, label) };

@@ -27,8 +27,7 @@ export function repoRoutes(s: Services): Route[] {
 
   const resolve = async (ctx: Context, ref: string | undefined) => {
     const name = ref ?? ctx.repo.defaultBranch;
-    const sha =
-      (await ctx.repo.store.resolveRef(`refs/heads/${name}`)) ?? (await ctx.repo.store.resolveRef(name));
+    const sha = await ctx.repo.store.resolveCommitish(name);
     if (!sha) throw new HttpError(404, `No commit found for the ref ${name}`);
     return sha;
   };
