@@ -6,7 +6,9 @@
  */
 
 // Adapters of the ports.
+export type { FailingTest, LintMessage, TestSummary } from './build/python-build.js';
 export { createDeployTarget, DeployError, parseTarget } from './deploy/index.js';
+export { type Diagnostic, formatDiagnostic } from './diagnostics.js';
 export { MemoryForge } from './forge/memory.js';
 export { InputError, validateIntentPaths } from './intent/load.js';
 export { type Intent, IntentSchema } from './intent/schema.js';

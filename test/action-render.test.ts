@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { annotationsFor, failureLine, PER_KIND_PER_STEP } from '../action/src/annotations.js';
 import { DESCRIPTION_LIMIT, describe as describeStatus } from '../action/src/deployments.js';
 import { InputsError, knownHostsProblems, parseInputs } from '../action/src/inputs.js';
@@ -154,6 +155,20 @@ describe('deployment status descriptions', () => {
     const start = describeStatus('deploy of greeter failed', message, 'start');
     expect(start).toMatch(/^deploy of greeter failed: host key for 127\.0\.0\.1:2222 has changed.*…$/);
     expect(start.length).toBe(DESCRIPTION_LIMIT);
+  });
+});
+
+describe('layering', () => {
+  test('action/ reaches core only through its public entry, and only through action/src/pipeline.ts', () => {
+    const dir = new URL('../action/src/', import.meta.url);
+    const offenders: string[] = [];
+    for (const file of readdirSync(dir).filter((f) => /\.(ts|cjs)$/.test(f))) {
+      const text = readFileSync(new URL(file, dir), 'utf8');
+      for (const match of text.matchAll(/from '([^']*core\/[^']*)'/g))
+        if (file !== 'pipeline.ts' || match[1] !== '../../core/index.js')
+          offenders.push(`${file}: ${match[1]}`);
+    }
+    expect(offenders).toEqual([]);
   });
 });
 

@@ -1,44 +1,45 @@
 import { join } from 'node:path';
-import type { FailingTest, LintMessage, TestSummary } from '../../core/build/python-build.js';
 import {
+  type BuildJobResult,
+  BuildStampError,
+  buildService,
   createDeployTarget,
+  createRegistry,
   DeployError,
-  type HostDeployTarget,
+  type DeployJobResult,
+  type DeployTarget,
+  deployService,
+  type FailingTest,
+  fileLedger,
+  formatDiagnostic,
+  InputError,
+  type Intent,
+  type LintMessage,
+  ledgerDir,
+  missingPackagesMessage,
+  missingSystemPackages,
+  PASSING_SCORE,
+  type ProgressReporter,
   parseTarget,
-} from '../../core/deploy/index.js';
-import { formatDiagnostic } from '../../core/diagnostics.js';
-import { intentHash } from '../../core/hash.js';
-import { InputError, validateIntentPaths } from '../../core/intent/load.js';
-import type { Intent } from '../../core/intent/schema.js';
-
-export type { Intent };
-
-import { ledgerDir, startRun } from '../../core/ledger/recorder.js';
-import { selectProvider } from '../../core/llm/select.js';
-import { type BuildJobResult, runBuildJob } from '../../core/pipeline/build-job.js';
-import { BuildStampError, requireDeployableBuild } from '../../core/pipeline/build-stamp.js';
-import { recordingReporter } from '../../core/pipeline/context.js';
-import { runDeployJob } from '../../core/pipeline/deploy-job.js';
-import { SERVICE_VERSION } from '../../core/pipeline/policy.js';
-import { missingPackagesMessage, missingSystemPackages } from '../../core/pipeline/preflight.js';
-import { stateDir } from '../../core/pipeline/state.js';
-import type { LlmUsage, ProgressReporter, Registry } from '../../core/ports/index.js';
-import { createRegistry } from '../../core/registry/index.js';
-import { runSpecJob } from '../../core/spec/spec-job.js';
-import { readStoredSpec } from '../../core/spec/store.js';
-import { PASSING_SCORE, verifySpec } from '../../core/spec/verifier/index.js';
-import type { UdcReport, UdcRow } from '../../core/udc/verify.js';
+  type Registry,
+  readStoredSpec,
+  runIntent,
+  selectProvider,
+  stateDir,
+  type TestSummary,
+  type UdcReport,
+  type UdcRow,
+  validateIntentPaths,
+} from '../../core/index.js';
 
 /**
- * The Action's only door into core: one call per command, and the result in the shape the Action
- * renders. Everything else in action/ imports core's types from here, so moving to core's public entry
- * changes this file alone.
+ * The Action's only door into core, and it goes through core's public entry: one core call per
+ * command (runIntent, buildService, deployService), and the result in the shape the Action renders.
+ * Everything else in action/ takes core's types and helpers from here.
  */
 
-export { redactSecrets } from '../../core/ledger/redact.js';
-export { findRepositoryRoot } from '../../core/repo-files.js';
-export { formatUdcMarkdown } from '../../core/udc/verify.js';
-export type { FailingTest, LintMessage, ProgressReporter, TestSummary, UdcReport, UdcRow };
+export { findRepositoryRoot, formatUdcMarkdown, redactSecrets } from '../../core/index.js';
+export type { FailingTest, Intent, LintMessage, ProgressReporter, TestSummary, UdcReport, UdcRow };
 export { PASSING_SCORE };
 
 /** Checks a target address without creating anything: null when it is good, else what is wrong. */
@@ -119,9 +120,9 @@ export function loadIntent(intentFile: string, cwd: string): Intent {
   return report.intent;
 }
 
-function deployTargetFor(request: PipelineRequest, repoRoot: string): HostDeployTarget {
+function deployTargetFor(request: PipelineRequest): DeployTarget {
   const target = request.target ?? 'local';
-  const root = request.root ?? (target === 'local' ? join(stateDir(repoRoot), 'deploy') : undefined);
+  const root = request.root ?? (target === 'local' ? join(stateDir(request.repoRoot), 'deploy') : undefined);
   try {
     return createDeployTarget(target, {
       ...(root ? { root } : {}),
@@ -137,11 +138,11 @@ function deployTargetFor(request: PipelineRequest, repoRoot: string): HostDeploy
   }
 }
 
-function registryFor(request: PipelineRequest, repoRoot: string): Registry {
-  const spec = request.registry ?? `file:${join(stateDir(repoRoot), 'registry.json')}`;
+function registryFor(request: PipelineRequest): Registry {
+  const spec = request.registry ?? `file:${join(stateDir(request.repoRoot), 'registry.json')}`;
   try {
     return createRegistry(spec, {
-      cwd: repoRoot,
+      cwd: request.repoRoot,
       warn: (message) => request.reporter.info(`warning: ${message}`),
     });
   } catch (error) {
@@ -149,178 +150,107 @@ function registryFor(request: PipelineRequest, repoRoot: string): Registry {
   }
 }
 
-/** Runs one command of the Action to its end; failures of a phase are results, not exceptions. */
-export async function runPipeline(request: PipelineRequest): Promise<PipelineResult> {
-  const { repoRoot } = request;
-  const { intent } = request;
-  const name = intent.service_name;
-  const willDeploy =
-    request.command === 'deploy' ||
-    (request.command === 'run' && (request.target !== undefined || intent.deploy_local));
-  const willBuild = request.command !== 'deploy';
-
-  // Inputs are checked before any phase runs, so a typo fails in a second, not after a build.
-  const target = willDeploy ? deployTargetFor(request, repoRoot) : undefined;
-  const registry = willDeploy ? registryFor(request, repoRoot) : undefined;
-  const manifest = request.command === 'deploy' ? deployableBuild(repoRoot, intent) : undefined;
-  let provider: Awaited<ReturnType<typeof selectProvider>> | undefined;
-  if (willBuild) {
-    try {
-      provider = await selectProvider(request.env);
-    } catch (error) {
-      throw new PipelineInputError((error as Error).message);
-    }
-  }
-  const missing = await missingSystemPackages(
-    {
-      python: '/usr/bin/python3',
-      build: willBuild,
-      deploy: willDeploy,
-      ssh: (request.target ?? '').startsWith('ssh:'),
-    },
-    request.env,
-  );
-  if (missing.length > 0) throw new PipelineInputError(missingPackagesMessage(missing));
-
-  const recorder = startRun({
-    dir: ledgerDir(repoRoot),
-    kind: request.command,
-    intent: { name, hash: intentHash(intent) },
-  });
-  const reporter = recordingReporter(recorder, request.reporter);
-  const usage: LlmUsage[] = [];
-  const onUsage = (u: LlmUsage, task: string) => {
-    usage.push(u);
-    recorder.recordLlmCall({ ...u, task });
-  };
-  const result: PipelineResult = {
-    status: 'failed',
-    service: name,
-    approvalMode: intent.approval_mode,
-    message: '',
-    lint: [],
-    costUsd: 0,
-  };
-  const finish = (status: PipelineStatus, message: string): PipelineResult => {
-    result.status = status;
-    result.message = message;
-    result.costUsd = Math.round(usage.reduce((n, u) => n + u.costUsd, 0) * 1e6) / 1e6;
-    recorder.finish(
-      status === 'failed' ? 'failed' : status === 'needs-human-review' ? 'needs-human-review' : 'succeeded',
-      status === 'failed' || status === 'needs-human-review' ? message : undefined,
-    );
-    return result;
-  };
-
-  try {
-    let specHash = manifest?.spec_hash;
-    if (willBuild && provider) {
-      reporter.info(`provider: ${provider.provider.name} (${provider.reason})`);
-      let spec: string;
-      if (request.command === 'run') {
-        const job = await runSpecJob({ repoRoot, intent, provider: provider.provider, reporter, onUsage });
-        for (const score of job.scoreHistory) recorder.recordScore(score);
-        result.score = job.score;
-        if (job.status !== 'passed')
-          return finish(
-            'needs-human-review',
-            `the SPEC scores ${job.score}, below the gate of ${PASSING_SCORE}; a person reviews specs/${name}/SPEC.md`,
-          );
-        if (!intent.auto_build) return finish('spec-ready', 'auto_build is false: stopped after the SPEC');
-        spec = job.markdown;
-      } else {
-        const stored = readStoredSpec(repoRoot, name);
-        if (!stored)
-          throw new PipelineInputError(
-            `no SPEC for '${name}' at specs/${name}/SPEC.md: the build line starts from a merged SPEC`,
-          );
-        const gate = verifySpec(stored.markdown, intent);
-        result.score = gate.score;
-        recorder.recordScore(gate.score);
-        if (!gate.passed)
-          return finish(
-            'needs-human-review',
-            `specs/${name}/SPEC.md scores ${gate.score}, below the gate of ${PASSING_SCORE}`,
-          );
-        spec = stored.markdown;
-      }
-      const build = await runBuildJob({
-        repoRoot,
-        intent,
-        spec,
-        provider: provider.provider,
-        reporter,
-        onUsage,
-        version: SERVICE_VERSION,
-      });
-      takeBuildFigures(result, build);
-      const tests = build.line.build?.tests;
-      if (tests)
-        recorder.recordTests({
-          passed: tests.passed,
-          failed: tests.failed + tests.errors,
-          coverage: build.line.build?.coverage ?? 0,
-        });
-      if (!build.ok) return finish('failed', build.failure ?? 'the build failed');
-      if (!willDeploy)
-        return finish(
-          'built',
-          request.command === 'build'
-            ? `built services/${name}/`
-            : 'deploy_local is false and no target was given: built, not deployed',
-        );
-      specHash = build.line.stamp.spec_hash;
-    }
-
-    const deploy = await runDeployJob({
-      repoRoot,
-      intent,
-      target: target!,
-      registry: registry!,
-      reporter,
-      specHash: specHash!,
-      version: SERVICE_VERSION,
-    });
-    result.releaseId = deploy.outcome.release.releaseId;
-    const serving = deploy.outcome.serving;
-    result.deploy = {
-      ok: deploy.ok,
-      registered: deploy.ok && deploy.registered !== undefined,
-      ...(!deploy.ok && serving ? { serving: { releaseId: serving.releaseId, url: serving.url } } : {}),
-      ...(deploy.outcome.logTail ? { logTail: deploy.outcome.logTail } : {}),
-    };
-    if (!deploy.ok) return finish('failed', deploy.message);
-    result.serviceUrl = deploy.outcome.release.url;
-    return finish(
-      'deployed',
-      `release ${result.releaseId} serves ${result.serviceUrl}, registered in ${registry!.description}`,
-    );
-  } catch (error) {
-    if (error instanceof DeployError) {
-      // The target refused before a release was started (host key, unreachable host): nothing changed there.
-      result.deploy = { ok: false, registered: false };
-      return finish('failed', error.message);
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    return finish('failed', message);
-  }
-}
-
-function deployableBuild(repoRoot: string, intent: Intent) {
-  try {
-    return requireDeployableBuild(repoRoot, intent);
-  } catch (error) {
-    if (error instanceof BuildStampError) throw new PipelineInputError(error.message);
-    throw error;
-  }
-}
-
-function takeBuildFigures(result: PipelineResult, build: BuildJobResult) {
-  const python = build.line.build;
+function buildFigures(result: PipelineResult, build: BuildJobResult | undefined) {
+  const python = build?.line.build;
   if (python) {
     result.tests = python.tests;
     result.coverage = python.coverage;
     result.lint = python.lint;
   }
-  if (build.udc) result.udc = build.udc;
+  if (build?.udc) result.udc = build.udc;
+}
+
+function deployFigures(result: PipelineResult, deploy: DeployJobResult | undefined) {
+  if (!deploy) return;
+  const { outcome } = deploy;
+  result.releaseId = outcome.release.releaseId;
+  if (deploy.ok) result.serviceUrl = outcome.release.url;
+  result.deploy = {
+    ok: deploy.ok,
+    registered: deploy.ok && deploy.registered !== undefined,
+    ...(!deploy.ok && outcome.serving
+      ? { serving: { releaseId: outcome.serving.releaseId, url: outcome.serving.url } }
+      : {}),
+    ...(outcome.logTail ? { logTail: outcome.logTail } : {}),
+  };
+}
+
+/**
+ * Runs one command of the Action to its end: one core call, its result mapped. A failed phase is a
+ * result; a request that cannot start (bad target, missing build, missing packages) throws
+ * PipelineInputError before anything runs.
+ */
+export async function runPipeline(request: PipelineRequest): Promise<PipelineResult> {
+  const { intent, repoRoot, reporter, command } = request;
+  const deploys =
+    command === 'deploy' || (command === 'run' && (request.target !== undefined || intent.deploy_local));
+  const builds = command !== 'deploy';
+  // Inputs are checked before any phase runs, so a typo fails in a second, not after a build.
+  const target = deploys ? deployTargetFor(request) : undefined;
+  const registry = deploys ? registryFor(request) : undefined;
+  const stored = command === 'build' ? readStoredSpec(repoRoot, intent.service_name) : undefined;
+  if (command === 'build' && !stored)
+    throw new PipelineInputError(
+      `no SPEC for '${intent.service_name}' at specs/${intent.service_name}/SPEC.md: the build line starts from a merged SPEC`,
+    );
+  const missing = await missingSystemPackages(
+    {
+      python: '/usr/bin/python3',
+      build: builds,
+      deploy: deploys,
+      ssh: (request.target ?? '').startsWith('ssh:'),
+    },
+    request.env,
+  );
+  if (missing.length > 0) throw new PipelineInputError(missingPackagesMessage(missing));
+  const line = { repoRoot, reporter, ledger: fileLedger(ledgerDir(repoRoot)) };
+  const result: PipelineResult = {
+    status: 'failed',
+    service: intent.service_name,
+    approvalMode: intent.approval_mode,
+    message: '',
+    lint: [],
+    costUsd: 0,
+  };
+
+  if (command === 'deploy') {
+    try {
+      const deploy = await deployService({ ...line, target: target!, registry: registry! }, intent);
+      deployFigures(result, deploy);
+      return Object.assign(result, {
+        status: deploy.ok ? 'deployed' : 'failed',
+        message: deploy.ok ? `release ${result.releaseId} serves ${result.serviceUrl}` : deploy.message,
+      });
+    } catch (error) {
+      if (error instanceof BuildStampError) throw new PipelineInputError(error.message);
+      // The target refused before a release started (host key, unreachable host): nothing changed there.
+      if (error instanceof DeployError) return Object.assign(result, { message: error.message });
+      throw error;
+    }
+  }
+
+  let choice: Awaited<ReturnType<typeof selectProvider>>;
+  try {
+    choice = await selectProvider(request.env);
+  } catch (error) {
+    throw new PipelineInputError((error as Error).message);
+  }
+  reporter.info(`provider: ${choice.provider.name} (${choice.reason})`);
+
+  if (command === 'build') {
+    const build = await buildService({ ...line, provider: choice.provider }, intent, stored!.markdown);
+    result.score = build.gate.score;
+    buildFigures(result, build.job);
+    return Object.assign(result, { status: build.status, message: build.message, costUsd: build.costUsd });
+  }
+
+  const run = await runIntent(
+    { ...line, provider: choice.provider, ...(target ? { target } : {}), ...(registry ? { registry } : {}) },
+    intent,
+    { targetNamed: request.target !== undefined },
+  );
+  if (run.spec) result.score = run.spec.score;
+  buildFigures(result, run.build);
+  deployFigures(result, run.deploy);
+  return Object.assign(result, { status: run.status, message: run.message, costUsd: run.costUsd });
 }
