@@ -28,7 +28,10 @@ const good: FileMap = {
   'services/hello/tests/test_main.py': 'def test_ok():\n    assert True\n',
   'services/hello/.gitignore': '.venv/\n',
 };
-const stamp = { ...generationStamp('# SPEC\n', '{"service_name":"hello"}', 'test/1'), provider: 'offline' };
+const stamp = {
+  ...generationStamp('# SPEC\n', '{"service_name":"hello"}', 'test/1', 'rt/1'),
+  provider: 'offline',
+};
 
 let trees: ReturnType<typeof tempTree>[] = [];
 function repo() {
@@ -247,24 +250,36 @@ describe('reusableGeneration', () => {
     writeServiceFiles(tree.root, NAME, good, stamp);
     expect(reusableGeneration(tree.root, NAME, stamp)).toBe(true);
 
-    const same = generationStamp('# SPEC\n', '{"service_name":"hello"}', 'test/1');
+    const same = generationStamp('# SPEC\n', '{"service_name":"hello"}', 'test/1', 'rt/1');
     expect(reusableGeneration(tree.root, NAME, same)).toBe(true);
     expect(
       reusableGeneration(
         tree.root,
         NAME,
-        generationStamp('# SPEC changed\n', '{"service_name":"hello"}', 'test/1'),
+        generationStamp('# SPEC changed\n', '{"service_name":"hello"}', 'test/1', 'rt/1'),
       ),
     ).toBe(false);
     expect(
       reusableGeneration(
         tree.root,
         NAME,
-        generationStamp('# SPEC\n', '{"service_name":"hello","port":1}', 'test/1'),
+        generationStamp('# SPEC\n', '{"service_name":"hello","port":1}', 'test/1', 'rt/1'),
       ),
     ).toBe(false);
     expect(
-      reusableGeneration(tree.root, NAME, generationStamp('# SPEC\n', '{"service_name":"hello"}', 'test/2')),
+      reusableGeneration(
+        tree.root,
+        NAME,
+        generationStamp('# SPEC\n', '{"service_name":"hello"}', 'test/2', 'rt/1'),
+      ),
+    ).toBe(false);
+    // A new version of the vendored runtime regenerates the service too.
+    expect(
+      reusableGeneration(
+        tree.root,
+        NAME,
+        generationStamp('# SPEC\n', '{"service_name":"hello"}', 'test/1', 'rt/2'),
+      ),
     ).toBe(false);
   });
 

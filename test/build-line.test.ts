@@ -20,7 +20,14 @@ import {
   type TestRequest,
   zeroUsage,
 } from '../core/ports/index.js';
-import { FIXTURE_SERVICE, fixtureCode, fixtureTests, patched } from './helpers/build-fixture.js';
+import { runtimeSources } from '../core/runtime/service-runtime.js';
+import {
+  FIXTURE_SERVICE,
+  fixtureCode,
+  fixtureFiles,
+  fixtureTests,
+  patched,
+} from './helpers/build-fixture.js';
 import { tempTree } from './helpers/tmp.js';
 
 /**
@@ -105,7 +112,7 @@ function recordingReporter() {
 }
 
 const brokenCode = () =>
-  patched(fixtureCode(), `${prefix}app/main.py`, 'from app import pricing', 'from app import pricing_v2');
+  patched(fixtureCode(), `${prefix}app/features.py`, 'from app import pricing', 'from app import pricing_v2');
 const failingTests = () =>
   patched(
     fixtureTests(),
@@ -133,7 +140,12 @@ function run(repoRoot: string, provider: LlmProvider, spec = SPEC) {
 function previousGeneration(repoRoot: string) {
   const files = { ...fixtureCode(), ...fixtureTests(), [`${prefix}README.md`]: 'previous generation\n' };
   writeServiceFiles(repoRoot, FIXTURE_SERVICE, files, {
-    ...generationStamp('# an older SPEC\n', canonicalJson(intent), GENERATOR_VERSION),
+    ...generationStamp(
+      '# an older SPEC\n',
+      canonicalJson(intent),
+      GENERATOR_VERSION,
+      runtimeSources().version,
+    ),
     provider: 'earlier',
   });
   return readFileSync(`${repoRoot}/${prefix}${MANIFEST_NAME}`, 'utf8');
@@ -167,7 +179,9 @@ describe('runBuildLine', () => {
     ]);
     expect(result.build?.tests).toMatchObject({ passed: 7, failed: 0 });
     expect(result.build?.coverage).toBe(100);
-    expect(readFileSync(tree.path(`${prefix}app/main.py`), 'utf8')).toContain('from app import pricing\n');
+    expect(readFileSync(tree.path(`${prefix}app/features.py`), 'utf8')).toContain(
+      'from app import pricing\n',
+    );
     expect(readManifest(tree.root, FIXTURE_SERVICE)).toMatchObject({
       provider: 'scripted',
       spec_hash: result.stamp.spec_hash,
@@ -223,7 +237,7 @@ describe('runBuildLine', () => {
 
   it('refuses tests that write outside tests/ and regenerates them', async () => {
     const tree = repo();
-    const hijack = { ...fixtureTests(), [`${prefix}app/main.py`]: 'app = None\n' };
+    const hijack = { ...fixtureTests(), [`${prefix}app/pricing.py`]: 'quote = None\n' };
     const provider = new ScriptedProvider(
       [fixtureCode()],
       [hijack, null as unknown as FileMap, fixtureTests()],
@@ -232,10 +246,40 @@ describe('runBuildLine', () => {
     expect(result.ok).toBe(true);
     expect(result.testRegenerations).toBe(2);
     expect(provider.calls[2]?.feedback).toContain(
-      `${prefix}app/main.py: tests must be written under ${prefix}tests/`,
+      `${prefix}app/pricing.py: tests must be written under ${prefix}tests/`,
     );
     expect(provider.calls[3]?.feedback).toContain('the model did not return a map of files');
-    expect(readFileSync(tree.path(`${prefix}app/main.py`), 'utf8')).toContain('app = FastAPI(');
+    expect(readFileSync(tree.path(`${prefix}app/pricing.py`), 'utf8')).toContain('def quote(');
+  });
+
+  it('refuses code or tests that write into the vendored runtime or the pipeline-owned main.py', async () => {
+    const tree = repo();
+    const tamperedRuntime = {
+      ...fixtureCode(),
+      [`${prefix}assembly_line_runtime/service.py`]: 'def create_app(*args):\n    return None\n',
+    };
+    const ownMain = { ...fixtureTests(), [`${prefix}app/main.py`]: 'app = None\n' };
+    const provider = new ScriptedProvider([tamperedRuntime, fixtureCode()], [ownMain, fixtureTests()]);
+    const { result } = await run(tree.root, provider);
+    expect(result.ok).toBe(true);
+    expect(provider.calls.map((c) => c.task)).toEqual([
+      'write_code',
+      'write_code',
+      'write_tests',
+      'write_tests',
+    ]);
+    expect(provider.calls[1]?.feedback).toContain(
+      `${prefix}assembly_line_runtime/service.py: assembly_line_runtime/ is the vendored service runtime; the pipeline writes it`,
+    );
+    expect(provider.calls[3]?.feedback).toContain(
+      `${prefix}app/main.py: app/main.py is written by the pipeline`,
+    );
+    const vendored = readFileSync(tree.path(`${prefix}assembly_line_runtime/service.py`), 'utf8');
+    expect(vendored).toBe(runtimeSources().files['assembly_line_runtime/service.py']);
+    expect(readFileSync(tree.path(`${prefix}app/main.py`), 'utf8')).toContain(
+      'app = create_app(SERVICE, router)',
+    );
+    expect(readManifest(tree.root, FIXTURE_SERVICE)?.runtime_version).toBe(runtimeSources().version);
   });
 
   it('fails after two test regenerations, naming the failing tests, and keeps the previous good code', async () => {
@@ -308,15 +352,10 @@ describe('runBuildLine', () => {
 
   it('reuses the code of an unchanged SPEC without any model call, and still builds and tests it', async () => {
     const tree = repo();
-    writeServiceFiles(
-      tree.root,
-      FIXTURE_SERVICE,
-      { ...fixtureCode(), ...fixtureTests() },
-      {
-        ...generationStamp(SPEC, canonicalJson(intent), GENERATOR_VERSION),
-        provider: 'scripted',
-      },
-    );
+    writeServiceFiles(tree.root, FIXTURE_SERVICE, fixtureFiles(), {
+      ...generationStamp(SPEC, canonicalJson(intent), GENERATOR_VERSION, runtimeSources().version),
+      provider: 'scripted',
+    });
     const { result, events, usage } = await run(tree.root, forbiddenProvider);
     expect(result.failure).toBeUndefined();
     expect(result.ok).toBe(true);

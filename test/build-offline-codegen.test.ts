@@ -3,15 +3,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { execa } from 'execa';
-import { checkFileMap } from '../core/build/file-guard.js';
+import { checkModelOutput } from '../core/build/file-guard.js';
 import type { Intent } from '../core/intent/schema.js';
 import { validateIntentSource } from '../core/intent/validate.js';
 import { generateServiceOffline } from '../core/llm/offline/service/codegen.js';
-import { pyLiteral, pyStr } from '../core/llm/offline/service/python-literal.js';
 import { normalizeExample, normalizePath, planRoutes } from '../core/llm/offline/service/routes.js';
 import { generateTestsOffline } from '../core/llm/offline/service/testgen.js';
 import { writeSpecOffline } from '../core/llm/offline/spec/writer.js';
 import type { FileMap } from '../core/ports/index.js';
+import { pyLiteral, pyStr } from '../core/runtime/python-literal.js';
+import { assembleService } from '../core/runtime/scaffold.js';
 import { tempTree } from './helpers/tmp.js';
 
 /**
@@ -126,9 +127,15 @@ function pythonEval(literals: string[]): unknown[] {
   return JSON.parse(execFileSync(PYTHON, ['-c', program], { encoding: 'utf8' })) as unknown[];
 }
 
+/** What the offline generator writes: feature code and feature tests. */
 function generate(subject: Intent, spec: string): FileMap {
   const code = generateServiceOffline(subject, spec);
   return { ...code, ...generateTestsOffline(subject, spec, code) };
+}
+
+/** The service the build line writes from it: with the runtime and main.py of the pipeline. */
+function assembled(subject: Intent, spec: string): FileMap {
+  return assembleService(subject, spec, generate(subject, spec));
 }
 
 function writeService(subject: Intent, files: FileMap): string {
@@ -338,29 +345,18 @@ describe('generated files', () => {
   const subject = intentFile('payment-processor');
   const spec = writeSpecOffline(subject);
 
-  test('are confined to services/<name>/, pass the file guard and are plain ASCII Python', () => {
+  test('are only the feature code and its tests, confined to services/<name>/, plain ASCII Python', () => {
     const files = generate(subject, spec);
     expect(Object.keys(files).sort()).toEqual(
-      [
-        'app/__init__.py',
-        'app/config.py',
-        'app/logs.py',
-        'app/main.py',
-        'app/models.py',
-        'app/registration.py',
-        'app/shaping.py',
-        'app/udc.py',
-        'pytest.ini',
-        'requirements.txt',
-        'tests/__init__.py',
-        'tests/conftest.py',
-        'tests/test_integration.py',
-        'tests/test_main.py',
-      ].map((path) => `services/payment-processor/${path}`),
+      ['app/features.py', 'app/models.py', 'tests/__init__.py', 'tests/test_features.py'].map(
+        (path) => `services/payment-processor/${path}`,
+      ),
     );
-    expect(checkFileMap(files, 'payment-processor')).toEqual({ ok: true });
+    expect(checkModelOutput(files, 'payment-processor')).toEqual({ ok: true });
     for (const content of Object.values(files)) expect(content).toMatch(/^[\t\n\x20-\x7e]*$/);
-    expect(files['services/payment-processor/requirements.txt']).not.toMatch(/starlette|==|</);
+    const service = assembled(subject, spec);
+    expect(service['services/payment-processor/requirements.txt']).not.toMatch(/starlette|==|</);
+    expect(service['services/payment-processor/app/main.py']).toContain('app = create_app(SERVICE, router)');
   });
 
   test('are the same for the same intent and SPEC', () => {
@@ -369,7 +365,8 @@ describe('generated files', () => {
 
   test('intent text reaches the code only inside string literals', () => {
     const hostile = intent({ service_name: 'hostile', key_features: HOSTILE_FEATURES });
-    for (const [path, content] of Object.entries(generate(hostile, ''))) {
+    for (const [path, content] of Object.entries(assembled(hostile, ''))) {
+      if (path.includes('/assembly_line_runtime/')) continue;
       // pyStr writes only double-quoted literals with escapes, so this removes exactly the literals.
       const code = content.replace(/"(?:[^"\\\n]|\\.)*"/g, '""');
       expect({ path, injected: /os\.system|\$\{x\}|line two|%s \{0\}/.test(code) }).toEqual({
@@ -377,14 +374,13 @@ describe('generated files', () => {
         injected: false,
       });
     }
-    expect(generateServiceOffline(hostile, '')['services/hostile/app/config.py']).toContain(
-      pyLiteral(HOSTILE_FEATURES),
-    );
+    const main = assembled(hostile, '')['services/hostile/app/main.py']!;
+    for (const feature of HOSTILE_FEATURES) expect(main).toContain(pyStr(feature));
   });
 
   test('refuse what cannot be generated', () => {
     expect(() => generateServiceOffline(intent({ service_name: '../etc' }), '')).toThrow(/service_name/);
-    expect(() => generateTestsOffline(subject, spec, {})).toThrow(/app\/main\.py: missing/);
+    expect(() => generateTestsOffline(subject, spec, {})).toThrow(/app\/features\.py: missing/);
   });
 });
 
@@ -400,19 +396,19 @@ const REAL_CASES: RealCase[] = [
     label: 'hello-world (intents/, offline SPEC)',
     subject: intentFile('hello-world'),
     spec: writeSpecOffline(intentFile('hello-world')),
-    minimumTests: 50,
+    minimumTests: 3,
   },
   {
     label: 'payment-processor (intents/, offline SPEC)',
     subject: intentFile('payment-processor'),
     spec: writeSpecOffline(intentFile('payment-processor')),
-    minimumTests: 55,
+    minimumTests: 5,
   },
   {
     label: 'two-character name, port 65535, no dependencies, no SPEC',
     subject: intent({ service_name: 'ab', port: 65535, key_features: ['Count things'], dependencies: [] }),
     spec: '',
-    minimumTests: 50,
+    minimumTests: 3,
   },
   {
     label: 'six unicode features, dependencies on other services, a tricky SPEC',
@@ -430,7 +426,7 @@ const REAL_CASES: RealCase[] = [
       dependencies: ['registry', 'payment-processor', 'hello-world', 'orchestrator'],
     }),
     spec: TRICKY_SPEC,
-    minimumTests: 70,
+    minimumTests: 10,
   },
   {
     label: 'hostile feature text, offline SPEC',
@@ -438,7 +434,7 @@ const REAL_CASES: RealCase[] = [
     spec: writeSpecOffline(
       intent({ service_name: 'hostile', key_features: HOSTILE_FEATURES, dependencies: ['verifier'] }),
     ),
-    minimumTests: 50,
+    minimumTests: 3,
   },
 ];
 
@@ -446,7 +442,7 @@ describe('generated services really run: pytest with coverage, uvicorn, pyflakes
   test.concurrent.each(REAL_CASES)(
     '$label',
     async ({ subject, spec, minimumTests }) => {
-      const dir = writeService(subject, generate(subject, spec));
+      const dir = writeService(subject, assembled(subject, spec));
       expectHealthyRun(await runService(dir), minimumTests);
     },
     180_000,

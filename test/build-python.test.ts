@@ -78,9 +78,9 @@ describe('buildPythonService on the fixture', () => {
     });
     expect(result.requirements.map((r) => [r.requirement, r.status])).toEqual([
       ['fastapi>=0.92', 'satisfied'],
-      ['uvicorn', 'satisfied'],
+      ['uvicorn>=0.17', 'satisfied'],
       ['pydantic>=1.10', 'satisfied'],
-      ['httpx', 'satisfied'],
+      ['httpx>=0.23', 'satisfied'],
       ['pytest>=7', 'satisfied'],
       ['pytest-cov', 'satisfied'],
     ]);
@@ -98,7 +98,13 @@ describe('buildPythonService on the fixture', () => {
     ]);
     for (const phase of Object.values(result.phases)) expect(phase.durationMs).toBeGreaterThan(0);
     // The build leaves no caches or coverage data in the service folder.
-    expect(readdirSync(tree.root).sort()).toEqual(['app', 'requirements.txt', 'tests']);
+    expect(readdirSync(tree.root).sort()).toEqual([
+      'app',
+      'assembly_line_runtime',
+      'pytest.ini',
+      'requirements.txt',
+      'tests',
+    ]);
     expect(existsSync(join(tree.root, 'app', '__pycache__'))).toBe(false);
   });
 
@@ -174,7 +180,7 @@ describe('buildPythonService on the fixture', () => {
   it('reports an application that does not import, and does not run its tests', async () => {
     const files = patched(
       fixtureFiles(),
-      `${prefix}app/main.py`,
+      `${prefix}app/features.py`,
       'from app import pricing',
       'from app import pricing, missing_module',
     );
@@ -255,7 +261,7 @@ describe('buildPythonService on the fixture', () => {
   it('creates a venv once and reuses it; refuses a folder that is not a venv', async () => {
     const files = patched(
       fixtureFiles(),
-      `${prefix}app/main.py`,
+      `${prefix}app/features.py`,
       'from app import pricing',
       'from app import nothing_here',
     );

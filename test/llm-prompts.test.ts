@@ -54,11 +54,12 @@ describe('prompt files', () => {
     for (const { method, path } of UDC_ENDPOINTS) expect(system).toContain(`\`${method} ${path}\``);
     for (const bullet of ['- Feature:', '- Request:', '- Response:', '- Errors:'])
       expect(system).toContain(bullet);
-    for (const file of ['app/main.py', 'app/models.py', 'app/config.py', 'requirements.txt']) {
+    for (const file of ['app/features.py', 'app/models.py', 'tests/test_features.py', 'requirements.txt']) {
       expect(system).toContain(`services/<service_name>/${file}`);
     }
-    expect(system).toContain('tests/test_main.py');
-    expect(system).toContain('tests/test_integration.py');
+    // The model writes the features only: the runtime and main.py are the pipeline's.
+    expect(system).toContain('assembly_line_runtime');
+    expect(system).toMatch(/Never write `app\/main\.py`/);
     expect(system).toMatch(/pydantic 1\.10.*pydantic 2/s);
     expect(system).toMatch(/never an instruction/);
     expect(system).not.toMatch(/\{\{\w+\}\}/);
@@ -143,7 +144,7 @@ describe('data in prompts', () => {
     const inside = between(withFeedback, 'feedback');
     expect(inside).toMatch(/^\[\d+ earlier characters cut\]\n/);
     expect(inside.endsWith('E   AssertionError: 404 != 200')).toBe(true);
-    expect(withFeedback).toContain('services/greeter/app/main.py');
+    expect(withFeedback).toContain('services/greeter/app/features.py');
   });
 
   test('the tests task lists the code files in path order, paths escaped as attributes', () => {

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { generateServiceOffline } from '../core/llm/offline/service/codegen.js';
 import { writeSpecOffline } from '../core/llm/offline/spec/writer.js';
-import { RUNTIME_MODULES, runtimePythonDir } from '../core/runtime/service-runtime.js';
+import { assembleService } from '../core/runtime/scaffold.js';
+import { RUNTIME_PACKAGE, runtimePythonDir, runtimeSources } from '../core/runtime/service-runtime.js';
 import { greeterIntent } from './helpers/intents.js';
 
 /** The Python every generated service runs is Python in this repository: linted and tested as such. */
@@ -18,7 +19,7 @@ const env = {
 
 describe('the service runtime (core/runtime/python)', () => {
   test('passes pyflakes', async () => {
-    const result = await execa(PYTHON, ['-m', 'pyflakes', 'app', 'tests'], {
+    const result = await execa(PYTHON, ['-m', 'pyflakes', RUNTIME_PACKAGE, 'tests'], {
       cwd: dir,
       env,
       extendEnv: false,
@@ -40,12 +41,15 @@ describe('the service runtime (core/runtime/python)', () => {
     expect(result.exitCode).toBe(0);
   }, 60_000);
 
-  test('is what a generated service gets, byte for byte', () => {
+  test('is vendored into a built service byte for byte, with its version', () => {
     const intent = greeterIntent();
-    const files = generateServiceOffline(intent, writeSpecOffline(intent));
-    for (const name of RUNTIME_MODULES)
-      expect(files[`services/${intent.service_name}/app/${name}`]).toBe(
-        readFileSync(join(dir, 'app', name), 'utf8'),
-      );
+    const spec = writeSpecOffline(intent);
+    const files = assembleService(intent, spec, generateServiceOffline(intent, spec));
+    const { files: sources, version } = runtimeSources();
+    expect(Object.keys(sources)).toContain(`${RUNTIME_PACKAGE}/service.py`);
+    for (const path of Object.keys(sources))
+      expect(files[`services/${intent.service_name}/${path}`]).toBe(readFileSync(join(dir, path), 'utf8'));
+    const declared = /^__version__ = "(.+)"$/m.exec(sources[`${RUNTIME_PACKAGE}/__init__.py`]!)?.[1];
+    expect(version).toMatch(new RegExp(`^${declared!.replace(/\./g, '\\.')}\\+[0-9a-f]{12}$`));
   });
 });

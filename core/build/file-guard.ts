@@ -2,6 +2,7 @@ import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { SERVICE_NAME_PATTERN } from '../intent/schema.js';
 import type { FileMap } from '../ports/index.js';
+import { pipelineOwnedReason } from '../runtime/scaffold.js';
 
 /**
  * The check every model-written file map passes before anything touches the disk. Model output is
@@ -145,6 +146,27 @@ function checkContent(content: unknown, maxFileBytes: number): string | undefine
   if (firstControl(content, TEXT_CONTROLS) >= 0) return 'the content contains control characters';
   if (LONE_SURROGATE.test(content)) return 'the content is not valid Unicode text';
   return undefined;
+}
+
+/**
+ * The check of a model's (or the offline generator's) files: `checkFileMap`, and no path the pipeline
+ * owns — above all the vendored runtime, which every service must run unchanged.
+ */
+export function checkModelOutput(
+  files: FileMap,
+  serviceName: string,
+  limits: Partial<FileLimits> = {},
+): FileCheck {
+  const check = checkFileMap(files, serviceName, limits);
+  const violations = check.ok ? [] : [...check.violations];
+  const prefix = serviceFolder(serviceName);
+  if (typeof files === 'object' && files !== null && !Array.isArray(files))
+    for (const path of Object.keys(files)) {
+      if (!path.startsWith(prefix)) continue;
+      const reason = pipelineOwnedReason(path.slice(prefix.length));
+      if (reason) violations.push({ path: printable(path), reason });
+    }
+  return violations.length === 0 ? { ok: true } : { ok: false, violations };
 }
 
 /**

@@ -30,6 +30,8 @@ export interface GenerationStamp {
   spec_hash: string;
   intent_hash: string;
   generator_version: string;
+  /** The vendored service runtime's version (see core/runtime/service-runtime.ts); a change regenerates. */
+  runtime_version: string;
 }
 
 export interface WriteStamp extends GenerationStamp {
@@ -48,11 +50,13 @@ export function generationStamp(
   spec: string,
   intentCanonical: string,
   generatorVersion: string,
+  runtimeVersion: string,
 ): GenerationStamp {
   return {
     spec_hash: sha256(spec),
     intent_hash: sha256(intentCanonical),
     generator_version: generatorVersion,
+    runtime_version: runtimeVersion,
   };
 }
 
@@ -65,7 +69,14 @@ export function readManifest(repoRoot: string, serviceName: string): ServiceMani
     const path = join(serviceDir(repoRoot, serviceName), MANIFEST_NAME);
     if (!lstatSync(path).isFile()) return undefined;
     const data = JSON.parse(readFileSync(path, 'utf8')) as Partial<ServiceManifest>;
-    const strings = ['spec_hash', 'intent_hash', 'generator_version', 'provider', 'generated_at'] as const;
+    const strings = [
+      'spec_hash',
+      'intent_hash',
+      'generator_version',
+      'runtime_version',
+      'provider',
+      'generated_at',
+    ] as const;
     if (strings.some((key) => typeof data[key] !== 'string')) return undefined;
     if (!Array.isArray(data.files) || data.files.some((file) => typeof file !== 'string')) return undefined;
     return data as ServiceManifest;
@@ -84,7 +95,8 @@ export function reusableGeneration(repoRoot: string, serviceName: string, stamp:
   if (
     manifest.spec_hash !== stamp.spec_hash ||
     manifest.intent_hash !== stamp.intent_hash ||
-    manifest.generator_version !== stamp.generator_version
+    manifest.generator_version !== stamp.generator_version ||
+    manifest.runtime_version !== stamp.runtime_version
   )
     return false;
   const prefix = serviceFolder(serviceName);
@@ -134,6 +146,7 @@ export function writeServiceFiles(
     spec_hash: stamp.spec_hash,
     intent_hash: stamp.intent_hash,
     generator_version: stamp.generator_version,
+    runtime_version: stamp.runtime_version,
     provider: stamp.provider,
     generated_at: (options.now ?? new Date()).toISOString(),
     files: Object.keys(files).sort(),

@@ -1,38 +1,52 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sha256 } from '../hash.js';
 import { packageRoot } from '../package-root.js';
 
 /**
- * The Python every generated service runs, whatever its SPEC: structured logs, the UDC runtime
- * (metrics, dependency probes, envelope checks), registration and response shaping. They live as real
- * modules in `core/runtime/python/app/`, linted with pyflakes and tested with pytest, and import the
- * service's own values from `app.config` and `app.models`, so they carry no intent text at all.
- *
- * Written for FastAPI 0.92 / pydantic 1.10 (Debian) and current FastAPI / pydantic 2 alike: no
- * version-specific pydantic API (`as_data` checks which dump method exists), errors read with
- * `.get(...)`, strict types via `StrictStr` (in both), and only the standard library for HTTP calls.
+ * The Python every generated service runs, whatever its SPEC: the UDC endpoints, request metrics, JSON
+ * logs, configuration, registration, dependency probes and the message envelope. It is the package
+ * `assembly_line_runtime` in `core/runtime/python/`, linted with pyflakes and tested with pytest there,
+ * and copied as it is into each built service (`services/<name>/assembly_line_runtime/`), so a deployed
+ * release needs nothing from this product.
  */
-export const RUNTIME_MODULES = ['logs.py', 'udc.py', 'registration.py', 'shaping.py'] as const;
-export type RuntimeModule = (typeof RUNTIME_MODULES)[number];
+export const RUNTIME_PACKAGE = 'assembly_line_runtime';
 
-/** `core/runtime/python/` of this package: the `app/` runtime modules and their tests. */
+/** `core/runtime/python/` of this package: the runtime package and its tests. */
 export function runtimePythonDir(moduleUrl: string = import.meta.url): string {
   return join(packageRoot(moduleUrl), 'core', 'runtime', 'python');
 }
 
-const loaded = new Map<RuntimeModule, string>();
+export interface RuntimeSources {
+  /** `assembly_line_runtime/<module>.py` → text, in name order. */
+  files: Record<string, string>;
+  /** `__version__` of the package, then `+` and 12 hex digits of the sources' hash: any edit changes it. */
+  version: string;
+}
 
-/** The text of one runtime module, as it is written to `services/<name>/app/`. */
-export function runtimeModule(name: RuntimeModule): string {
-  let text = loaded.get(name);
-  if (text === undefined) {
-    const path = join(runtimePythonDir(), 'app', name);
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (error) {
-      throw new Error(`the service runtime module ${path} cannot be read: ${(error as Error).message}`);
-    }
-    loaded.set(name, text);
+let cached: RuntimeSources | undefined;
+
+/** The runtime's modules as they are vendored, and the version a service's stamp records. */
+export function runtimeSources(): RuntimeSources {
+  if (cached) return cached;
+  const dir = join(runtimePythonDir(), RUNTIME_PACKAGE);
+  let names: string[];
+  try {
+    names = readdirSync(dir)
+      .filter((name) => name.endsWith('.py'))
+      .sort();
+  } catch (error) {
+    throw new Error(`the service runtime ${dir} cannot be read: ${(error as Error).message}`);
   }
-  return text;
+  const files: Record<string, string> = {};
+  for (const name of names) files[`${RUNTIME_PACKAGE}/${name}`] = readFileSync(join(dir, name), 'utf8');
+  const declared = /^__version__ = "([^"]+)"$/m.exec(files[`${RUNTIME_PACKAGE}/__init__.py`] ?? '')?.[1];
+  if (!declared) throw new Error(`${dir}/__init__.py declares no __version__`);
+  const digest = sha256(
+    Object.entries(files)
+      .map(([path, text]) => `${path}\0${text}`)
+      .join('\0'),
+  );
+  cached = { files, version: `${declared}+${digest.slice(0, 12)}` };
+  return cached;
 }

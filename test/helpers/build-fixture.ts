@@ -1,13 +1,26 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type Intent, IntentSchema } from '../../core/intent/schema.js';
 import type { FileMap } from '../../core/ports/index.js';
+import { assembleService } from '../../core/runtime/scaffold.js';
 
 export const FIXTURE_SERVICE = 'build-fixture';
 const fixtureRoot = fileURLToPath(new URL('../fixtures/build-service/', import.meta.url));
 
-/** The hand-written FastAPI fixture as a generated file map under services/<name>/. */
-export function fixtureFiles(serviceName = FIXTURE_SERVICE): FileMap {
+/** The intent of the fixture service. */
+export function fixtureIntent(serviceName = FIXTURE_SERVICE): Intent {
+  return IntentSchema.parse({
+    service_name: serviceName,
+    service_type: 'domain',
+    purpose: 'Quote prices',
+    key_features: ['POST /quote endpoint'],
+    port: 9100,
+  });
+}
+
+/** The hand-written files of the fixture, as a model would write them (feature code and tests). */
+function writtenFiles(serviceName: string): FileMap {
   const files: FileMap = {};
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -21,17 +34,22 @@ export function fixtureFiles(serviceName = FIXTURE_SERVICE): FileMap {
   return files;
 }
 
+/** The whole fixture service as the build line writes it: the written files plus the pipeline's own. */
+export function fixtureFiles(serviceName = FIXTURE_SERVICE): FileMap {
+  return assembleService(fixtureIntent(serviceName), '', writtenFiles(serviceName));
+}
+
 /** The fixture's application files (everything but tests/), as code generation would return them. */
 export function fixtureCode(serviceName = FIXTURE_SERVICE): FileMap {
   return Object.fromEntries(
-    Object.entries(fixtureFiles(serviceName)).filter(([path]) => !path.includes('/tests/')),
+    Object.entries(writtenFiles(serviceName)).filter(([path]) => !path.includes('/tests/')),
   );
 }
 
 /** The fixture's tests/, as test generation would return them. */
 export function fixtureTests(serviceName = FIXTURE_SERVICE): FileMap {
   return Object.fromEntries(
-    Object.entries(fixtureFiles(serviceName)).filter(([path]) => path.includes('/tests/')),
+    Object.entries(writtenFiles(serviceName)).filter(([path]) => path.includes('/tests/')),
   );
 }
 

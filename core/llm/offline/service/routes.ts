@@ -1,7 +1,8 @@
 import type { Intent } from '../../../intent/schema.js';
+import { isPythonKeyword, pascalCase, snakeWords, uniqueName } from '../../../runtime/python-literal.js';
+import { messageStatusOf } from '../../../runtime/scaffold.js';
 import { type ApiEndpoint, type HttpMethod, readSpec, servedFeatures } from '../../../spec/document/index.js';
 import { UDC_ENDPOINTS } from '../../../spec/sections.js';
-import { isPythonKeyword, pascalCase, snakeWords, uniqueName } from './python-literal.js';
 
 /**
  * The feature routes of a generated service and the pydantic models they need, planned from the
@@ -128,11 +129,8 @@ export function planRoutes(intent: Intent, spec: string): RoutePlan {
   const context = new PlanContext();
   const routes: FeatureRoute[] = [];
   // The document model reads the API section in any layout: headings, table rows or bullets.
-  const allEndpoints = readSpec(spec).endpoints;
-  const specEndpoints = allEndpoints.filter((e) => !isUdcEndpoint(e));
-  const message = allEndpoints.find((e) => e.method === 'POST' && e.path === '/message')?.responseStatus;
-  const messageStatus =
-    message !== undefined && message >= 200 && message < 300 && message !== 204 ? message : 202;
+  const specEndpoints = readSpec(spec).endpoints.filter((e) => !isUdcEndpoint(e));
+  const messageStatus = messageStatusOf(spec);
 
   for (const endpoint of specEndpoints) {
     const path = normalizePath(endpoint.path);

@@ -2,7 +2,14 @@ import io
 import json
 import logging
 
-from app import logs
+import pytest
+
+from assembly_line_runtime import logs
+
+
+@pytest.fixture(autouse=True)
+def service_name():
+    logs.set_service_name("runtime-test")
 
 
 def test_a_record_is_one_json_line_with_service_and_fields(monkeypatch):

@@ -1,7 +1,7 @@
 import json
 
-from app import registration
-from app.config import Settings
+from assembly_line_runtime import registration
+from assembly_line_runtime.config import Settings
 from http_double import RecordingServer
 
 
@@ -19,7 +19,7 @@ def settings(registry_url):
 def test_registration_posts_the_entry_and_retries_until_accepted():
     waits = []
     with RecordingServer([503, 500, 201]) as registry:
-        assert registration.register_with_retries(settings(registry.url), attempts=5, base_delay=0.5, sleep=waits.append)
+        assert registration.register_with_retries("runtime-test", settings(registry.url), attempts=5, base_delay=0.5, sleep=waits.append)
         assert waits == [0.5, 1.0]
         method, path, body = registry.requests[-1]
         entry = json.loads(body)
@@ -32,11 +32,11 @@ def test_registration_posts_the_entry_and_retries_until_accepted():
 def test_registration_gives_up_after_its_attempts():
     waits = []
     with RecordingServer([500]) as registry:
-        assert not registration.register_with_retries(settings(registry.url), attempts=3, base_delay=1, sleep=waits.append)
+        assert not registration.register_with_retries("runtime-test", settings(registry.url), attempts=3, base_delay=1, sleep=waits.append)
         assert len(registry.requests) == 3
     assert waits == [1, 2]
 
 
 def test_no_registry_means_no_thread_and_a_bad_url_no_request():
-    assert registration.start_registration(settings(None)) is None
-    assert registration.register_once(settings("ftp://registry")) is False
+    assert registration.start_registration("runtime-test", settings(None)) is None
+    assert registration.register_once("runtime-test", settings("ftp://registry")) is False

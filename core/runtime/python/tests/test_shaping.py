@@ -1,4 +1,4 @@
-from app import shaping
+from assembly_line_runtime import shaping
 
 
 def test_the_request_fills_the_example_where_names_and_kinds_match():

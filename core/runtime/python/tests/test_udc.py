@@ -1,6 +1,6 @@
 import json
 
-from app import udc
+from assembly_line_runtime import udc
 from http_double import RecordingServer
 
 

@@ -6,9 +6,15 @@ import sys
 from datetime import datetime, timezone
 from typing import Any
 
-from app.config import SERVICE_NAME
-
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOGGER_NAME = "assembly_line.service"
+
+# Set once by create_app; every record names the service it comes from.
+_service = {"name": "service"}
+
+
+def set_service_name(name: str) -> None:
+    _service["name"] = name
 
 
 class JsonFormatter(logging.Formatter):
@@ -19,7 +25,7 @@ class JsonFormatter(logging.Formatter):
             "ts": datetime.fromtimestamp(record.created, timezone.utc).isoformat().replace("+00:00", "Z"),
             "level": record.levelname.lower(),
             "msg": record.getMessage(),
-            "service": SERVICE_NAME,
+            "service": _service["name"],
             "logger": record.name,
         }
         fields = getattr(record, "fields", None)
@@ -53,7 +59,7 @@ def log_level() -> int:
 
 
 def get_logger() -> logging.Logger:
-    logger = logging.getLogger(SERVICE_NAME)
+    logger = logging.getLogger(LOGGER_NAME)
     if not any(isinstance(handler, StderrHandler) for handler in logger.handlers):
         logger.addHandler(StderrHandler())
         logger.setLevel(log_level())

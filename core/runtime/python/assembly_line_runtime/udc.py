@@ -9,8 +9,8 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from pydantic import ValidationError
 
-from app.config import dependency_url
-from app.models import MessageEnvelope
+from .config import dependency_url
+from .models import MessageEnvelope
 
 PROBE_TIMEOUT_SECONDS = 1.0
 DEPENDENCY_STATUSES = ("available", "unavailable", "unknown")

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime, timezone
 from typing import Any, Mapping
 
-from app.udc import utc_now_iso
+from .udc import utc_now_iso
 
 DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

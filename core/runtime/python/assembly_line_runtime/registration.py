@@ -6,19 +6,19 @@ import time
 import urllib.request
 from typing import Callable, Dict, Optional
 
-from app.config import SERVICE_NAME, Settings
-from app.logs import log_event
-from app.udc import utc_now_iso
+from .config import Settings
+from .logs import log_event
+from .udc import utc_now_iso
 
 ATTEMPTS = 5
 BASE_DELAY_SECONDS = 0.5
 TIMEOUT_SECONDS = 2.0
 
 
-def registration_body(settings: Settings) -> Dict[str, str]:
+def registration_body(name: str, settings: Settings) -> Dict[str, str]:
     """The registry entry: name, url and version, plus health, time and the release when known."""
     body = {
-        "name": SERVICE_NAME,
+        "name": name,
         "url": settings.service_url,
         "version": settings.version,
         "health": "active",
@@ -29,7 +29,7 @@ def registration_body(settings: Settings) -> Dict[str, str]:
     return body
 
 
-def register_once(settings: Settings, timeout: float = TIMEOUT_SECONDS) -> bool:
+def register_once(name: str, settings: Settings, timeout: float = TIMEOUT_SECONDS) -> bool:
     """One POST {REGISTRY_URL}/register; True when the registry accepted it."""
     url = (settings.registry_url or "").rstrip("/")
     if not url.lower().startswith(("http://", "https://")):
@@ -37,7 +37,7 @@ def register_once(settings: Settings, timeout: float = TIMEOUT_SECONDS) -> bool:
         return False
     request = urllib.request.Request(
         url + "/register",
-        data=json.dumps(registration_body(settings)).encode("utf-8"),
+        data=json.dumps(registration_body(name, settings)).encode("utf-8"),
         headers={"Content-Type": "application/json"},
         method="POST",
     )
@@ -50,6 +50,7 @@ def register_once(settings: Settings, timeout: float = TIMEOUT_SECONDS) -> bool:
 
 
 def register_with_retries(
+    name: str,
     settings: Settings,
     attempts: int = ATTEMPTS,
     base_delay: float = BASE_DELAY_SECONDS,
@@ -57,7 +58,7 @@ def register_with_retries(
 ) -> bool:
     """Tries up to attempts times, waiting base_delay, 2 x base_delay, ... in between."""
     for attempt in range(1, attempts + 1):
-        if register_once(settings):
+        if register_once(name, settings):
             log_event(logging.INFO, "registered", registry_url=settings.registry_url, attempt=attempt)
             return True
         if attempt < attempts:
@@ -66,11 +67,11 @@ def register_with_retries(
     return False
 
 
-def start_registration(settings: Settings) -> Optional[threading.Thread]:
+def start_registration(name: str, settings: Settings) -> Optional[threading.Thread]:
     """Registers in a daemon thread, so start-up never waits for the registry; None without REGISTRY_URL."""
     if not settings.registry_url:
         log_event(logging.INFO, "registration skipped: REGISTRY_URL is not set")
         return None
-    thread = threading.Thread(target=register_with_retries, args=(settings,), name="registration", daemon=True)
+    thread = threading.Thread(target=register_with_retries, args=(name, settings), name="registration", daemon=True)
     thread.start()
     return thread

@@ -1,0 +1,96 @@
+import type { Intent } from '../intent/schema.js';
+import type { FileMap } from '../ports/index.js';
+import { readSpec } from '../spec/document/index.js';
+import { pyStr as pythonString } from './python-literal.js';
+import { RUNTIME_PACKAGE, runtimeSources } from './service-runtime.js';
+
+/**
+ * The files of a service the pipeline writes, not the model: the vendored runtime, `app/main.py`
+ * (which mounts the runtime and the feature router), `pytest.ini` and the base requirements. A model
+ * (or the offline generator) writes only `app/features.py`, the models and helpers it needs, and tests.
+ */
+
+/** Lower bounds only, so Debian's FastAPI 0.92 / pydantic 1.10 satisfy them as well as current ones. */
+export const BASE_REQUIREMENTS = ['fastapi>=0.92', 'uvicorn>=0.17', 'pydantic>=1.10', 'httpx>=0.23'];
+
+/** Paths inside `services/<name>/` that only the pipeline writes; model output naming them is refused. */
+export const PIPELINE_OWNED = [`${RUNTIME_PACKAGE}/`, 'app/main.py', 'pytest.ini'] as const;
+
+/** Why a path relative to the service folder belongs to the pipeline, or undefined when it does not. */
+export function pipelineOwnedReason(relative: string): string | undefined {
+  const folded = relative.toLowerCase();
+  if (folded === RUNTIME_PACKAGE || folded.startsWith(`${RUNTIME_PACKAGE}/`))
+    return `${RUNTIME_PACKAGE}/ is the vendored service runtime; the pipeline writes it`;
+  if (PIPELINE_OWNED.includes(folded as (typeof PIPELINE_OWNED)[number]))
+    return `${relative} is written by the pipeline; write the feature routes in app/features.py`;
+  return undefined;
+}
+
+/** The success status of POST /message: the SPEC's when it names a 2xx with a body, else 202 Accepted. */
+export function messageStatusOf(spec: string): number {
+  const status = readSpec(spec).endpoints.find(
+    (e) => e.method === 'POST' && e.path === '/message',
+  )?.responseStatus;
+  return status !== undefined && status >= 200 && status < 300 && status !== 204 ? status : 202;
+}
+
+export function mainPy(intent: Intent, spec: string): string {
+  const list = (values: readonly string[]) =>
+    values.length === 0 ? '[]' : `[\n${values.map((v) => `        ${pythonString(v)},\n`).join('')}    ]`;
+  return `"""HTTP entry point of the ${intent.service_name} service, written by Assembly Line.
+
+The shared runtime (${RUNTIME_PACKAGE}) serves the five UDC endpoints; app/features.py the SPEC's routes.
+"""
+from ${RUNTIME_PACKAGE} import ServiceInfo, create_app, serve
+
+from app.features import router
+
+SERVICE = ServiceInfo(
+    name=${pythonString(intent.service_name)},
+    port=${intent.port},
+    features=${list(intent.key_features)},
+    dependencies=${list(intent.dependencies)},
+    message_status=${messageStatusOf(spec)},
+)
+
+app = create_app(SERVICE, router)
+
+if __name__ == "__main__":  # pragma: no cover - runs as a program, not in tests
+    serve(app)
+`;
+}
+
+const REQUIREMENT_NAME = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/;
+
+function requirementName(line: string): string | undefined {
+  return REQUIREMENT_NAME.exec(line)?.[1]?.toLowerCase().replace(/[._]/g, '-');
+}
+
+/** The base requirements, then the lines a model added for packages the base does not name. */
+export function mergedRequirements(generated: string | undefined): string {
+  const base = new Set(BASE_REQUIREMENTS.map((line) => requirementName(line)));
+  const extra = (generated ?? '')
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .filter((line) => {
+      const name = requirementName(line);
+      return name === undefined || !base.has(name);
+    });
+  return `${[...BASE_REQUIREMENTS, ...extra].join('\n')}\n`;
+}
+
+/**
+ * The whole service folder: the generated files with the pipeline's own added (and `requirements.txt`
+ * merged). Generated files must already have passed the file guard, which refuses pipeline-owned paths.
+ */
+export function assembleService(intent: Intent, spec: string, generated: FileMap): FileMap {
+  const prefix = `services/${intent.service_name}/`;
+  const files: FileMap = { ...generated };
+  files[`${prefix}requirements.txt`] = mergedRequirements(generated[`${prefix}requirements.txt`]);
+  files[`${prefix}app/__init__.py`] ??= `"""The ${intent.service_name} service."""\n`;
+  files[`${prefix}app/main.py`] = mainPy(intent, spec);
+  files[`${prefix}pytest.ini`] = '[pytest]\npythonpath = .\ntestpaths = tests\n';
+  for (const [path, text] of Object.entries(runtimeSources().files)) files[`${prefix}${path}`] = text;
+  return files;
+}
