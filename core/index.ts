@@ -10,10 +10,15 @@ export type { FailingTest, LintMessage, TestSummary } from './build/python-build
 export { createDeployTarget, DeployError, parseTarget } from './deploy/index.js';
 export { type Diagnostic, formatDiagnostic } from './diagnostics.js';
 export { MemoryForge } from './forge/memory.js';
+// The SPEC line and the reconcile planner, for the bot: it runs them over GitHub's Workspace and Forge.
+export { intentHash, sha256 } from './hash.js';
 export { InputError, validateIntentPaths } from './intent/load.js';
+export { validateIntentRepository } from './intent/repository.js';
 export { type Intent, IntentSchema } from './intent/schema.js';
 export { fileLedger, ledgerDir } from './ledger/recorder.js';
 export { redactSecrets } from './ledger/redact.js';
+export { DEFAULT_ANTHROPIC_MODEL } from './llm/pricing.js';
+export { providerKind } from './llm/provider-kind.js';
 export { type ProviderChoice, selectProvider } from './llm/select.js';
 export { type BuildRunResult, buildService, recordBuildTests } from './pipeline/build.js';
 export type { BuildJobResult } from './pipeline/build-job.js';
@@ -57,11 +62,23 @@ export {
 } from './pipeline/spec.js';
 export { stateDir } from './pipeline/state.js';
 export * from './ports/index.js';
+export { PriorityQueue, type StartedEntry } from './queue/priority-queue.js';
+export { parseMarker, withMarker } from './reconcile/marker.js';
 export { type Plan, planRepository } from './reconcile/plan.js';
+export {
+  type DesiredIntent,
+  type PlannedChange,
+  planReconcile,
+  SPEC_BRANCH_PREFIX,
+  specBranch,
+} from './reconcile/planner.js';
+export { readIntents, readSpecs, specPullRequestsOf } from './reconcile/state.js';
 export { createRegistry, RegistryError } from './registry/index.js';
-export { findRepositoryRoot } from './repo-files.js';
+export { findRepositoryRoot, isIntentFile } from './repo-files.js';
 export type { SpecJobResult } from './spec/spec-job.js';
-export { readStoredSpec } from './spec/store.js';
+export { verificationRecord } from './spec/spec-job.js';
+export { MAX_OPTIMIZATION_CYCLES, runSpecLine } from './spec/spec-line.js';
+export { normalizeSpec, readStoredSpec, type VerificationRecord } from './spec/store.js';
 export { type Verification, verifySpec } from './spec/verifier/index.js';
 export { PLAIN_STYLE, type Style } from './style.js';
 export { formatUdcMarkdown, formatUdcTable, type UdcReport, type UdcRow, verifyUdc } from './udc/verify.js';

@@ -37,6 +37,8 @@ export interface BotHandle {
   pacers: Map<number, WritePacer>;
 }
 
+// Webhook payloads are read field by field, each use checking what it needs.
+// biome-ignore lint/suspicious/noExplicitAny: the payloads of seven events, narrowed where used
 type Payload = Record<string, any>;
 
 const SEEN_LIMIT = 10_000;

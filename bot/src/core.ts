@@ -1,49 +1,59 @@
 /**
- * Everything bot/ takes from core, in one place: when core's public entry (core/index.ts) lands, only
- * this file changes.
+ * Everything bot/ takes from core, through core's public entry (package.json `exports`): one place to
+ * see the bot's surface of the library.
  */
-export { intentHash, sha256 } from '../../core/hash.js';
-export { validateIntentRepository } from '../../core/intent/repository.js';
-export type { Intent } from '../../core/intent/schema.js';
-export { redactSecrets } from '../../core/ledger/redact.js';
-export { DEFAULT_ANTHROPIC_MODEL } from '../../core/llm/pricing.js';
-export { providerKind } from '../../core/llm/provider-kind.js';
-export { selectProvider } from '../../core/llm/select.js';
-export type {
-  Annotation,
-  CheckRun,
-  CheckRunFields,
-  Comment,
-  CommitRequest,
-  CommitResult,
-  CommitStatus,
-  Deployment,
-  DeploymentStatus,
-  FileChange,
-  Forge,
-  Issue,
-  LlmProvider,
-  LlmUsage,
-  MergeMethod,
-  NewPullRequest,
-  PullRequest,
-  Review,
-  Workspace,
-} from '../../core/ports/index.js';
-export { RefConflict, silentReporter, WORKING_TREE } from '../../core/ports/index.js';
-export { PriorityQueue, type StartedEntry } from '../../core/queue/priority-queue.js';
-export { parseMarker, withMarker } from '../../core/reconcile/marker.js';
-export { type Plan, planRepository } from '../../core/reconcile/plan.js';
 export {
+  type Annotation,
+  type CheckRun,
+  type CheckRunFields,
+  type Comment,
+  type CommitRequest,
+  type CommitResult,
+  type CommitStatus,
+  DEFAULT_ANTHROPIC_MODEL,
+  type Deployment,
+  type DeploymentStatus,
   type DesiredIntent,
+  type FileChange,
+  type Forge,
+  type Intent,
+  type Issue,
+  intentHash,
+  isIntentFile,
+  type LlmProvider,
+  type LlmUsage,
+  MAX_OPTIMIZATION_CYCLES,
+  type MergeMethod,
+  type NewPullRequest,
+  normalizeSpec,
+  PASSING_SCORE,
+  type Plan,
   type PlannedChange,
+  PriorityQueue,
+  type PullRequest,
+  parseMarker,
   planReconcile,
+  planRepository,
+  providerKind,
+  RefConflict,
+  type Review,
+  readIntents,
+  readSpecs,
+  redactSecrets,
+  runSpecLine,
   SPEC_BRANCH_PREFIX,
+  type StartedEntry,
+  selectProvider,
+  sha256,
+  silentReporter,
   specBranch,
-} from '../../core/reconcile/planner.js';
-export { readIntents, readSpecs, specPullRequestsOf } from '../../core/reconcile/state.js';
-export { isIntentFile } from '../../core/repo-files.js';
-export { verificationRecord } from '../../core/spec/spec-job.js';
-export { MAX_OPTIMIZATION_CYCLES, runSpecLine } from '../../core/spec/spec-line.js';
-export { normalizeSpec, type VerificationRecord } from '../../core/spec/store.js';
-export { PASSING_SCORE, type Verification, verifySpec } from '../../core/spec/verifier/index.js';
+  specPullRequestsOf,
+  type Verification,
+  type VerificationRecord,
+  validateIntentRepository,
+  verificationRecord,
+  verifySpec,
+  WORKING_TREE,
+  type Workspace,
+  withMarker,
+} from '../../core/index.js';

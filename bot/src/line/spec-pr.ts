@@ -1,7 +1,6 @@
 import {
   type DesiredIntent,
   type Intent,
-  intentHash,
   type LlmProvider,
   normalizeSpec,
   type PullRequest,
@@ -265,5 +264,3 @@ export async function closeSpecPullRequest(ctx: RepoContext, pr: { number: numbe
 export function intentNameOfBranch(branch: string): string | undefined {
   return branch.startsWith(SPEC_BRANCH_PREFIX) ? branch.slice(SPEC_BRANCH_PREFIX.length) : undefined;
 }
-
-export { intentHash };
