@@ -12,7 +12,7 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Folders and files copied beside the bundle: [source, destination], relative to the repository and dist/. */
 const ASSETS = [
   ['core/llm/prompts', 'core/llm/prompts'],
-  ['core/runtime/python/app', 'core/runtime/python/app'],
+  ['core/runtime/python/assembly_line_runtime', 'core/runtime/python/assembly_line_runtime'],
   ['core/deploy/host-agent.sh', 'host-agent.sh'],
   ['core/deploy/launcher.py', 'launcher.py'],
 ];
@@ -68,7 +68,11 @@ export async function bundleAction({ outDir = join(repoRoot, 'dist') } = {}) {
   const copied = [];
   for (const [from, to] of ASSETS) {
     const source = join(repoRoot, from);
-    if (!existsSync(source)) continue; // e.g. the Python runtime before it moved out of TypeScript
+    // A missing asset would make the Action fail at run time, on a user's runner: fail the bundle instead.
+    if (!existsSync(source))
+      throw new Error(
+        `bundle asset ${from} does not exist; update ASSETS in ${relative(repoRoot, fileURLToPath(import.meta.url))}`,
+      );
     const files = from.endsWith('.sh') || from.endsWith('.py') ? [null] : sortedFiles(source);
     for (const file of files) {
       const src = file ? join(source, file) : source;

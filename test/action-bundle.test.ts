@@ -116,9 +116,15 @@ function deploymentsOf(environment: string) {
     .map((d) => ({ id: d.id, sha: d.sha, statuses: d.statuses.map((s) => ({ ...s })) }));
 }
 
-/** Replaces text in the first file of a folder that has it; throws when none has, so no test passes vacuously. */
-function replaceIn(dir: string, find: string, replace: string) {
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.py'))) {
+/**
+ * Replaces text in the first Python file of a service (its own code or its vendored runtime, not its
+ * tests) that has it; throws when none has, so no test passes vacuously.
+ */
+function replaceInService(dir: string, find: string, replace: string) {
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.py') && !/(^|\/)(tests|\.venv)\//.test(f))
+    .sort();
+  for (const file of files) {
     const path = join(dir, file);
     const text = readFileSync(path, 'utf8');
     if (text.includes(find)) {
@@ -126,7 +132,7 @@ function replaceIn(dir: string, find: string, replace: string) {
       return;
     }
   }
-  throw new Error(`no file in ${dir} contains ${find}`);
+  throw new Error(`no Python file in ${dir} contains ${find}`);
 }
 
 let firstRelease: string;
@@ -212,7 +218,11 @@ describe('the bundled Action, run as GitHub runs it', () => {
 
   test('a failing test: annotations at file and line, exit 1, and no deploy', async () => {
     const tests = join(workspace, 'services', SERVICE, 'tests');
-    const testFile = join(tests, 'test_main.py');
+    const testName = readdirSync(tests)
+      .filter((f) => /^test_.*\.py$/.test(f))
+      .sort()[0];
+    if (!testName) throw new Error(`no test_*.py in ${tests}`);
+    const testFile = join(tests, testName);
     const original = readFileSync(testFile, 'utf8');
     try {
       // A person's edit of the generated tests: an unused import (pyflakes) and an assertion that fails.
@@ -224,7 +234,7 @@ describe('the bundled Action, run as GitHub runs it', () => {
       const run = await step({ command: 'run', intent: `intents/${SERVICE}.yaml`, ...sshInputs() });
       expect(run.code).toBe(1);
       expect(run.outputs.status).toBe('failed');
-      const file = `services/${SERVICE}/tests/test_main.py`;
+      const file = `services/${SERVICE}/tests/${testName}`;
       expect(run.annotations).toEqual(
         expect.arrayContaining([
           expect.objectContaining({
@@ -270,12 +280,12 @@ describe('the bundled Action, run as GitHub runs it', () => {
   }, 120_000);
 
   test('a health failure: rolled back, the old release serving, a failure status', async () => {
-    const app = join(workspace, 'services', SERVICE, 'app');
-    const saved = mkdtempSync(join(scratch, 'app-'));
-    cpSync(app, saved, { recursive: true });
+    const service = join(workspace, 'services', SERVICE);
+    const saved = mkdtempSync(join(scratch, 'service-'));
+    cpSync(service, saved, { recursive: true });
     try {
       // A release that starts but never reports itself active.
-      replaceIn(app, '"status": "active"', '"status": "degraded"');
+      replaceInService(service, '"status": "active"', '"status": "degraded"');
       const run = await step({ command: 'deploy', intent: `intents/${SERVICE}.yaml`, ...sshInputs() });
       expect(run.code).toBe(1);
       expect(run.outputs.status).toBe('failed');
@@ -290,8 +300,8 @@ describe('the bundled Action, run as GitHub runs it', () => {
       expect(await health(serviceUrl)).toMatchObject({ status: 'active' });
       expect(registered(SERVICE)).toMatchObject({ release_id: firstRelease });
     } finally {
-      rmSync(app, { recursive: true, force: true });
-      cpSync(saved, app, { recursive: true });
+      rmSync(service, { recursive: true, force: true });
+      cpSync(saved, service, { recursive: true });
     }
   }, 180_000);
 
