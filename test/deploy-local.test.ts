@@ -11,6 +11,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 describeDeployBehaviour('local', () => ({
   root,
   make: (options = {}) => createLocalTarget({ ...options, root }),
+  child: (options) => ({ kind: 'local', options: { ...options, root } }),
 }));
 
 test('the local target describes where it deploys', () => {

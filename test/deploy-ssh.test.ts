@@ -35,6 +35,7 @@ function sshOptions(overrides: Partial<SshTargetOptions> = {}): SshTargetOptions
 describeDeployBehaviour('ssh', () => ({
   root,
   make: (options = {}) => createSshTarget(sshOptions(options)),
+  child: (options) => ({ kind: 'ssh', options: { ...sshOptions(options) } }),
 }));
 
 describe('ssh: trust and secrets', () => {

@@ -1,8 +1,6 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
 import { buildsSummary, dashboard } from '../core/ledger/dashboard.js';
 import { ledgerWarnings, parseLedger, readLedger } from '../core/ledger/reader.js';
 import { LedgerError, ledgerDir, ledgerFile, startRun } from '../core/ledger/recorder.js';
@@ -12,8 +10,8 @@ import { recordingReporter } from '../core/pipeline/context.js';
 import { zeroUsage } from '../core/ports/index.js';
 import { PriorityQueue } from '../core/queue/priority-queue.js';
 import { tempTree } from './helpers/tmp.js';
+import { transpileForChildProcesses } from './helpers/transpile.js';
 
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const T0 = Date.UTC(2026, 2, 10, 9, 0, 0);
 const SEC = 1000;
 
@@ -315,23 +313,10 @@ describe('concurrent writers', () => {
 
   test('two processes appending at once produce only whole lines', async () => {
     // The recorder, transpiled to plain JS beside a link to node_modules, so child processes run the real code.
-    const build = tree.path('build');
-    mkdirSync(build);
-    symlinkSync(join(repoRoot, 'node_modules'), join(build, 'node_modules'));
-    for (const file of ['recorder', 'schema', 'redact']) {
-      const source = readFileSync(join(repoRoot, 'core/ledger', `${file}.ts`), 'utf8');
-      const { outputText } = ts.transpileModule(source, {
-        compilerOptions: {
-          module: ts.ModuleKind.ESNext,
-          target: ts.ScriptTarget.ES2022,
-          verbatimModuleSyntax: true,
-        },
-      });
-      writeFileSync(join(build, `${file}.js`), outputText);
-    }
-    writeFileSync(
-      join(build, 'writer.mjs'),
-      `import { startRun } from './recorder.js';
+    const compiled = transpileForChildProcesses(['core/ledger/recorder.ts']);
+    const writer = compiled.write(
+      'writer.mjs',
+      `import { startRun } from './core/ledger/recorder.js';
 const [dir, name, runs] = process.argv.slice(2);
 for (let i = 0; i < Number(runs); i++) {
   const r = startRun({ dir, kind: 'build', intent: { name, hash: String(i) } });
@@ -344,7 +329,7 @@ for (let i = 0; i < Number(runs); i++) {
     const dir = tree.path('ledger');
     const runWriter = (name: string) =>
       new Promise<number | null>((resolve, reject) => {
-        const child = spawn(process.execPath, [join(build, 'writer.mjs'), dir, name, '100'], {
+        const child = spawn(process.execPath, [writer, dir, name, '100'], {
           stdio: 'inherit',
         });
         child.on('error', reject);
@@ -358,6 +343,37 @@ for (let i = 0; i < Number(runs); i++) {
     for (const record of contents.records) {
       expect(record.outcome).toBe('succeeded');
       expect(record.phases[0]!.detail).toBe(record.intent.name.repeat(1500));
+    }
+    compiled.cleanup();
+  });
+
+  // It used to stay `running` for ever.
+  test.each(['SIGINT', 'SIGTERM'] as const)('a run ended by %s is closed as interrupted', async (signal) => {
+    const compiled = transpileForChildProcesses(['core/ledger/recorder.ts']);
+    try {
+      const script = compiled.write(
+        'midway.mjs',
+        `import { startRun } from './core/ledger/recorder.js';
+const r = startRun({ dir: process.argv[2], kind: 'run', intent: { name: 'halfway', hash: 'abc' } });
+r.startPhase('build_test');
+process.stdout.write('started\\n');
+setInterval(() => {}, 1000);
+`,
+      );
+      const dir = tree.path('ledger');
+      const child = spawn(process.execPath, [script, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const ended = new Promise((resolve) => child.once('exit', (_code, how) => resolve(how)));
+      await new Promise((resolve) => child.stdout.once('data', resolve));
+      child.kill(signal);
+      expect(await ended).toBe(signal);
+      const [record] = readLedger(dir).records;
+      expect(record).toMatchObject({
+        outcome: 'interrupted',
+        error: 'interrupted by a signal',
+        phases: [{ name: 'build_test', outcome: 'failed' }],
+      });
+    } finally {
+      compiled.cleanup();
     }
   });
 });

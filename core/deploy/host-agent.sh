@@ -65,9 +65,9 @@ audit() { # who action release outcome detail
 
 lock_field() { sed -n "s/^$1=//p" "$dir/deploy.lock" 2>/dev/null | head -n 1; }
 
-write_lock_file() { # path token holder pid release
-  printf 'holder=%s\npid=%s\nrelease=%s\nsince=%s\ntime=%s\ntoken=%s\n' \
-    "$3" "$4" "$5" "$(iso_now)" "$(now)" "$2" >"$1"
+write_lock_file() { # path token holder pid release host
+  printf 'holder=%s\npid=%s\nhost=%s\nrelease=%s\nsince=%s\ntime=%s\ntoken=%s\n' \
+    "$3" "$4" "$6" "$5" "$(iso_now)" "$(now)" "$2" >"$1"
 }
 
 describe_lock() {
@@ -75,12 +75,20 @@ describe_lock() {
     "$(lock_field release)" "$(lock_field since)"
 }
 
-lock_acquire() { # token holder pid release wait_s stale_s
+# A holder on this very host whose process is gone (killed, crashed) left its lock behind: broken at once.
+holder_gone() {
+  held_pid=$(lock_field pid)
+  [ "$(lock_field host)" = "$(uname -n)" ] || return 1
+  case $held_pid in "" | *[!0-9]*) return 1 ;; esac
+  [ ! -d "/proc/$held_pid" ]
+}
+
+lock_acquire() { # token holder pid release wait_s stale_s [host]
   deadline=$(($(now) + $5))
   broke=
   while :; do
     temporary=$dir/.deploy.lock.$$
-    write_lock_file "$temporary" "$1" "$2" "$3" "$4"
+    write_lock_file "$temporary" "$1" "$2" "$3" "$4" "${7:-}"
     if ln "$temporary" "$dir/deploy.lock" 2>/dev/null; then
       rm -f "$temporary"
       return 0
@@ -89,13 +97,19 @@ lock_acquire() { # token holder pid release wait_s stale_s
     held_token=$(lock_field token)
     held_time=$(lock_field time)
     case $held_time in "" | *[!0-9]*) held_time=0 ;; esac # unreadable: as good as stale
-    if [ $(($(now) - held_time)) -gt "$6" ]; then
+    why=
+    if holder_gone; then
+      why="its process $held_pid on this host is gone"
+    elif [ $(($(now) - held_time)) -gt "$6" ]; then
+      why="after $6 s without activity"
+    fi
+    if [ -n "$why" ]; then
       held_by=$(describe_lock)
       aside=$dir/.deploy.lock.stale.$$
       if mv "$dir/deploy.lock" "$aside" 2>/dev/null; then
         if [ "$(sed -n 's/^token=//p' "$aside")" = "$held_token" ]; then
           broke=$held_by
-          audit "$2" lock-broken "$4" ok "stale lock of $held_by broken after $6 s without activity"
+          audit "$2" lock-broken "$4" ok "stale lock of $held_by broken: $why"
         else
           # Someone else broke it and took a fresh lock in between: put theirs back.
           ln "$aside" "$dir/deploy.lock" 2>/dev/null
@@ -392,11 +406,11 @@ log_tail() { # release lines
 
 # -------------------------------------------------------------------------------------------- commands
 
-cmd_begin() { # root name token holder pid release wait_s stale_s [port]
+cmd_begin() { # root name token holder pid release wait_s stale_s [port] [host]
   set_paths "$1" "$2"
   [ "$6" = - ] || check_release_id "$6"
   ensure_layout
-  lock_acquire "$3" "$4" "$5" "$6" "$7" "$8"
+  lock_acquire "$3" "$4" "$5" "$6" "$7" "$8" "${10:-}"
   if [ "${9:--}" != - ] && why=$(port_taken_by_other "$9"); then
     lock_release "$3"
     fail "$why"

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { hostname, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { onInterrupt } from '../interrupt.js';
 import type {
   DeployOutcome,
   DeployRequest,
@@ -104,10 +105,20 @@ interface CutoverPlan {
   serviceDir: string;
 }
 
+/**
+ * Where an interrupted operation waits while the signal handler cleans up and then ends the process: it
+ * must neither finish on its own (it would record `failed` and unlock) nor throw (and crash first).
+ */
+function parkedForever(): Promise<never> {
+  return new Promise(() => {});
+}
+
 interface HeldLock {
   name: string;
   token: string;
   released: boolean;
+  /** A signal handler took over: the interrupted operation must not finish (or unlock) on its own. */
+  interrupted?: boolean;
 }
 
 /**
@@ -141,6 +152,9 @@ export class HostDeployTarget implements DeployTarget {
     return this.session(async (agent, channel) => {
       const lock: HeldLock = { name, token: randomUUID(), released: false };
       const begin = await clock.time('lock', () => this.begin(agent, lock, releaseId, request.port));
+      // Interrupted from here on: stop and archive the half-started release, note it, give the lock back.
+      // A fresh session, since a terminal's Ctrl-C also ends the agent (or ssh) this one runs through.
+      const forget = onInterrupt(() => this.interrupted(lock, releaseId));
       try {
         const serviceDir = begin.get('dir');
         const before = begin.get('current');
@@ -158,6 +172,7 @@ export class HostDeployTarget implements DeployTarget {
           serviceDir,
         });
       } finally {
+        forget();
         await this.unlockIfHeld(agent, lock);
       }
     });
@@ -274,6 +289,7 @@ export class HostDeployTarget implements DeployTarget {
       seconds(s.lockWaitMs),
       seconds(s.lockStaleMs),
       port ?? '-',
+      hostname(),
     ]);
     const broke = output.get('broke');
     if (broke) this.reporter.info(`broke the stale deploy lock of ${lock.name} held by ${broke}`);
@@ -282,6 +298,7 @@ export class HostDeployTarget implements DeployTarget {
 
   private async upload(channel: HostChannel, request: DeployRequest, serviceDir: string, before: string) {
     const meta = mkdtempSync(join(tmpdir(), 'assembly-line-release-'));
+    const forget = onInterrupt(() => rmSync(meta, { recursive: true, force: true }), { last: true });
     try {
       const dir = join(meta, '.assembly-line');
       mkdirSync(dir);
@@ -303,6 +320,7 @@ export class HostDeployTarget implements DeployTarget {
         linkDest,
       );
     } finally {
+      forget();
       rmSync(meta, { recursive: true, force: true });
     }
   }
@@ -471,6 +489,7 @@ export class HostDeployTarget implements DeployTarget {
     serving: ReleaseInfo | undefined,
   ): Promise<DeployOutcome> {
     const s = this.settings;
+    if (lock.interrupted) await parkedForever();
     let logTail = '';
     await clock.time('finish', async () => {
       logTail = await agent.text('abort', [
@@ -499,11 +518,13 @@ export class HostDeployTarget implements DeployTarget {
     lock: HeldLock,
     action: string,
     releaseId: string,
-    outcome: 'ok' | 'failed',
+    outcome: 'ok' | 'failed' | 'interrupted',
     detail: string,
     prune = false,
+    fromSignal = false,
   ): Promise<void> {
     const s = this.settings;
+    if (lock.interrupted && !fromSignal) await parkedForever();
     await agent.run('finish', [
       s.root,
       lock.name,
@@ -519,8 +540,30 @@ export class HostDeployTarget implements DeployTarget {
     lock.released = true;
   }
 
-  private async unlockIfHeld(agent: HostAgent, lock: HeldLock): Promise<void> {
+  private async interrupted(lock: HeldLock, releaseId: string): Promise<void> {
     if (lock.released) return;
+    lock.interrupted = true;
+    const s = this.settings;
+    await this.session(async (agent) => {
+      // Stopped and archived, unless the interrupted operation got there first.
+      await agent
+        .text('abort', [s.root, lock.name, lock.token, releaseId, 1, seconds(s.stopTimeoutMs), 1])
+        .catch(() => undefined);
+      await this.finish(
+        agent,
+        lock,
+        'deploy',
+        releaseId,
+        'interrupted',
+        'interrupted by a signal',
+        false,
+        true,
+      );
+    });
+  }
+
+  private async unlockIfHeld(agent: HostAgent, lock: HeldLock): Promise<void> {
+    if (lock.released || lock.interrupted) return;
     await agent.run('unlock', [this.settings.root, lock.name, lock.token]).catch(() => undefined);
   }
 

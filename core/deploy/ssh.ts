@@ -6,10 +6,12 @@
  * (`ssh -O forward -L SOCKET:127.0.0.1:PORT`), so the same TypeScript polling serves both targets, needs
  * nothing on the host (no curl), and takes no local TCP port that another process could race for.
  */
+
 import { accessSync, chmodSync, constants, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { onInterrupt } from '../interrupt.js';
 import { DeployError, scrubSecrets } from './errors.js';
 import { httpGet } from './health.js';
 import {
@@ -77,6 +79,7 @@ class SshChannel implements HostChannel {
     private readonly connector: SshConnector,
     private readonly workDir: string,
     private readonly muxArgs: string[],
+    private readonly forgetCleanup: () => void,
   ) {}
 
   private get destination(): string {
@@ -163,6 +166,7 @@ class SshChannel implements HostChannel {
       extendEnv: false,
     });
     rmSync(this.workDir, { recursive: true, force: true });
+    this.forgetCleanup();
   }
 }
 
@@ -238,6 +242,8 @@ export class SshConnector implements HostConnector {
   async open(): Promise<HostChannel> {
     this.checkFiles();
     const workDir = mkdtempSync(join(tmpdir(), 'al-ssh-'));
+    // The key written below must not outlive an interrupted run.
+    const forget = onInterrupt(() => rmSync(workDir, { recursive: true, force: true }), { last: true });
     try {
       chmodSync(workDir, 0o700);
       let identity = this.options.identityFile;
@@ -296,8 +302,9 @@ export class SshConnector implements HostConnector {
           ? new DeployError('connect', `ssh to ${this.description} did not finish connecting in time`)
           : explainSshFailure(stderr, this.endpoint);
       }
-      return new SshChannel(this, workDir, ['-o', controlPath, '-o', 'ControlMaster=no', ...common]);
+      return new SshChannel(this, workDir, ['-o', controlPath, '-o', 'ControlMaster=no', ...common], forget);
     } catch (error) {
+      forget();
       rmSync(workDir, { recursive: true, force: true });
       if (error instanceof DeployError) throw error;
       throw new DeployError('connect', `ssh to ${this.description} failed: ${this.scrub(errorText(error))}`);

@@ -40,7 +40,9 @@ const mean = (values: number[]) =>
  * rate measures how much of the work the line completes unattended.
  */
 export function isFailure(record: LedgerRecord): boolean {
-  return record.outcome === 'failed' || record.outcome === 'needs-human-review';
+  return (
+    record.outcome === 'failed' || record.outcome === 'needs-human-review' || record.outcome === 'interrupted'
+  );
 }
 
 export function recordIntentId(record: LedgerRecord): string {

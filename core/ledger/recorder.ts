@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, closeSync, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
+import { onInterrupt } from '../interrupt.js';
 import type { LedgerRun, LedgerSink, LlmUsage } from '../ports/index.js';
 import { safeText } from './redact.js';
 import {
@@ -99,7 +100,13 @@ export class RunRecorder implements LedgerRun {
       throw new LedgerError(`cannot create the ledger directory ${options.dir}: ${(error as Error).message}`);
     }
     this.append({ event: 'run-started', kind: options.kind, intent: { ...options.intent } });
+    // A run ended by SIGINT or SIGTERM is closed as such, not left `running` for ever.
+    this.forgetInterrupt = onInterrupt(() => {
+      if (!this.finished) this.finish('interrupted', 'interrupted by a signal');
+    });
   }
+
+  private readonly forgetInterrupt: () => void;
 
   get finished(): boolean {
     return this.current().outcome !== 'running';
@@ -156,6 +163,7 @@ export class RunRecorder implements LedgerRun {
       .reverse()) {
       this.finishPhase(phase.name, outcome === 'succeeded' ? 'ok' : 'failed');
     }
+    this.forgetInterrupt();
     this.append({
       event: 'run-finished',
       outcome,

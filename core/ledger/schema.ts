@@ -8,7 +8,7 @@ import * as z from 'zod';
 
 export const RUN_KINDS = ['spec', 'build', 'run', 'deploy'] as const;
 export const PHASE_OUTCOMES = ['ok', 'failed', 'skipped'] as const;
-export const RUN_OUTCOMES = ['running', 'succeeded', 'failed', 'needs-human-review'] as const;
+export const RUN_OUTCOMES = ['running', 'succeeded', 'failed', 'needs-human-review', 'interrupted'] as const;
 export const LEDGER_FORMAT_VERSION = 1;
 
 export type RunKind = (typeof RUN_KINDS)[number];

@@ -7,7 +7,7 @@ import type { LlmUsage } from './llm.js';
  */
 export type RunKind = 'spec' | 'build' | 'run' | 'deploy';
 export type RunPhaseOutcome = 'ok' | 'failed' | 'skipped';
-export type RunFinalOutcome = 'succeeded' | 'failed' | 'needs-human-review';
+export type RunFinalOutcome = 'succeeded' | 'failed' | 'needs-human-review' | 'interrupted';
 
 export interface RunTests {
   passed: number;

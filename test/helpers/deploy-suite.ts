@@ -1,4 +1,6 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import {
+  copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -21,6 +23,7 @@ import { createLocalTarget } from '../../core/deploy/local.js';
 import { makeReleaseId } from '../../core/deploy/release-id.js';
 import type { DeployRequest } from '../../core/ports/index.js';
 import { findFreePort } from '../../core/udc/launch.js';
+import { transpileForChildProcesses } from './transpile.js';
 
 export const FIXTURE_SERVICE = fileURLToPath(new URL('../fixtures/deploy-service', import.meta.url));
 
@@ -39,7 +42,50 @@ export interface TargetUnderTest {
   /** The deploy root as a path on this machine (the ssh tests' host is this machine too). */
   root: string;
   make(options?: Partial<HostTargetOptions>): HostDeployTarget;
+  /** How a child process builds the same target: `createLocalTarget` or `createSshTarget` options. */
+  child(options: Partial<HostTargetOptions>): { kind: 'local' | 'ssh'; options: Record<string, unknown> };
 }
+
+let compiled: ReturnType<typeof transpileForChildProcesses> | undefined;
+
+/** A deploy in a process of its own, so that a test can interrupt or kill it. */
+function deployInChild(spec: ReturnType<TargetUnderTest['child']>, deploy: DeployRequest): ChildProcess {
+  if (!compiled) {
+    compiled = transpileForChildProcesses(['core/deploy/local.ts', 'core/deploy/ssh.ts']);
+    // The files the targets ship to hosts are read from beside their module.
+    for (const asset of ['host-agent.sh', 'launcher.py'])
+      copyFileSync(
+        fileURLToPath(new URL(`../../core/deploy/${asset}`, import.meta.url)),
+        join(compiled.root, 'core/deploy', asset),
+      );
+  }
+  const script = compiled.write(
+    'deploy-child.js',
+    `import { createLocalTarget } from './core/deploy/local.js';
+import { createSshTarget } from './core/deploy/ssh.js';
+const [kind, options, request] = process.argv.slice(2).map((arg, i) => (i === 0 ? arg : JSON.parse(arg)));
+const target = kind === 'ssh' ? createSshTarget(options) : createLocalTarget(options);
+const outcome = await target.deploy(request);
+process.stdout.write(JSON.stringify(outcome));
+`,
+  );
+  return spawn(process.execPath, [script, spec.kind, JSON.stringify(spec.options), JSON.stringify(deploy)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+async function until(check: () => boolean, what: string, limitMs = 30000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const exited = (child: ChildProcess) =>
+  child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
 let clock = Date.UTC(2026, 10, 25, 4, 17, 13);
 
@@ -419,6 +465,87 @@ export function describeDeployBehaviour(label: string, setup: () => TargetUnderT
         rmSync(otherRoot, { recursive: true, force: true });
       }
     }, 90000);
+
+    describe('interrupts', () => {
+      const children: ChildProcess[] = [];
+      afterEach(async () => {
+        for (const child of children.splice(0)) {
+          child.kill('SIGKILL');
+          await exited(child);
+        }
+      });
+      afterAll(() => compiled?.cleanup());
+
+      // A deploy sitting in its health gate (the release says "starting" for 30 s), as a process of its own.
+      async function stuckInGate(name: string, port: number) {
+        const deploy = request(name, port, { env: { FIXTURE_HEALTH: 'starting' } });
+        const before = new Set(readdirSync(tmpdir()));
+        const child = deployInChild(sut.child({ ...FAST, healthTimeoutMs: 30000 }), deploy);
+        children.push(child);
+        const staging = join(sut.root, name, 'run', `${deploy.releaseId}.staging.pid`);
+        await until(() => existsSync(staging), `the staging instance of ${deploy.releaseId}`);
+        const stagingPid = Number(readFileSync(staging, 'utf8'));
+        return { child, deploy, stagingPid, before };
+      }
+
+      test.each(['SIGINT', 'SIGTERM'] as const)(
+        '%s during a deploy releases the lock, stops the half-started release, removes its temporary files',
+        async (signal) => {
+          const name = `cut-${signal.toLowerCase()}`;
+          const port = await findFreePort();
+          const { child, deploy, stagingPid, before } = await stuckInGate(name, port);
+          expect(existsSync(join(sut.root, name, 'deploy.lock'))).toBe(true);
+          let stderr = '';
+          child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+          child.kill(signal);
+          await exited(child);
+
+          expect([child.signalCode, child.exitCode, stderr]).toEqual([signal, null, '']);
+          expect(existsSync(join(sut.root, name, 'deploy.lock'))).toBe(false);
+          expect(pidAlive(stagingPid)).toBe(false);
+          expect(readdirSync(join(sut.root, name, 'run'))).toEqual([]);
+          expect(existsSync(join(sut.root, name, 'archive', deploy.releaseId))).toBe(true);
+          const left = readdirSync(tmpdir()).filter(
+            (entry) => !before.has(entry) && /^(al-ssh-|assembly-line-release-)/.test(entry),
+          );
+          expect(left).toEqual([]);
+          const last = auditLines(sut.root, name).at(-1)!;
+          expect(last.slice(1, 5)).toEqual(['tester@ci', 'deploy', deploy.releaseId, 'interrupted']);
+
+          // The next deploy does not wait for anything.
+          const target = sut.make(FAST);
+          try {
+            expect((await target.deploy(request(name, port))).ok).toBe(true);
+          } finally {
+            await target.stop(name);
+          }
+        },
+        90000,
+      );
+
+      test('a lock whose holder was killed on this host is broken at once, and the audit log says so', async () => {
+        const name = 'cut-kill';
+        const port = await findFreePort();
+        const { child, stagingPid } = await stuckInGate(name, port);
+        child.kill('SIGKILL');
+        await exited(child);
+        expect(existsSync(join(sut.root, name, 'deploy.lock'))).toBe(true);
+
+        // A wait of 1 s would fail against a live holder; a dead one does not make it wait at all.
+        const target = sut.make({ ...FAST, lockWaitMs: 1000 });
+        try {
+          const outcome = await target.deploy(request(name, port));
+          expect(outcome.ok).toBe(true);
+          const broken = auditLines(sut.root, name).find((line) => line[2] === 'lock-broken');
+          expect(broken?.[5]).toContain(`broken: its process ${child.pid} on this host is gone`);
+          // Stopping the service ends the killed deploy's leftovers too.
+          await target.stop(name);
+          expect(pidAlive(stagingPid)).toBe(false);
+        } finally {
+          await target.stop(name).catch(() => undefined);
+        }
+      }, 90000);
+    });
 
     test('bad requests are refused before anything touches the host', async () => {
       const target = sut.make(FAST);
