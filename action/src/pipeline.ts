@@ -12,6 +12,7 @@ import {
   type FailingTest,
   fileLedger,
   formatDiagnostic,
+  GitWorkspace,
   InputError,
   type Intent,
   type LintMessage,
@@ -30,6 +31,7 @@ import {
   type UdcReport,
   type UdcRow,
   validateIntentPaths,
+  WORKING_TREE,
 } from '../../core/index.js';
 
 /**
@@ -188,7 +190,10 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineRes
   // Inputs are checked before any phase runs, so a typo fails in a second, not after a build.
   const target = deploys ? deployTargetFor(request) : undefined;
   const registry = deploys ? registryFor(request) : undefined;
-  const stored = command === 'build' ? readStoredSpec(repoRoot, intent.service_name) : undefined;
+  const stored =
+    command === 'build'
+      ? await readStoredSpec(new GitWorkspace(repoRoot), WORKING_TREE, intent.service_name)
+      : undefined;
   if (command === 'build' && !stored)
     throw new PipelineInputError(
       `no SPEC for '${intent.service_name}' at specs/${intent.service_name}/SPEC.md: the build line starts from a merged SPEC`,

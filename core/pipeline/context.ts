@@ -9,6 +9,7 @@ import type {
   ProgressReporter,
   Registry,
   RunKind,
+  Workspace,
 } from '../ports/index.js';
 
 /**
@@ -18,6 +19,8 @@ import type {
 export interface LineContext {
   /** The repository checkout with intents/, specs/ and services/. */
   repoRoot: string;
+  /** How the phases read and write the repository; a GitWorkspace over repoRoot when absent. */
+  workspace?: Workspace;
   reporter: ProgressReporter;
   ledger: LedgerSink;
 }

@@ -80,7 +80,14 @@ export async function runIntent(
   };
 
   try {
-    const spec = await runSpecJob({ repoRoot, intent, provider, reporter, onUsage });
+    const spec = await runSpecJob({
+      repoRoot,
+      ...(context.workspace ? { workspace: context.workspace } : {}),
+      intent,
+      provider,
+      reporter,
+      onUsage,
+    });
     result.spec = spec;
     for (const score of spec.scoreHistory) recording.run.recordScore(score);
     if (spec.status !== 'passed')

@@ -30,6 +30,7 @@ export async function specIntent(
   try {
     const job = await runSpecJob({
       repoRoot: context.repoRoot,
+      ...(context.workspace ? { workspace: context.workspace } : {}),
       intent,
       provider: context.provider,
       reporter: recording.reporter,

@@ -4,7 +4,7 @@ import { SERVICE_NAME_PATTERN } from '../intent/schema.js';
 import { intentNameFromPath } from '../intent/validate.js';
 import type { Forge, PullRequest, Workspace } from '../ports/index.js';
 import { isIntentFile } from '../repo-files.js';
-import { normalizeSpec, VerificationRecordSchema } from '../spec/store.js';
+import { normalizeSpec, readStoredSpec } from '../spec/store.js';
 import { parseMarker } from './marker.js';
 import {
   type DesiredIntent,
@@ -59,29 +59,26 @@ export async function readSpecs(workspace: Workspace, ref: string): Promise<Spec
   const names = (await workspace.listFiles(ref, 'specs/'))
     .map((path) => /^specs\/([^/]+)\/SPEC\.md$/.exec(path)?.[1])
     .filter((name): name is string => name !== undefined);
-  return Promise.all(
-    names.map(async (name): Promise<SpecState> => {
-      const [spec, record] = await Promise.all([
-        workspace.readFile(ref, `specs/${name}/SPEC.md`),
-        workspace.readFile(ref, `specs/${name}/verification.json`),
-      ]);
-      const parsed = record
-        ? VerificationRecordSchema.safeParse(parseJson(decoder.decode(record)))
-        : undefined;
-      const stamp = parsed?.success
-        ? {
-            intentHash: parsed.data.intent_hash,
-            specHash: parsed.data.spec_hash,
-            provider: parsed.data.provider,
-            passed: parsed.data.passed,
-            score: parsed.data.score,
-            optimizationCycles: parsed.data.optimization_cycles,
-          }
-        : undefined;
-      const text = decoder.decode(spec ?? new Uint8Array());
-      return { name, specHash: sha256(normalizeSpec(text)), chars: text.length, ...(stamp ? { stamp } : {}) };
-    }),
-  );
+  const specs = await Promise.all(names.map((name) => readStoredSpec(workspace, ref, name)));
+  return names.map((name, i): SpecState => {
+    const { markdown, record } = specs[i] ?? { markdown: '' };
+    const stamp = record
+      ? {
+          intentHash: record.intent_hash,
+          specHash: record.spec_hash,
+          provider: record.provider,
+          passed: record.passed,
+          score: record.score,
+          optimizationCycles: record.optimization_cycles,
+        }
+      : undefined;
+    return {
+      name,
+      specHash: sha256(normalizeSpec(markdown)),
+      chars: markdown.length,
+      ...(stamp ? { stamp } : {}),
+    };
+  });
 }
 
 export async function readSpecPullRequests(workspace: Workspace, forge: Forge): Promise<SpecPullRequest[]> {
@@ -108,12 +105,4 @@ export function specPullRequestsOf(
       };
     }),
   );
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -1,11 +1,18 @@
 import { intentHash, sha256 } from '../hash.js';
 import type { Intent } from '../intent/schema.js';
-import type { LlmProvider, LlmUsage, ProgressReporter } from '../ports/index.js';
+import {
+  type LlmProvider,
+  type LlmUsage,
+  type ProgressReporter,
+  WORKING_TREE,
+  type Workspace,
+} from '../ports/index.js';
+import { GitWorkspace } from '../workspace/git.js';
 import { runSpecLine, type SpecLineResult } from './spec-line.js';
 import {
   normalizeSpec,
   readStoredSpec,
-  specPaths,
+  specFiles,
   type VerificationRecord,
   writeStoredSpec,
 } from './store.js';
@@ -25,7 +32,12 @@ export interface SpecJobResult {
 }
 
 export interface SpecJobOptions {
+  /** The checkout, when no `workspace` is given: the SPEC is read from and written to its files. */
   repoRoot: string;
+  /** Where the stored SPEC is read and the new one written; a GitWorkspace over repoRoot by default. */
+  workspace?: Workspace;
+  /** The ref the stored SPEC is read at (default: the working tree). */
+  ref?: string;
   intent: Intent;
   provider: LlmProvider;
   reporter: ProgressReporter;
@@ -90,9 +102,10 @@ export async function runSpecJob(options: SpecJobOptions): Promise<SpecJobResult
   const { repoRoot, intent, provider, reporter } = options;
   const now = options.now ?? (() => new Date());
   const name = intent.service_name;
-  const stored = readStoredSpec(repoRoot, name);
+  const workspace = options.workspace ?? new GitWorkspace(repoRoot);
+  const stored = await readStoredSpec(workspace, options.ref ?? WORKING_TREE, name);
   const hash = intentHash(intent);
-  const specPath = specPaths(repoRoot, name).spec;
+  const specPath = workspace.localPath?.(specFiles(name).spec) ?? specFiles(name).spec;
 
   let action: SpecAction = 'generated';
   let result: SpecLineResult;
@@ -148,7 +161,7 @@ export async function runSpecJob(options: SpecJobOptions): Promise<SpecJobResult
             }
           : {}),
       };
-  writeStoredSpec(repoRoot, name, generated ? written : undefined, rec);
+  await writeStoredSpec(workspace, name, generated ? written : undefined, rec);
   return {
     name,
     action,

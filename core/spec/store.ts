@@ -1,12 +1,22 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod';
-import { writeFileAtomic } from '../fs-atomic.js';
 import { sha256 } from '../hash.js';
+import type { FileChange, Workspace } from '../ports/index.js';
 
+/** Where an intent's SPEC lives, relative to the repository: what a Workspace reads and writes. */
+export function specFiles(name: string) {
+  const dir = `specs/${name}`;
+  return { dir, spec: `${dir}/SPEC.md`, verification: `${dir}/verification.json` };
+}
+
+/** The same files in a local checkout, for messages and for tools that read files on disk. */
 export function specPaths(repoRoot: string, name: string) {
-  const dir = join(repoRoot, 'specs', name);
-  return { dir, spec: join(dir, 'SPEC.md'), verification: join(dir, 'verification.json') };
+  const files = specFiles(name);
+  return {
+    dir: join(repoRoot, files.dir),
+    spec: join(repoRoot, files.spec),
+    verification: join(repoRoot, files.verification),
+  };
 }
 
 const RuleRecord = z.object({
@@ -49,13 +59,11 @@ export interface StoredSpec {
   editedByHand: boolean;
 }
 
-export function readStoredSpec(repoRoot: string, name: string): StoredSpec | undefined {
-  const paths = specPaths(repoRoot, name);
-  if (!existsSync(paths.spec)) return undefined;
-  const markdown = readFileSync(paths.spec, 'utf8');
+/** A SPEC and the text of its verification.json (if any), judged: pure, so every adapter agrees. */
+export function storedSpecFrom(markdown: string, recordText: string | undefined): StoredSpec {
   let record: VerificationRecord | undefined;
-  if (existsSync(paths.verification)) {
-    const parsed = VerificationRecordSchema.safeParse(safeJson(readFileSync(paths.verification, 'utf8')));
+  if (recordText !== undefined) {
+    const parsed = VerificationRecordSchema.safeParse(safeJson(recordText));
     if (parsed.success) record = parsed.data;
   }
   // No record, or a record of other text: the pipeline did not write this SPEC as it stands.
@@ -64,6 +72,23 @@ export function readStoredSpec(repoRoot: string, name: string): StoredSpec | und
     record.provider === 'human' ||
     record.spec_hash !== sha256(normalizeSpec(markdown));
   return { markdown, record, editedByHand };
+}
+
+const decoder = new TextDecoder();
+
+/** `specs/<name>/` of the repository at `ref` (WORKING_TREE for a checkout's files as they are). */
+export async function readStoredSpec(
+  workspace: Workspace,
+  ref: string,
+  name: string,
+): Promise<StoredSpec | undefined> {
+  const files = specFiles(name);
+  const [spec, record] = await Promise.all([
+    workspace.readFile(ref, files.spec),
+    workspace.readFile(ref, files.verification),
+  ]);
+  if (spec === undefined) return undefined;
+  return storedSpecFrom(decoder.decode(spec), record === undefined ? undefined : decoder.decode(record));
 }
 
 function safeJson(text: string): unknown {
@@ -79,13 +104,24 @@ export function normalizeSpec(markdown: string): string {
   return markdown.endsWith('\n') ? markdown : `${markdown}\n`;
 }
 
-export function writeStoredSpec(
-  repoRoot: string,
+/** The files that store a SPEC (unless `markdown` is undefined: a record only) and its record. */
+export function storedSpecChanges(
   name: string,
   markdown: string | undefined,
   record: VerificationRecord,
-) {
-  const paths = specPaths(repoRoot, name);
-  if (markdown !== undefined) writeFileAtomic(paths.spec, normalizeSpec(markdown));
-  writeFileAtomic(paths.verification, `${JSON.stringify(record, null, 2)}\n`);
+): FileChange[] {
+  const files = specFiles(name);
+  return [
+    ...(markdown !== undefined ? [{ path: files.spec, content: normalizeSpec(markdown) }] : []),
+    { path: files.verification, content: `${JSON.stringify(record, null, 2)}\n` },
+  ];
+}
+
+export function writeStoredSpec(
+  workspace: Workspace,
+  name: string,
+  markdown: string | undefined,
+  record: VerificationRecord,
+): Promise<void> {
+  return workspace.writeFiles(storedSpecChanges(name, markdown, record));
 }
