@@ -22,6 +22,7 @@ function stampedTree(spec: string, stampedSpec: string, stampedIntent?: Record<s
     spec_hash: sha256(stampedSpec),
     intent_hash: sha256(canonicalJson(stampedIntent ?? intent)),
     generator_version: 'build-line/1',
+    runtime_version: '1.0.0+000000000000',
     provider: 'offline',
     generated_at: '2026-12-06T08:00:00.000Z',
     files: ['services/greeter/app/main.py'],
