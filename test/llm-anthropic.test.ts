@@ -129,16 +129,17 @@ describe('AnthropicProvider requests', () => {
     const body = requests[0]!.body as {
       tools: unknown[];
       tool_choice: unknown;
-      messages: { content: string }[];
+      messages: { content: { text: string }[] }[];
     };
     expect(body.tools).toEqual([JSON.parse(JSON.stringify(WRITE_FILES_TOOL))]);
     expect(body.tool_choice).toEqual({ type: 'tool', name: 'write_files' });
     expect(body.tools[0]).toMatchObject({
       input_schema: { type: 'object', required: ['files'], properties: { files: { type: 'array' } } },
     });
-    const user = body.messages[0]!.content;
-    expect(user).toContain(`<spec>\n${SPEC.trimEnd()}\n</spec>`);
-    expect(user).toContain('<feedback>\nE   ImportError: app\n</feedback>');
+    // Two blocks: the intent and SPEC (cached, shared with the tests call), then the task.
+    const [shared, task] = body.messages[0]!.content;
+    expect(shared!.text).toContain(`<spec>\n${SPEC.trimEnd()}\n</spec>`);
+    expect(task!.text).toContain('<feedback>\nE   ImportError: app\n</feedback>');
   });
 
   test('writeTests sends the application files inside code tags', async () => {
@@ -146,7 +147,7 @@ describe('AnthropicProvider requests', () => {
     const code = { 'services/greeter/app/main.py': 'from fastapi import FastAPI\napp = FastAPI()\n' };
     const result = await provider.writeTests({ intent: intent(), spec: SPEC, code });
     expect(Object.keys(result.value)).toEqual(['services/greeter/tests/test_main.py']);
-    const user = (requests[0]!.body.messages as { content: string }[])[0]!.content;
+    const user = (requests[0]!.body.messages as { content: { text: string }[] }[])[0]!.content[1]!.text;
     expect(user).toContain(
       '<code>\n<file path="services/greeter/app/main.py">\nfrom fastapi import FastAPI\napp = FastAPI()\n</file>\n</code>',
     );

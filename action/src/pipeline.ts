@@ -74,6 +74,8 @@ export interface PipelineRequest {
   healthRetryAfterMs?: number;
   /** Where the provider is chosen from: ANTHROPIC_API_KEY (empty: offline), ANTHROPIC_BASE_URL … */
   env: Record<string, string | undefined>;
+  /** The `max-cost-usd` input: the run stops before a model call that could pass it (core's spend cap). */
+  maxCostUsd?: number;
   reporter: ProgressReporter;
 }
 
@@ -236,7 +238,9 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineRes
 
   let choice: Awaited<ReturnType<typeof selectProvider>>;
   try {
-    choice = await selectProvider(request.env);
+    choice = await selectProvider(request.env, {
+      ...(request.maxCostUsd !== undefined ? { maxCostUsd: request.maxCostUsd } : {}),
+    });
   } catch (error) {
     throw new PipelineInputError((error as Error).message);
   }

@@ -6,7 +6,7 @@ import { PASSING_SCORE } from '../pipeline/policy.js';
 import { displayPath, findRepositoryRoot } from '../repo-files.js';
 import { specPaths } from '../spec/store.js';
 import { formatUdcTable } from '../udc/verify.js';
-import { type Command, FORMAT_OPTION, outputFormat } from './command.js';
+import { type Command, FORMAT_OPTION, MAX_COST_OPTION, outputFormat } from './command.js';
 import { loadIntentArgument } from './intent-arg.js';
 import { EXIT, styleFor, UsageError, UserError } from './io.js';
 import { formatDuration, stderrReporter } from './progress.js';
@@ -52,7 +52,7 @@ export const buildCommand: Command = {
     'must pass the quality gate (score >= 90). An unchanged SPEC and intent reuse the generated code\n' +
     'without a model call. Generated code is retried with the error output (3 attempts), failing tests\n' +
     'are regenerated (2 times).',
-  options: { ...FORMAT_OPTION },
+  options: { ...MAX_COST_OPTION, ...FORMAT_OPTION },
   exitCodes: [
     '0  built, tested and UDC-verified',
     '1  a phase failed, or invalid input',
@@ -80,7 +80,7 @@ export const buildCommand: Command = {
     }
     const spec = readFileSync(specFile, 'utf8');
     await requireSystemPackages({ build: true }, io);
-    const choice = await cliProvider(io.env, (message) => io.stderr.write(`${message}\n`));
+    const choice = await cliProvider(io.env, (message) => io.stderr.write(`${message}\n`), values);
     const run = await buildService(
       {
         repoRoot,

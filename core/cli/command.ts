@@ -33,6 +33,16 @@ export const FORMAT_OPTION: Record<string, OptionSpec> = {
   },
 };
 
+/** `--max-cost USD` of the commands that call a model (run, spec, build). */
+export const MAX_COST_OPTION: Record<string, OptionSpec> = {
+  'max-cost': {
+    type: 'string',
+    valueName: 'USD',
+    description:
+      "Stop with exit 1 before a model call whose worst case (estimated input + max output tokens at the model's price) could take this run's spend past USD.",
+  },
+};
+
 export function outputFormat(values: CommandContext['values']): 'text' | 'json' {
   return values.format === 'json' ? 'json' : 'text';
 }

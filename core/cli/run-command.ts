@@ -1,6 +1,6 @@
 import { type RunResult, type RunStatus, runIntent } from '../pipeline/run.js';
 import type { Style } from '../style.js';
-import { type Command, FORMAT_OPTION, outputFormat } from './command.js';
+import { type Command, FORMAT_OPTION, MAX_COST_OPTION, outputFormat } from './command.js';
 import { loadIntentArgument, repositoryRootFor } from './intent-arg.js';
 import { EXIT, styleFor, UsageError } from './io.js';
 import { formatDuration } from './progress.js';
@@ -18,7 +18,7 @@ export const runCommand: Command = {
     'code. With no flags: the offline provider when ANTHROPIC_API_KEY is unset, the local target and a\n' +
     'file registry under .assembly-line/ of the repository. Running it is your approval for the\n' +
     "intent's approval_mode; on GitHub the bot and the Action gate it with reviews and environments.",
-  options: { ...TARGET_OPTIONS, ...FORMAT_OPTION },
+  options: { ...TARGET_OPTIONS, ...MAX_COST_OPTION, ...FORMAT_OPTION },
   exitCodes: [
     '0  the service is live and registered',
     '1  a phase failed (or invalid input)',
@@ -30,8 +30,10 @@ export const runCommand: Command = {
     const started = performance.now();
     const intent = loadIntentArgument(positionals[0]!, io.cwd);
     const repoRoot = repositoryRootFor(positionals[0]!, io.cwd);
-    const choice = await cliProvider(io.env, (message) =>
-      io.stderr.write(`[${intent.service_name}] ${message}\n`),
+    const choice = await cliProvider(
+      io.env,
+      (message) => io.stderr.write(`[${intent.service_name}] ${message}\n`),
+      values,
     );
     const ssh = String(values.target ?? '').startsWith('ssh:');
     await requireSystemPackages({ build: true, deploy: true, ssh }, io);

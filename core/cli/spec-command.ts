@@ -1,6 +1,6 @@
 import { specIntents } from '../pipeline/spec.js';
 import { displayPath } from '../repo-files.js';
-import { type Command, FORMAT_OPTION, outputFormat } from './command.js';
+import { type Command, FORMAT_OPTION, MAX_COST_OPTION, outputFormat } from './command.js';
 import { loadIntentArgument, repositoryRootFor } from './intent-arg.js';
 import { EXIT, styleFor, UsageError } from './io.js';
 import { formatDuration, stderrReporter } from './progress.js';
@@ -20,6 +20,7 @@ export const specCommand: Command = {
   options: {
     force: { type: 'boolean', description: 'Regenerate even a current or hand-edited SPEC.' },
     concurrency: { type: 'string', valueName: 'N', default: '2', description: 'SPECs written at once.' },
+    ...MAX_COST_OPTION,
     ...FORMAT_OPTION,
   },
   exitCodes: [
@@ -48,7 +49,7 @@ export const specCommand: Command = {
         );
       seen.set(intent.service_name, path);
     }
-    const choice = await cliProvider(io.env, (message) => io.stderr.write(`${message}\n`));
+    const choice = await cliProvider(io.env, (message) => io.stderr.write(`${message}\n`), values);
     const err = styleFor(io.stderr, io.env);
     io.stderr.write(`${err.dim(`provider: ${choice.provider.name} (${choice.reason})`)}\n`);
 

@@ -1,10 +1,11 @@
 import { fileLedger, ledgerDir } from '../ledger/recorder.js';
 import { type ProviderChoice, selectProvider } from '../llm/select.js';
+import { parseMaxCost } from '../llm/spend-cap.js';
 import { ensureSystemPackages, missingPackagesMessage, type PreflightNeeds } from '../pipeline/preflight.js';
 import type { LedgerSink } from '../ports/index.js';
 import { findRepositoryRoot } from '../repo-files.js';
 import type { CommandContext } from './command.js';
-import { type CliIo, UserError } from './io.js';
+import { type CliIo, UsageError, UserError } from './io.js';
 import { stderrReporter } from './progress.js';
 import { resolveTarget } from './target-options.js';
 
@@ -16,14 +17,24 @@ import { resolveTarget } from './target-options.js';
 
 /**
  * The model provider the environment chooses; a bad configuration is the user's error. Each retry of
- * a model call is announced through `onRetry`.
+ * a model call is announced through `onRetry`; `--max-cost` among `values` sets the run's spend cap.
  */
 export async function cliProvider(
   env: Record<string, string | undefined>,
   onRetry: (message: string) => void,
+  values: CommandContext['values'] = {},
 ): Promise<ProviderChoice> {
+  const raw = values['max-cost'];
+  let maxCostUsd: number | undefined;
+  if (typeof raw === 'string') {
+    try {
+      maxCostUsd = parseMaxCost(raw);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  }
   try {
-    return await selectProvider(env, { onRetry });
+    return await selectProvider(env, { onRetry, ...(maxCostUsd !== undefined ? { maxCostUsd } : {}) });
   } catch (error) {
     throw new UserError((error as Error).message);
   }

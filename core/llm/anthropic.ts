@@ -15,10 +15,11 @@ import { filesFromToolInput, markdownFromText, WRITE_FILES_TOOL } from './model-
 import { costUsd, DEFAULT_ANTHROPIC_MODEL } from './pricing.js';
 import {
   improveSpecPrompt,
+  type PromptParts,
   systemPrompt,
-  writeCodePrompt,
+  writeCodeParts,
   writeSpecPrompt,
-  writeTestsPrompt,
+  writeTestsParts,
 } from './prompts.js';
 import {
   type RetryNotice,
@@ -29,8 +30,18 @@ import {
   validateRetryPolicy,
   withRetry,
 } from './retry.js';
+import { type SpendCap, worstCaseCost } from './spend-cap.js';
 
-export type LlmTask = 'write-spec' | 'improve-spec' | 'write-code' | 'write-tests';
+export const LLM_TASKS = ['write-spec', 'improve-spec', 'write-code', 'write-tests'] as const;
+export type LlmTask = (typeof LLM_TASKS)[number];
+
+/** The variable that picks the model of each task; ASSEMBLY_LINE_MODEL is the fallback of all four. */
+export const MODEL_VARIABLES: Readonly<Record<LlmTask, string>> = {
+  'write-spec': 'ASSEMBLY_LINE_MODEL_SPEC',
+  'improve-spec': 'ASSEMBLY_LINE_MODEL_IMPROVE',
+  'write-code': 'ASSEMBLY_LINE_MODEL_CODE',
+  'write-tests': 'ASSEMBLY_LINE_MODEL_TESTS',
+};
 
 /** One model call as the ledger records it; also what `LlmResult.usage` holds. */
 export interface AnthropicUsage extends LlmUsage {
@@ -47,7 +58,12 @@ export interface AnthropicUsage extends LlmUsage {
 
 export interface AnthropicConfig {
   apiKey: string;
+  /** The model of every task without its own entry in `models`. */
   model: string;
+  /** A model per task (ASSEMBLY_LINE_MODEL_SPEC, _IMPROVE, _CODE, _TESTS). */
+  models?: Partial<Record<LlmTask, string>>;
+  /** Checked before each call against the call's worst case; charged after each answered call. */
+  spendCap?: SpendCap;
   /** Defaults to the SDK's (ANTHROPIC_BASE_URL or api.anthropic.com). */
   baseURL?: string;
   /** Per HTTP attempt. */
@@ -81,9 +97,20 @@ function positiveIntegerFromEnv(env: Env, name: string, fallback: number): numbe
   return value;
 }
 
+/** The per-task models the environment sets (empty values ignored). */
+export function taskModelsFromEnv(env: Env): Partial<Record<LlmTask, string>> {
+  const models: Partial<Record<LlmTask, string>> = {};
+  for (const task of LLM_TASKS) {
+    const value = env[MODEL_VARIABLES[task]]?.trim();
+    if (value) models[task] = value;
+  }
+  return models;
+}
+
 /**
- * Configuration from the environment: ANTHROPIC_API_KEY (required), ASSEMBLY_LINE_MODEL,
- * ANTHROPIC_BASE_URL, ASSEMBLY_LINE_LLM_TIMEOUT_MS, ASSEMBLY_LINE_LLM_MAX_TOKENS.
+ * Configuration from the environment: ANTHROPIC_API_KEY (required), ASSEMBLY_LINE_MODEL and the
+ * per-task ASSEMBLY_LINE_MODEL_SPEC, _IMPROVE, _CODE, _TESTS, ANTHROPIC_BASE_URL,
+ * ASSEMBLY_LINE_LLM_TIMEOUT_MS, ASSEMBLY_LINE_LLM_MAX_TOKENS.
  */
 export function anthropicConfigFromEnv(
   env: Env = process.env,
@@ -97,9 +124,11 @@ export function anthropicConfigFromEnv(
     );
   }
   const baseURL = env.ANTHROPIC_BASE_URL?.trim();
+  const models = taskModelsFromEnv(env);
   return {
     apiKey: apiKey ?? '',
     model: env.ASSEMBLY_LINE_MODEL?.trim() || ANTHROPIC_DEFAULTS.model,
+    ...(Object.keys(models).length > 0 ? { models } : {}),
     ...(baseURL ? { baseURL } : {}),
     timeoutMs: positiveIntegerFromEnv(env, 'ASSEMBLY_LINE_LLM_TIMEOUT_MS', ANTHROPIC_DEFAULTS.timeoutMs),
     maxTokens: positiveIntegerFromEnv(env, 'ASSEMBLY_LINE_LLM_MAX_TOKENS', ANTHROPIC_DEFAULTS.maxTokens),
@@ -111,7 +140,7 @@ export function anthropicConfigFromEnv(
 /** The whole task of one provider method: how to ask, and how to read the answer. */
 interface TaskSpec<T> {
   task: LlmTask;
-  prompt: string;
+  prompt: string | PromptParts;
   tool?: Anthropic.Tool;
   read: (message: Anthropic.Message) => T;
 }
@@ -140,6 +169,9 @@ export class AnthropicProvider implements LlmProvider {
   private static configProblem(config: AnthropicConfig): string | undefined {
     if (!config.apiKey?.trim()) return 'the API key is empty (set ANTHROPIC_API_KEY)';
     if (!config.model?.trim()) return 'the model is empty (set ASSEMBLY_LINE_MODEL)';
+    for (const task of LLM_TASKS)
+      if (config.models?.[task] !== undefined && !config.models[task]?.trim())
+        return `the ${task} model is empty (set ${MODEL_VARIABLES[task]})`;
     if (!Number.isFinite(config.timeoutMs) || config.timeoutMs <= 0)
       return 'timeoutMs must be greater than 0';
     if (!Number.isInteger(config.maxTokens) || config.maxTokens <= 0)
@@ -150,6 +182,11 @@ export class AnthropicProvider implements LlmProvider {
 
   get model(): string {
     return this.config.model;
+  }
+
+  /** The model a task is sent to. */
+  modelFor(task: LlmTask): string {
+    return this.config.models?.[task] ?? this.config.model;
   }
 
   writeSpec(request: SpecRequest): Promise<LlmResult<string>> {
@@ -172,7 +209,7 @@ export class AnthropicProvider implements LlmProvider {
     const name = request.intent.service_name;
     return this.run({
       task: 'write-code',
-      prompt: writeCodePrompt(request),
+      prompt: writeCodeParts(request),
       tool: WRITE_FILES_TOOL,
       read: (m) => this.readFiles(m, name),
     });
@@ -182,27 +219,58 @@ export class AnthropicProvider implements LlmProvider {
     const name = request.intent.service_name;
     return this.run({
       task: 'write-tests',
-      prompt: writeTestsPrompt(request),
+      prompt: writeTestsParts(request),
       tool: WRITE_FILES_TOOL,
       read: (m) => this.readFiles(m, name),
     });
   }
 
-  /** The Messages API request of one task. */
-  private requestBody(prompt: string, tool?: Anthropic.Tool): Anthropic.MessageCreateParamsNonStreaming {
+  /**
+   * The Messages API request of one task. The static instructions come first and carry a cache
+   * breakpoint: every call shares them. The code and tests calls of a service then share a second
+   * cached block, the intent and the SPEC, so the tests call reads both from the cache (a tenth of the
+   * input price) and pays full price only for the code it is shown and its task.
+   */
+  private requestBody(
+    task: LlmTask,
+    prompt: string | PromptParts,
+    tool?: Anthropic.Tool,
+  ): Anthropic.MessageCreateParamsNonStreaming {
+    const cached = { type: 'ephemeral' } as const;
+    const content: string | Anthropic.TextBlockParam[] =
+      typeof prompt === 'string'
+        ? prompt
+        : [
+            { type: 'text', text: prompt.shared, cache_control: cached },
+            { type: 'text', text: prompt.task },
+          ];
     return {
-      model: this.config.model,
+      model: this.modelFor(task),
       max_tokens: this.config.maxTokens,
-      // The static instructions come first and carry the cache breakpoint: every call of every task
-      // shares them, so after the first call they are read from the cache at a tenth of the price.
-      system: [{ type: 'text', text: systemPrompt(), cache_control: { type: 'ephemeral' } }],
-      messages: [{ role: 'user', content: prompt }],
+      system: [{ type: 'text', text: systemPrompt(), cache_control: cached }],
+      messages: [{ role: 'user', content }],
       ...(tool ? { tools: [tool], tool_choice: { type: 'tool', name: tool.name } } : {}),
     };
   }
 
+  /** Throws before the call when its worst case would take the run past the spend cap. */
+  private checkSpendCap(task: LlmTask, body: Anthropic.MessageCreateParamsNonStreaming): void {
+    const cap = this.config.spendCap;
+    if (!cap) return;
+    const text = (blocks: string | Anthropic.TextBlockParam[]) =>
+      typeof blocks === 'string' ? blocks.length : blocks.reduce((n, b) => n + b.text.length, 0);
+    const system = Array.isArray(body.system) ? text(body.system) : (body.system ?? '').length;
+    const messages = body.messages.reduce(
+      (n, m) => n + text(m.content as string | Anthropic.TextBlockParam[]),
+      0,
+    );
+    const tools = body.tools ? JSON.stringify(body.tools).length : 0;
+    cap.admit(task, body.model, worstCaseCost(body.model, system + messages + tools, body.max_tokens));
+  }
+
   private async run<T>({ task, prompt, tool, read }: TaskSpec<T>): Promise<LlmResult<T>> {
-    const body = this.requestBody(prompt, tool);
+    const body = this.requestBody(task, prompt, tool);
+    this.checkSpendCap(task, body);
     const started = performance.now();
     let attempts = 0;
     let message: Anthropic.Message;
@@ -239,6 +307,7 @@ export class AnthropicProvider implements LlmProvider {
   }
 
   private report(usage: AnthropicUsage): void {
+    this.config.spendCap?.charge(usage.costUsd);
     this.config.onUsage?.(usage);
   }
 
@@ -249,7 +318,7 @@ export class AnthropicProvider implements LlmProvider {
     attempts: number,
     outcome: AnthropicUsage['outcome'],
   ): AnthropicUsage {
-    const model = message.model || this.config.model;
+    const model = message.model || this.modelFor(task);
     const tokens = {
       inputTokens: message.usage?.input_tokens ?? 0,
       outputTokens: message.usage?.output_tokens ?? 0,

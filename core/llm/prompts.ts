@@ -23,6 +23,7 @@ export const PROMPT_FILES = [
   'system.md',
   'write-spec.md',
   'improve-spec.md',
+  'service-context.md',
   'write-code.md',
   'write-tests.md',
   'feedback.md',
@@ -146,21 +147,53 @@ export function endpointsBlock(spec: string): string {
   return dataBlock('endpoints', endpoints.length > 0 ? renderEndpoints(endpoints) : '(no endpoint found)');
 }
 
-export function writeCodePrompt({ intent, spec, feedback }: CodeRequest): string {
-  return renderTemplate(loadPrompt('write-code.md'), {
-    ...common(intent),
+/**
+ * A prompt in two parts: `shared` is the same for every call about one service and SPEC (the intent,
+ * the SPEC, its endpoints), so the code and tests calls send it as one cached block; `task` follows it.
+ */
+export interface PromptParts {
+  shared: string;
+  task: string;
+}
+
+/** The text as one string, as the model reads it. */
+export function joinParts(parts: PromptParts): string {
+  return `${parts.shared}\n\n${parts.task}`;
+}
+
+function serviceContext(intent: CodeRequest['intent'], spec: string): string {
+  return renderTemplate(loadPrompt('service-context.md'), {
+    intent: intentBlock(intent),
     spec: dataBlock('spec', spec),
     endpoints: endpointsBlock(spec),
-    feedback: feedbackSection(feedback),
   }).trim();
 }
 
-export function writeTestsPrompt({ intent, spec, code, feedback }: TestRequest): string {
-  return renderTemplate(loadPrompt('write-tests.md'), {
-    ...common(intent),
-    spec: dataBlock('spec', spec),
-    endpoints: endpointsBlock(spec),
-    code: codeBlock(code),
-    feedback: feedbackSection(feedback),
-  }).trim();
+export function writeCodeParts({ intent, spec, feedback }: CodeRequest): PromptParts {
+  return {
+    shared: serviceContext(intent, spec),
+    task: renderTemplate(loadPrompt('write-code.md'), {
+      ...common(intent),
+      feedback: feedbackSection(feedback),
+    }).trim(),
+  };
+}
+
+export function writeTestsParts({ intent, spec, code, feedback }: TestRequest): PromptParts {
+  return {
+    shared: serviceContext(intent, spec),
+    task: renderTemplate(loadPrompt('write-tests.md'), {
+      ...common(intent),
+      code: codeBlock(code),
+      feedback: feedbackSection(feedback),
+    }).trim(),
+  };
+}
+
+export function writeCodePrompt(request: CodeRequest): string {
+  return joinParts(writeCodeParts(request));
+}
+
+export function writeTestsPrompt(request: TestRequest): string {
+  return joinParts(writeTestsParts(request));
 }

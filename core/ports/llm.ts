@@ -71,7 +71,7 @@ export interface LlmProvider {
 export class LlmError extends Error {
   constructor(
     message: string,
-    readonly kind: 'refusal' | 'max_tokens' | 'malformed' | 'unavailable' | 'config',
+    readonly kind: 'refusal' | 'max_tokens' | 'malformed' | 'unavailable' | 'config' | 'spend_cap',
   ) {
     super(message);
   }
