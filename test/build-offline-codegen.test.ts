@@ -231,6 +231,21 @@ describe('route planning', () => {
     expect(plan.messageStatus).toBe(202);
   });
 
+  // /{item_id} used to be registered first and answer /hello with the item's shape.
+  test('static routes come before the parametric routes that would shadow them', () => {
+    const subject = intent({
+      service_name: 'items',
+      key_features: [
+        'GET /{item_id} endpoint',
+        'GET /hello endpoint',
+        'GET /items/{id} endpoint',
+        'GET /items/latest endpoint',
+      ],
+    });
+    const plan = planRoutes(subject, '');
+    expect(plan.routes.map((r) => r.path)).toEqual(['/hello', '/items/latest', '/items/{id}', '/{item_id}']);
+  });
+
   test('other features get a POST route named after their words', () => {
     const plan = planRoutes(intentFile('payment-processor'), '');
     expect(plan.routes.map((r) => `${r.method} ${r.path}`)).toEqual([
@@ -251,13 +266,13 @@ describe('route planning', () => {
     const routes = plan.routes.map((r) => `${r.method} ${r.path}`);
     expect(routes).toEqual([
       'POST /payments',
-      'GET /payments/{payment_id}',
-      'PUT /payments/{id}/tags',
-      'DELETE /payments/{param_class}',
       'PATCH /weird-keys',
       'POST /scalar',
       'GET /list',
       'POST /not-in-the-spec',
+      'GET /payments/{payment_id}',
+      'DELETE /payments/{param_class}',
+      'PUT /payments/{id}/tags',
     ]);
     const list = plan.routes.find((r) => r.path === '/list')!;
     expect(list.body).toEqual({ kind: 'none' });

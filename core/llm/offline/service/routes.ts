@@ -146,7 +146,26 @@ export function planRoutes(intent: Intent, spec: string): RoutePlan {
     if (served.some((features) => features.has(index))) return;
     routes.push(context.derivedRoute(intent, feature, index));
   });
-  return { routes, models: context.models, messageStatus };
+  return { routes: staticBeforeParametric(routes), models: context.models, messageStatus };
+}
+
+/**
+ * FastAPI answers a request with the first registered route that matches, so `/{item_id}` registered
+ * before `/hello` would answer `/hello` itself. Ordered by segment kinds (a fixed segment before a
+ * parameter, position by position), stable otherwise: every static route precedes the parametric
+ * routes that could shadow it.
+ */
+export function staticBeforeParametric(routes: FeatureRoute[]): FeatureRoute[] {
+  const shape = (route: FeatureRoute) =>
+    route.path
+      .split('/')
+      .slice(1)
+      .map((segment) => (segment.startsWith('{') ? '1' : '0'))
+      .join('');
+  return routes
+    .map((route, index) => ({ route, index, key: shape(route) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.index - b.index))
+    .map(({ route }) => route);
 }
 
 function isUdcEndpoint(endpoint: ApiEndpoint): boolean {
