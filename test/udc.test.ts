@@ -262,21 +262,28 @@ describe('startLocalService', () => {
     process.env.ASSEMBLY_LINE_TEST_SECRET = 'do-not-leak';
     let service: LocalService;
     try {
-      service = await start('', { MARKER: 'passed-on' });
+      service = await start('', { SERVICE_NAME: 'from-the-release' });
     } finally {
       delete process.env.ASSEMBLY_LINE_TEST_SECRET;
     }
-    const environ = readFileSync(`/proc/${service.pid}/environ`, 'utf8').split('\0');
-    expect(environ).toContain('MARKER=passed-on');
-    expect(environ).toContain(`PORT=${service.port}`);
-    expect(environ.some((entry) => entry.startsWith('ASSEMBLY_LINE_TEST_SECRET='))).toBe(false);
-    expect((await fetch(`${service.url}/health`)).status).toBe(200);
+    try {
+      // The launcher starts it as a deploy does: the release's variables are set inside the process.
+      const health = (await (await fetch(`${service.url}/health`)).json()) as { service: string };
+      expect(health.service).toBe('from-the-release');
+      const environ = readFileSync(`/proc/${service.pid}/environ`, 'utf8').split('\0');
+      expect(environ.some((entry) => entry.startsWith('ASSEMBLY_LINE_TEST_SECRET='))).toBe(false);
+      expect(environ).toContain('PATH=/usr/local/bin:/usr/bin:/bin');
+    } catch (error) {
+      await service.stop();
+      throw error;
+    }
 
     await service.stop();
     await service.stop();
     expect(alive(service.pid)).toBe(false);
     expect((await verifyUdc(service.url)).rows[0]!.fault).toBe('connection refused');
-    expect(service.logs()).toContain(`Uvicorn running on http://127.0.0.1:${service.port}`);
+    // The launcher's own line: the service was started as a deploy starts a release.
+    expect(service.logs()).toContain(`serving app.main:app on 127.0.0.1:${service.port}`);
   });
 
   test('a service that crashes at start-up: the error carries the tail of its output', async () => {
@@ -300,7 +307,7 @@ describe('startLocalService', () => {
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServiceStartError);
     expect((error as Error).message).toMatch(
-      /^service in .* did not answer http:\/\/127\.0\.0\.1:\d+\/health within 700 ms$/,
+      /^service in .* did not answer http:\/\/127\.0\.0\.1:\d+\/health within 700 ms; last output:\nlaunch: release +serving app\.main:app on 127\.0\.0\.1:\d+$/,
     );
     expect(alive((error as ServiceStartError).pid!)).toBe(false);
   });

@@ -1,11 +1,9 @@
+import { scrubbedEnv } from '../process-env.js';
+
 /**
  * The environment generated code runs in. Generated tests are untrusted code: they must not see the
- * pipeline's API keys, tokens or SSH agent. So the environment is built from an allow-list, not by
- * deleting known secrets — a secret with an unexpected name is still left out.
+ * pipeline's API keys, tokens or SSH agent, so it starts from the one scrubbed environment.
  */
-
-/** Variables a Python build needs and that carry no credentials. */
-const SAFE_NAMES = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ', 'TMPDIR'];
 
 /** Names that suggest a credential; such a variable is dropped even when a prefix rule lets it in. */
 const SECRET_NAME = /TOKEN|SECRET|KEY|PASSWORD|PASSWD|CREDENTIAL|AUTH|COOKIE|SESSION/i;
@@ -28,11 +26,7 @@ export function sandboxEnv(
   base: Record<string, string | undefined>,
   options: SandboxEnvOptions = {},
 ): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const name of SAFE_NAMES) {
-    const value = base[name];
-    if (value !== undefined) env[name] = value;
-  }
+  const env = scrubbedEnv(base, options.pathPrefix ? { pathPrefix: options.pathPrefix } : {});
   if (options.pipSettings) {
     for (const [name, value] of Object.entries(base)) {
       if (value === undefined) continue;
@@ -40,8 +34,6 @@ export function sandboxEnv(
       if (isPipSetting && !SECRET_NAME.test(name) && !URL_WITH_CREDENTIALS.test(value)) env[name] = value;
     }
   }
-  env.PATH = [options.pathPrefix, env.PATH ?? '/usr/local/bin:/usr/bin:/bin'].filter(Boolean).join(':');
-  env.LANG ??= 'C.UTF-8';
   // No stray __pycache__ or colour codes in the generated tree and the parsed output.
   env.PYTHONDONTWRITEBYTECODE = '1';
   env.PYTHONUNBUFFERED = '1';

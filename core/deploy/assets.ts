@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../package-root.js';
@@ -14,22 +14,21 @@ function candidates(): string[] {
   return [join(packageRoot(import.meta.url), 'core', 'deploy'), dirname(fileURLToPath(import.meta.url))];
 }
 
+/** Where the asset is on this machine (UDC verification runs the launcher from there). */
+export function deployAssetPath(name: DeployAsset): string {
+  const tried = candidates().map((dir) => join(dir, name));
+  const found = tried.find((path) => existsSync(path));
+  if (!found) throw new Error(`deploy asset ${name} is missing; looked in ${tried.join(', ')}`);
+  return found;
+}
+
 const cache = new Map<DeployAsset, string>();
 
 export function readDeployAsset(name: DeployAsset): string {
-  const cached = cache.get(name);
-  if (cached !== undefined) return cached;
-  const tried: string[] = [];
-  for (const dir of candidates()) {
-    const path = join(dir, name);
-    tried.push(path);
-    try {
-      const text = readFileSync(path, 'utf8');
-      cache.set(name, text);
-      return text;
-    } catch {
-      // try the next place
-    }
+  let text = cache.get(name);
+  if (text === undefined) {
+    text = readFileSync(deployAssetPath(name), 'utf8');
+    cache.set(name, text);
   }
-  throw new Error(`deploy asset ${name} is missing; looked in ${tried.join(', ')}`);
+  return text;
 }

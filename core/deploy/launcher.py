@@ -29,6 +29,11 @@ def parse_args(argv):
     parser.add_argument("--standby-timeout", type=float, default=600.0)
     parser.add_argument("--check-requirements", metavar="FILE")
     parser.add_argument("--write-missing", metavar="FILE", help="with --check-requirements: what pip must install")
+    parser.add_argument(
+        "--release-file",
+        default=os.path.join(".assembly-line", "release.json"),
+        help="the release's name, version, id, app and env (UDC verification passes one outside the service)",
+    )
     return parser.parse_args(argv)
 
 
@@ -118,7 +123,7 @@ def main(argv):
         pass
     if args.pid_file:
         write_atomically(args.pid_file, f"{os.getpid()}\n")
-    release = load_release(os.path.join(".assembly-line", "release.json"))
+    release = load_release(args.release_file)
     try:
         sock = bind_socket(args.bind, args.port)
     except OSError as error:
@@ -129,8 +134,9 @@ def main(argv):
     for key, value in release["env"].items():
         os.environ[str(key)] = str(value)
     os.environ["PORT"] = str(port)
-    os.environ.setdefault("SERVICE_NAME", str(release.get("name", "")))
-    os.environ.setdefault("SERVICE_VERSION", str(release.get("version", "")))
+    for key, field in (("SERVICE_NAME", "name"), ("SERVICE_VERSION", "version")):
+        if release.get(field):
+            os.environ.setdefault(key, str(release[field]))
     os.environ["ASSEMBLY_LINE_RELEASE_ID"] = str(release.get("release_id", ""))
     sys.path.insert(0, os.getcwd())
 

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { scrubbedEnv } from '../process-env.js';
 import { DeployError } from './errors.js';
 import { httpGet } from './health.js';
 import {
@@ -28,13 +29,10 @@ export const DEFAULT_LOCAL_ROOT = join(homedir(), '.assembly-line', 'deploy');
 
 /** The host agent and rsync see only these variables: nothing of the pipeline's secrets. */
 export function agentEnvironment(base: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  return {
-    PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-    HOME: base.HOME ?? homedir(),
-    LANG: base.LANG ?? 'C.UTF-8',
-    ...(base.USER ? { USER: base.USER } : {}),
-    ...(base.TMPDIR ? { TMPDIR: base.TMPDIR } : {}),
-  };
+  return scrubbedEnv(base, {
+    path: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    home: homedir(),
+  });
 }
 
 export function rsyncArguments(localDirs: string[], destination: string, linkDest?: string): string[] {

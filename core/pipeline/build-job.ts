@@ -50,6 +50,8 @@ export async function runBuildJob(options: BuildJobOptions): Promise<BuildJobRes
   try {
     const service = await startLocalService(serviceDir(repoRoot, name), {
       python: join(venvDir, 'bin', 'python'),
+      name,
+      version: options.version ?? '1.0.0',
       env: { SERVICE_VERSION: options.version ?? '1.0.0' },
     });
     try {

@@ -1,14 +1,22 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { deployAssetPath } from '../deploy/assets.js';
+import { SERVICE_PATH, scrubbedEnv } from '../process-env.js';
 
 export interface StartLocalServiceOptions {
   /** A python with uvicorn and the service's requirements: a venv's, or /usr/bin/python3. */
   python: string;
   /** Default: a free port. */
   port?: number;
-  /** Added to a minimal environment; the parent's environment (and its secrets) is not passed on. */
+  /** The release's variables, as a deploy sets them; the parent's environment (and its secrets) is not passed on. */
   env?: Record<string, string>;
+  /** SERVICE_NAME and SERVICE_VERSION the launcher sets when the variables do not, as in a deploy. */
+  name?: string;
+  version?: string;
   /** How long /health may take to answer at all; default 20000. */
   startupTimeoutMs?: number;
 }
@@ -59,16 +67,6 @@ function tail(output: string, lines = TAIL_LINES): string {
   return all.slice(-lines).join('\n');
 }
 
-/** The variables a Python process needs; nothing else from the parent reaches the service. */
-function baseEnvironment(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const key of ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TMPDIR', 'TZ']) {
-    const value = process.env[key];
-    if (value !== undefined) env[key] = value;
-  }
-  return env;
-}
-
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
   try {
@@ -95,21 +93,43 @@ async function startOnce(
 ): Promise<LocalService> {
   const timeoutMs = options.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS;
   const url = `http://127.0.0.1:${port}`;
+  // Started as a deploy starts a release: core/deploy/launcher.py with a release file, from the service
+  // folder, in the scrubbed environment of a deployed service. Only the release file lives elsewhere.
+  const work = mkdtempSync(join(tmpdir(), 'assembly-line-udc-'));
+  const releaseFile = join(work, 'release.json');
+  const readyFile = join(work, 'port');
+  writeFileSync(
+    releaseFile,
+    JSON.stringify({
+      ...(options.name ? { name: options.name } : {}),
+      ...(options.version ? { version: options.version } : {}),
+      release_id: '',
+      port,
+      app: 'app.main:app',
+      env: options.env ?? {},
+    }),
+  );
   const child = spawn(
     options.python,
-    ['-m', 'uvicorn', 'app.main:app', '--host', '127.0.0.1', '--port', String(port)],
+    [
+      deployAssetPath('launcher.py'),
+      ...[
+        '--bind',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--ready-file',
+        readyFile,
+        '--release-file',
+        releaseFile,
+      ],
+    ],
     {
       cwd: serviceDir,
       // Its own process group, so stop() also ends anything the service started.
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...baseEnvironment(),
-        PORT: String(port),
-        ...options.env,
-        PYTHONUNBUFFERED: '1',
-        PYTHONDONTWRITEBYTECODE: '1',
-      },
+      env: { ...scrubbedEnv(process.env, { path: SERVICE_PATH }), PYTHONDONTWRITEBYTECODE: '1' },
     },
   );
   let output = '';
@@ -138,6 +158,7 @@ async function startOnce(
 
   const stop = async () => {
     process.removeListener('exit', onParentExit);
+    rmSync(work, { recursive: true, force: true });
     if (!running) return;
     killGroup(child, 'SIGTERM');
     const stopped = await Promise.race([
@@ -163,7 +184,7 @@ async function startOnce(
         child.pid,
       );
     }
-    if (await answersHttp(`${url}/health`)) break;
+    if (existsSync(readyFile) && (await answersHttp(`${url}/health`))) break;
     if (Date.now() >= deadline) {
       await stop();
       throw new ServiceStartError(
@@ -180,8 +201,9 @@ async function startOnce(
 }
 
 /**
- * Runs `python -m uvicorn app.main:app` in `serviceDir` on 127.0.0.1 and waits until GET /health gets
- * any HTTP answer (whether the answer is right is verifyUdc's job). Throws ServiceStartError with the
+ * Starts the service in `serviceDir` on 127.0.0.1 exactly as a deploy starts a release (the launcher
+ * under uvicorn, the release's environment) and waits until it listens and GET /health gets any HTTP
+ * answer (whether the answer is right is verifyUdc's job). Throws ServiceStartError with the
  * tail of the service's output when it exits early or stays silent past the timeout.
  */
 export async function startLocalService(
@@ -194,7 +216,8 @@ export async function startLocalService(
     try {
       return await startOnce(serviceDir, options, await findFreePort());
     } catch (error) {
-      const raced = error instanceof ServiceStartError && /address already in use/i.test(error.output);
+      const raced =
+        error instanceof ServiceStartError && /cannot bind|address already in use/i.test(error.output);
       if (!raced || attempt >= 3) throw error;
     }
   }
