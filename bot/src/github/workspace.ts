@@ -22,6 +22,7 @@ interface TreeListing {
 }
 
 const SHA = /^[0-9a-f]{40}$/;
+const MAX_TREES = 256;
 const DEFAULT_AUTHOR = { name: 'Assembly Line', email: 'assembly-line@users.noreply.github.com' };
 
 /**
@@ -112,6 +113,8 @@ export class GitHubWorkspace implements Workspace {
         });
       listing.catch(() => this.trees.delete(commit));
       this.trees.set(commit, listing);
+      // A long-running bot sees a new commit on every push: keep the recent listings only.
+      if (this.trees.size > MAX_TREES) this.trees.delete(this.trees.keys().next().value!);
     }
     return listing;
   }
