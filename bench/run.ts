@@ -1,6 +1,7 @@
 import { benchAction } from './action.js';
 import { benchBot } from './bot.js';
 import { benchPythonBuild } from './build-python.js';
+import { costReport } from './cost.js';
 import { benchDeploy } from './deploy.js';
 import { benchGitHubDouble } from './github-double.js';
 import { benchLedger } from './ledger.js';
@@ -27,6 +28,11 @@ const BENCHMARKS: Record<string, () => Promise<BenchResult | BenchResult[]>> = {
   'github-double': () => benchGitHubDouble(),
   action: () => benchAction(3),
   bot: () => benchBot(),
+  // An estimate computed from the rendered prompts, not a timing: it prints its own table.
+  cost: () => {
+    process.stdout.write(`${costReport()}\n\n`);
+    return Promise.resolve([]);
+  },
   startup: async () => benchStartup(),
 };
 
