@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DeployError } from '../core/deploy/errors.js';
 import { createSshTarget, type SshTargetOptions } from '../core/deploy/ssh.js';
 import { createDeployTarget } from '../core/deploy/target.js';
+import { findFreePort } from '../core/udc/launch.js';
 import { describeDeployBehaviour, FAST, request } from './helpers/deploy-suite.js';
 import { generateKey, startSshd, type TestSshd } from './helpers/sshd.js';
 
@@ -37,6 +38,28 @@ describeDeployBehaviour('ssh', () => ({
   make: (options = {}) => createSshTarget(sshOptions(options)),
   child: (options) => ({ kind: 'ssh', options: { ...sshOptions(options) } }),
 }));
+
+describe('ssh: real failures, not canned stderr', () => {
+  test('a closed port is "connection refused", named with the address', async () => {
+    const closed = await findFreePort();
+    await expect(createSshTarget(sshOptions({ port: closed })).list()).rejects.toMatchObject({
+      code: 'connect',
+      message: `cannot reach 127.0.0.1:${closed} over ssh: ssh: connect to host 127.0.0.1 port ${closed}: Connection refused`,
+    });
+  });
+
+  test('a key given as text that is not a key is named as unloadable, and the text is never echoed', async () => {
+    const junk = 'not-a-private-key-but-SECRET-4f9c';
+    const attempt = createSshTarget(sshOptions({ identityFile: undefined, identityKey: junk })).list();
+    await expect(attempt).rejects.toMatchObject({ code: 'auth' });
+    const error = await attempt.catch((e: Error) => e);
+    // OpenSSH says "invalid format" or, in newer releases, "error in libcrypto" for the same junk.
+    expect((error as Error).message).toMatch(
+      /^ssh could not load the identity \(the key given in ASSEMBLY_LINE_SSH_KEY\): Load key ".*\/id": (invalid format|error in libcrypto)$/,
+    );
+    expect((error as Error).message).not.toContain(junk);
+  });
+});
 
 describe('ssh: trust and secrets', () => {
   const sessionDirs = () => readdirSync(tmpdir()).filter((name) => name.startsWith('al-ssh-'));

@@ -33,10 +33,17 @@ export function explainSshFailure(stderr: string, at: SshEndpoint): DeployError 
       `host key for ${where} is not in ${at.knownHostsFile}; refusing to deploy ` +
         `(add it once its fingerprint is checked: ssh-keyscan -p ${at.port} ${at.host} >> ${at.knownHostsFile})`,
     );
-  if (/Load key|invalid format|bad permissions|no such identity|error in libcrypto/i.test(stderr))
+  const loadKey = /Load key|invalid format|bad permissions|no such identity|error in libcrypto/i;
+  if (loadKey.test(stderr))
+    // The line that says why, not ssh's last words (a real ssh goes on to "Permission denied").
     return new DeployError(
       'auth',
-      `ssh could not load the identity (${at.identityLabel}): ${lastLines(stderr, 1)}`,
+      `ssh could not load the identity (${at.identityLabel}): ${
+        stderr
+          .split(/\r?\n/)
+          .find((line) => loadKey.test(line))
+          ?.trim() ?? lastLines(stderr, 1)
+      }`,
     );
   if (/Permission denied/i.test(stderr))
     return new DeployError(
