@@ -16,7 +16,6 @@ export { InputError, validateIntentPaths } from './intent/load.js';
 export { validateIntentRepository } from './intent/repository.js';
 export { type Intent, IntentSchema } from './intent/schema.js';
 export { fileLedger, ledgerDir } from './ledger/recorder.js';
-export { redactSecrets } from './ledger/redact.js';
 export { DEFAULT_ANTHROPIC_MODEL } from './llm/pricing.js';
 export { providerKind } from './llm/provider-kind.js';
 export { type ProviderChoice, type ProviderOptions, selectProvider } from './llm/select.js';
@@ -74,6 +73,7 @@ export {
   specBranch,
 } from './reconcile/planner.js';
 export { readIntents, readSpecs, specPullRequestsOf } from './reconcile/state.js';
+export { redactSecrets } from './redact.js';
 export { createRegistry, RegistryError } from './registry/index.js';
 export { findRepositoryRoot, isIntentFile } from './repo-files.js';
 export type { SpecJobResult } from './spec/spec-job.js';

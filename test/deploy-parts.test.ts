@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeployError, scrubSecrets } from '../core/deploy/errors.js';
+import { DeployError } from '../core/deploy/errors.js';
 import { httpGet, judgeHealth, waitForHealthy, watchAvailability } from '../core/deploy/health.js';
 import { AgentSession, agentServeCommand } from '../core/deploy/host-agent.js';
 import { agentEnvironment, createLocalTarget } from '../core/deploy/local.js';
@@ -12,6 +12,7 @@ import { normalizeKey } from '../core/deploy/ssh.js';
 import { explainSshFailure } from '../core/deploy/ssh-errors.js';
 import { renderSystemdUnit } from '../core/deploy/systemd.js';
 import { parseTarget } from '../core/deploy/target.js';
+import { redactSecrets } from '../core/redact.js';
 import {
   type MisbehavingServer,
   startEndlessBodyServer,
@@ -145,7 +146,7 @@ describe('ssh failures', () => {
     const key =
       '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU\nQyNTUxOQAAACDx\n-----END OPENSSH PRIVATE KEY-----\n';
     const text = `failed near b3BlbnNzaC1rZXktdjEAAAAABG5vbmU and\n${key}`;
-    const scrubbed = scrubSecrets(text, [key]);
+    const scrubbed = redactSecrets(text, [key]);
     expect(scrubbed).not.toContain('b3BlbnNzaC1rZXktdjEAAAAABG5vbmU');
     expect(scrubbed).not.toContain('PRIVATE KEY');
     expect(scrubbed).toContain('failed near [redacted] and');

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { buildsSummary, dashboard } from '../core/ledger/dashboard.js';
 import { ledgerWarnings, parseLedger, readLedger } from '../core/ledger/reader.js';
 import { LedgerError, ledgerDir, ledgerFile, startRun } from '../core/ledger/recorder.js';
-import { redactSecrets } from '../core/ledger/redact.js';
 import { type LedgerRecord, LedgerRecordSchema } from '../core/ledger/schema.js';
 import { recordingReporter } from '../core/pipeline/context.js';
 import { zeroUsage } from '../core/ports/index.js';
 import { PriorityQueue } from '../core/queue/priority-queue.js';
+import { redactSecrets } from '../core/redact.js';
 import { tempTree } from './helpers/tmp.js';
 import { transpileForChildProcesses } from './helpers/transpile.js';
 

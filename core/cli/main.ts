@@ -156,7 +156,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(`assembly-line: ${err.red('error')}: ${error.message}\n`);
       return error.exitCode;
     }
-    const { redactSecrets } = await import('../ledger/redact.js');
+    const { redactSecrets } = await import('../redact.js');
     const message = redactSecrets(error instanceof Error ? error.message : String(error));
     io.stderr.write(`assembly-line: ${err.red('internal error')}: ${message}\n`);
     if (io.env.ASSEMBLY_LINE_DEBUG && error instanceof Error && error.stack)

@@ -23,18 +23,3 @@ export class DeployError extends Error {
     this.name = 'DeployError';
   }
 }
-
-/** Removes every secret (and each of its lines, for multi-line keys) and any private-key block. */
-export function scrubSecrets(text: string, secrets: readonly string[]): string {
-  let out = text.replace(
-    /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g,
-    '[redacted]',
-  );
-  for (const secret of secrets) {
-    const pieces = [secret.trim(), ...secret.split(/\r?\n/).map((line) => line.trim())].filter(
-      (piece) => piece.length >= 8,
-    );
-    for (const piece of pieces) out = out.split(piece).join('[redacted]');
-  }
-  return out;
-}

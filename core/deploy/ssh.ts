@@ -12,7 +12,8 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { onInterrupt } from '../interrupt.js';
-import { DeployError, scrubSecrets } from './errors.js';
+import { redactSecrets } from '../redact.js';
+import { DeployError } from './errors.js';
 import { httpGet } from './health.js';
 import {
   AgentSession,
@@ -211,7 +212,7 @@ export class SshConnector implements HostConnector {
   }
 
   scrub(text: string): string {
-    return this.options.identityKey ? scrubSecrets(text, [this.options.identityKey]) : scrubSecrets(text, []);
+    return redactSecrets(text, this.options.identityKey ? [this.options.identityKey] : []);
   }
 
   private checkFiles(): void {

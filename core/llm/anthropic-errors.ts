@@ -1,5 +1,6 @@
 import { AnthropicError, APIConnectionError, APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk';
 import { LlmError } from '../ports/index.js';
+import { redactSecrets } from '../redact.js';
 import { RetriesExhausted, type RetryVerdict } from './retry.js';
 
 /**
@@ -66,12 +67,6 @@ export function classifyFailure(error: unknown, timeoutMs: number): RetryVerdict
   return { retry: false };
 }
 
-/** Replaces every occurrence of `secret` in `text`. */
-export function redact(text: string, secret: string): string {
-  const key = secret.trim();
-  return key.length >= 4 ? text.split(key).join('[redacted]') : text;
-}
-
 function describe(
   error: unknown,
   { model, baseURL }: { model: string; baseURL?: string },
@@ -118,5 +113,5 @@ export function llmErrorOf(
   config: { apiKey: string; model: string; baseURL?: string },
 ): unknown {
   const described = describe(error, config);
-  return described ? new LlmError(redact(described.message, config.apiKey), described.kind) : error;
+  return described ? new LlmError(redactSecrets(described.message, [config.apiKey]), described.kind) : error;
 }

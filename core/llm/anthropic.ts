@@ -10,7 +10,8 @@ import {
   type SpecRequest,
   type TestRequest,
 } from '../ports/index.js';
-import { classifyFailure, llmErrorOf, redact } from './anthropic-errors.js';
+import { redactSecrets } from '../redact.js';
+import { classifyFailure, llmErrorOf } from './anthropic-errors.js';
 import { filesFromToolInput, markdownFromText, WRITE_FILES_TOOL } from './model-output.js';
 import { costUsd, DEFAULT_ANTHROPIC_MODEL } from './pricing.js';
 import {
@@ -285,7 +286,11 @@ export class AnthropicProvider implements LlmProvider {
           classify: (error) => classifyFailure(error, this.config.timeoutMs),
           sleep: this.config.sleep ?? realSleep,
           onRetry: (notice) =>
-            this.config.onRetry?.({ ...notice, reason: redact(notice.reason, this.config.apiKey), task }),
+            this.config.onRetry?.({
+              ...notice,
+              reason: redactSecrets(notice.reason, [this.config.apiKey]),
+              task,
+            }),
         },
       );
     } catch (error) {

@@ -1,11 +1,11 @@
 import type { Registry, RegistryEntry } from '../ports/index.js';
+import { redactUrlCredentials } from '../redact.js';
 import { checkEntry, checkName, defaultWarn, RegistryError, type RegistryWarn, readEntry } from './entry.js';
 import {
   DEFAULT_RETRY,
   excerpt,
   type JsonResponse,
   type RetryPolicy,
-  redactCredentials,
   redactUrl,
   requestJson,
   splitCredentials,
@@ -51,7 +51,7 @@ function etcdMessage(response: JsonResponse): string {
   const body = response.body as { message?: unknown; error?: unknown } | undefined;
   const said =
     typeof body?.message === 'string' ? body.message : typeof body?.error === 'string' ? body.error : '';
-  return excerpt(redactCredentials(said || response.text)) || 'no details';
+  return excerpt(redactUrlCredentials(said || response.text)) || 'no details';
 }
 
 /**
@@ -74,7 +74,7 @@ export class EtcdRegistry implements Registry {
     try {
       parsed = new URL(endpoint);
     } catch {
-      throw new RegistryError(`not an etcd endpoint URL: ${redactCredentials(String(endpoint))}`);
+      throw new RegistryError(`not an etcd endpoint URL: ${redactUrlCredentials(String(endpoint))}`);
     }
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
       throw new RegistryError(`not an http:// or https:// etcd endpoint: ${redactUrl(parsed)}`);

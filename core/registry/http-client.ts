@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { redactUrlCredentials } from '../redact.js';
 import { RegistryError } from './entry.js';
 
 export interface RetryPolicy {
@@ -32,11 +33,6 @@ export function redactUrl(url: URL): string {
   copy.username = '';
   copy.password = '';
   return copy.href;
-}
-
-/** Removes `user:password@` from anything URL-like in a text that is about to be shown. */
-export function redactCredentials(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)\S*@/gi, '$1');
 }
 
 /** Splits credentials off a URL: fetch refuses URLs that carry them, and they must never be shown. */
@@ -106,6 +102,6 @@ export async function requestJson(request: JsonRequest, policy: RetryPolicy): Pr
     }
   }
   throw new RegistryError(
-    `${shown} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${redactCredentials(reason)}`,
+    `${shown} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${redactUrlCredentials(reason)}`,
   );
 }

@@ -1,4 +1,5 @@
 import type { Registry, RegistryEntry } from '../ports/index.js';
+import { redactUrlCredentials } from '../redact.js';
 import {
   checkEntry,
   checkName,
@@ -14,7 +15,6 @@ import {
   type JsonRequest,
   type JsonResponse,
   type RetryPolicy,
-  redactCredentials,
   redactUrl,
   requestJson,
   splitCredentials,
@@ -66,7 +66,7 @@ export class HttpRegistry implements Registry {
     try {
       parsed = new URL(baseUrl);
     } catch {
-      throw new RegistryError(`not a registry URL: ${redactCredentials(String(baseUrl))}`);
+      throw new RegistryError(`not a registry URL: ${redactUrlCredentials(String(baseUrl))}`);
     }
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
       throw new RegistryError(`not an http:// or https:// registry URL: ${redactUrl(parsed)}`);
@@ -136,7 +136,7 @@ export class HttpRegistry implements Registry {
       );
     throw new RegistryError(
       `${source} answered something that is not a service list ` +
-        `(expected a JSON array or {"services": ...}): ${excerpt(redactCredentials(response.text)) || 'an empty body'}`,
+        `(expected a JSON array or {"services": ...}): ${excerpt(redactUrlCredentials(response.text)) || 'an empty body'}`,
     );
   }
 
@@ -156,7 +156,7 @@ export class HttpRegistry implements Registry {
 
   private expectSuccess(response: JsonResponse, method: string, url: URL): void {
     if (response.status >= 200 && response.status < 300) return;
-    const detail = excerpt(redactCredentials(response.text));
+    const detail = excerpt(redactUrlCredentials(response.text));
     throw new RegistryError(
       `registry ${this.description}: ${method} ${redactUrl(url)} was refused with HTTP ${response.status}` +
         (detail ? `: ${detail}` : ''),

@@ -1,12 +1,13 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Registry } from '../ports/index.js';
+import { redactUrlCredentials } from '../redact.js';
 import { RegistryError, type RegistryWarn } from './entry.js';
 import { EtcdRegistry } from './etcd.js';
 import { FileRegistry } from './file.js';
 import type { LockOptions } from './file-lock.js';
 import { HttpRegistry, type HttpRegistryPaths } from './http.js';
-import { type RetryPolicy, redactCredentials } from './http-client.js';
+import type { RetryPolicy } from './http-client.js';
 
 export { RegistryEntrySchema, RegistryError, type RegistryWarn } from './entry.js';
 export { DEFAULT_ETCD_PREFIX, EtcdRegistry } from './etcd.js';
@@ -31,7 +32,7 @@ export interface CreateRegistryOptions {
 
 function malformed(spec: string, why: string): RegistryError {
   return new RegistryError(
-    `registry ${JSON.stringify(redactCredentials(spec))} is not understood (${why}); use ${REGISTRY_FORMS}`,
+    `registry ${JSON.stringify(redactUrlCredentials(spec))} is not understood (${why}); use ${REGISTRY_FORMS}`,
   );
 }
 
