@@ -1,0 +1,110 @@
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { execa } from 'execa';
+import { SIX_FEATURES } from '../bench/cost.js';
+import { sha256 } from '../core/hash.js';
+import { generateServiceOffline } from '../core/llm/offline/service/codegen.js';
+import { generateTestsOffline } from '../core/llm/offline/service/testgen.js';
+import { writeSpecOffline } from '../core/llm/offline/spec/writer.js';
+import { assembleService } from '../core/runtime/scaffold.js';
+import { runtimePythonDir } from '../core/runtime/service-runtime.js';
+import { tempTree } from './helpers/tmp.js';
+
+/**
+ * Both pydantic lines: a generated service (and the runtime's own suite) under Debian's FastAPI 0.92 /
+ * pydantic 1 (/usr/bin/python3) and under current FastAPI / pydantic 2, installed once from the
+ * machine's package index (pip as configured) into a venv cached outside the repository, keyed by the
+ * requirements. An unreachable index fails the test with pip's words; nothing is skipped.
+ */
+
+const REQUIREMENTS = ['fastapi', 'pydantic>=2', 'uvicorn', 'httpx', 'pytest', 'pytest-cov', 'pyflakes'];
+const CACHE = join(
+  homedir(),
+  '.cache',
+  'assembly-line',
+  'venvs',
+  `pydantic2-${sha256(REQUIREMENTS.join('\n')).slice(0, 12)}`,
+);
+const trees: ReturnType<typeof tempTree>[] = [];
+afterAll(() => {
+  for (const tree of trees) tree.cleanup();
+});
+
+async function pydantic2Python(): Promise<string> {
+  const python = join(CACHE, 'bin', 'python');
+  const ready = join(CACHE, '.installed');
+  if (existsSync(ready)) return python;
+  rmSync(CACHE, { recursive: true, force: true });
+  mkdirSync(join(CACHE, '..'), { recursive: true });
+  await execa('/usr/bin/python3', ['-m', 'venv', CACHE]);
+  // --retries 0: an index that does not answer fails at once instead of after minutes of retries.
+  const pip = await execa(
+    python,
+    ['-m', 'pip', 'install', '--retries', '0', '--timeout', '20', ...REQUIREMENTS],
+    {
+      reject: false,
+      all: true,
+    },
+  );
+  if (pip.exitCode !== 0)
+    throw new Error(
+      `cannot install ${REQUIREMENTS.join(' ')} from the package index (pip config list):\n${pip.all}`,
+    );
+  await execa(python, ['-c', `open(${JSON.stringify(ready)}, "w").close()`]);
+  return python;
+}
+
+const env = { PATH: '/usr/bin:/bin', HOME: homedir(), PYTHONDONTWRITEBYTECODE: '1', LANG: 'C.UTF-8' };
+
+async function check(python: string, dir: string, targets: string[], pytestArgs: string[]) {
+  const options = { cwd: dir, env, extendEnv: false, reject: false, all: true, timeout: 180_000 };
+  const version = await execa(python, ['-c', 'import pydantic; print(pydantic.VERSION)'], options);
+  const pytest = await execa(
+    python,
+    ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', ...pytestArgs],
+    options,
+  );
+  const pyflakes = await execa(python, ['-m', 'pyflakes', ...targets], options);
+  return {
+    pydantic: version.stdout.trim(),
+    pytest: pytest.exitCode,
+    output: pytest.all ?? '',
+    pyflakes: pyflakes.all ?? '',
+  };
+}
+
+function serviceDir(): string {
+  const spec = writeSpecOffline(SIX_FEATURES);
+  const code = generateServiceOffline(SIX_FEATURES, spec);
+  const files = assembleService(SIX_FEATURES, spec, {
+    ...code,
+    ...generateTestsOffline(SIX_FEATURES, spec, code),
+  });
+  const tree = tempTree(files);
+  trees.push(tree);
+  return tree.path(`services/${SIX_FEATURES.service_name}`);
+}
+
+describe.each([
+  ['pydantic 1 (Debian FastAPI 0.92)', async () => '/usr/bin/python3', /^1\./],
+  ['pydantic 2 (current FastAPI, cached venv)', pydantic2Python, /^2\./],
+])('%s', (_label, pythonFor, major) => {
+  test('a generated service passes its tests with coverage >= 70% and pyflakes', async () => {
+    const python = await pythonFor();
+    const run = await check(python, serviceDir(), ['app', 'tests'], ['--cov=app', '--cov-fail-under=70']);
+    expect(run.pydantic).toMatch(major);
+    if (run.pytest !== 0) throw new Error(run.output.slice(-4000));
+    expect(run.output).toMatch(/\d+ passed/);
+    expect(run.pyflakes).toBe('');
+  }, 600_000);
+
+  test("the runtime's own suite passes", async () => {
+    const python = await pythonFor();
+    const run = await check(python, runtimePythonDir(), ['assembly_line_runtime', 'tests'], ['tests']);
+    expect(run.pydantic).toMatch(major);
+    if (run.pytest !== 0) throw new Error(run.output.slice(-4000));
+    expect(run.output).toMatch(/\d+ passed/);
+  }, 600_000);
+});
