@@ -173,13 +173,39 @@ describe('main.ts', () => {
     expect(core.setOutput).toHaveBeenCalledWith('status', 'needs-human-review');
   });
 
-  test.each([
-    ['spec', "command 'spec' needs the bot; not available yet"],
-    ['destroy', "input 'command' must be one of run, build, deploy; got 'destroy'"],
-  ])('command %s is refused with a clear error before any work', async (command, message) => {
-    inputs.command = command;
+  test('an unknown command is refused with a clear error before any work', async () => {
+    inputs.command = 'destroy';
     await run();
-    expect(core.setFailed).toHaveBeenCalledWith(expect.stringContaining(message));
+    expect(core.setFailed).toHaveBeenCalledWith(
+      expect.stringContaining("input 'command' must be one of run, build, deploy, spec; got 'destroy'"),
+    );
+    expect(pipeline.runPipeline).not.toHaveBeenCalled();
+  });
+
+  test('command spec needs no intent but a token, and names the input it lacks', async () => {
+    inputs = { command: 'spec' };
+    await run();
+    expect(core.setFailed).toHaveBeenCalledWith(
+      "input 'github-token' is required for command spec (contents, pull-requests, issues and checks: write)",
+    );
+    expect(pipeline.runPipeline).not.toHaveBeenCalled();
+  });
+
+  test('max-cost-usd reaches the pipeline as its spend cap', async () => {
+    inputs['max-cost-usd'] = '$0.25';
+    pipeline.runPipeline.mockResolvedValue(result());
+    await run();
+    expect(core.setFailed).not.toHaveBeenCalled();
+    const request = pipeline.runPipeline.mock.calls[0]![0] as Request;
+    expect(request.maxCostUsd).toBe(0.25);
+  });
+
+  test.each(['0', '-1', 'ten dollars'])('max-cost-usd %s is refused before any work', async (value) => {
+    inputs['max-cost-usd'] = value;
+    await run();
+    expect(core.setFailed).toHaveBeenCalledWith(
+      `input 'max-cost-usd' must be an amount of US dollars greater than 0, such as 0.25; got '${value}'`,
+    );
     expect(pipeline.runPipeline).not.toHaveBeenCalled();
   });
 

@@ -6,9 +6,12 @@ import type { PipelineCommand } from './pipeline.js';
  * before any work starts. Every error names the input it is about; secret values are never echoed.
  */
 
+/** The pipeline's commands, and `spec`: the bot's SPEC line over the workflow's event. */
+export type ActionCommand = PipelineCommand | 'spec';
+
 export interface ActionInputs {
-  command: PipelineCommand;
-  /** Workspace-relative path of the intent file, normalized. */
+  command: ActionCommand;
+  /** Workspace-relative path of the intent file, normalized; '' for `spec` (the event says which). */
   intent: string;
   target?: string;
   sshKey?: string;
@@ -21,12 +24,14 @@ export interface ActionInputs {
   environment: string;
   healthTimeoutMs?: number;
   healthRetryAfterMs?: number;
+  /** Spend cap of the run's model calls, in US dollars. */
+  maxCostUsd?: number;
 }
 
 /** Inputs whose values are secrets: masked before anything else is read or logged. */
 export const SECRET_INPUTS = ['ssh-key', 'anthropic-api-key', 'github-token'] as const;
 
-export const COMMANDS: readonly PipelineCommand[] = ['run', 'build', 'deploy'];
+export const COMMANDS: readonly ActionCommand[] = ['run', 'build', 'deploy', 'spec'];
 
 export class InputsError extends Error {
   constructor(messages: string[]) {
@@ -55,6 +60,20 @@ function seconds(get: Get, name: string, problems: string[]): number | undefined
     return undefined;
   }
   return value * 1000;
+}
+
+/** Dollars as core's --max-cost takes them: greater than 0, an optional leading `$`. */
+function dollars(get: Get, name: string, problems: string[]): number | undefined {
+  const text = optional(get, name);
+  if (text === undefined) return undefined;
+  const value = Number(text.replace(/^\$/, ''));
+  if (!Number.isFinite(value) || value <= 0) {
+    problems.push(
+      `input '${name}' must be an amount of US dollars greater than 0, such as 0.25; got '${text}'`,
+    );
+    return undefined;
+  }
+  return value;
 }
 
 /** `host[,host…] key-type base64` per line; comments, blank lines and @markers are allowed. */
@@ -91,18 +110,18 @@ export function knownHostsProblems(text: string): string[] {
 export function parseInputs(get: Get, checkTarget: (target: string) => string | null): ActionInputs {
   const problems: string[] = [];
   const commandText = optional(get, 'command') ?? 'run';
-  let command: PipelineCommand = 'run';
-  if (commandText === 'spec')
-    problems.push("command 'spec' needs the bot; not available yet (use run, build or deploy)");
-  else if (!(COMMANDS as readonly string[]).includes(commandText))
+  let command: ActionCommand = 'run';
+  if (!(COMMANDS as readonly string[]).includes(commandText))
     problems.push(`input 'command' must be one of ${COMMANDS.join(', ')}; got '${commandText}'`);
-  else command = commandText as PipelineCommand;
+  else command = commandText as ActionCommand;
 
   const intentText = optional(get, 'intent');
   let intent = '';
-  if (!intentText)
-    problems.push("input 'intent' is required: the intent file, e.g. intents/hello-world.yaml");
-  else {
+  if (!intentText) {
+    // `spec` reconciles every intent the pushed commit holds; the other commands work on one.
+    if (command !== 'spec')
+      problems.push("input 'intent' is required: the intent file, e.g. intents/hello-world.yaml");
+  } else {
     intent = normalize(intentText);
     if (isAbsolute(intent) || intent === '..' || intent.startsWith('../'))
       problems.push(
@@ -136,6 +155,7 @@ export function parseInputs(get: Get, checkTarget: (target: string) => string | 
 
   const healthTimeoutMs = seconds(get, 'health-timeout', problems);
   const healthRetryAfterMs = seconds(get, 'health-retry-after', problems);
+  const maxCostUsd = dollars(get, 'max-cost-usd', problems);
 
   if (problems.length > 0) throw new InputsError(problems);
   const root = optional(get, 'root');
@@ -155,5 +175,6 @@ export function parseInputs(get: Get, checkTarget: (target: string) => string | 
     ...(githubToken ? { githubToken } : {}),
     ...(healthTimeoutMs !== undefined ? { healthTimeoutMs } : {}),
     ...(healthRetryAfterMs !== undefined ? { healthRetryAfterMs } : {}),
+    ...(maxCostUsd !== undefined ? { maxCostUsd } : {}),
   };
 }

@@ -6,7 +6,7 @@ import { annotationsFor } from './annotations.js';
 import { DeploymentTracker } from './deployments.js';
 import { type ActionInputs, InputsError, parseInputs, SECRET_INPUTS } from './inputs.js';
 import { GroupedLog } from './log-groups.js';
-import type { PipelineResult, ProgressReporter } from './pipeline.js';
+import type { PipelineCommand, PipelineResult, ProgressReporter } from './pipeline.js';
 import { maskValues, scrubberFor } from './secrets.js';
 
 /**
@@ -30,7 +30,16 @@ export async function run(): Promise<void> {
     const inputs = parseInputs((name) => core.getInput(name), pipeline.targetProblem);
     // Nothing this process starts (git, ssh, the build's sandbox) needs the secrets in its environment.
     for (const name of SECRET_INPUTS) delete process.env[`INPUT_${name.toUpperCase()}`];
-    const result = await execute(pipeline, inputs, scrub, scratch);
+    if (inputs.command === 'spec') {
+      await specStep(pipeline, inputs, scrub);
+      return;
+    }
+    const result = await execute(
+      pipeline,
+      inputs as ActionInputs & { command: PipelineCommand },
+      scrub,
+      scratch,
+    );
     await render(inputs, result.pipeline, result.timings, result.deployment, scrub);
   } catch (error) {
     if (!known(error) && error instanceof Error && error.stack) core.debug(scrub(error.stack));
@@ -72,9 +81,52 @@ function providerEnv(inputs: ActionInputs): Record<string, string | undefined> {
   return env;
 }
 
+/** `spec`: the bot's SPEC line over the workflow's event; probot and the bot load only for it. */
+async function specStep(pipeline: Pipeline, inputs: ActionInputs, scrub: (text: string) => string) {
+  if (!inputs.githubToken)
+    throw new InputsError([
+      "input 'github-token' is required for command spec (contents, pull-requests, issues and checks: write)",
+    ]);
+  const { provider, reason } = await pipeline.chooseProvider(providerEnv(inputs), inputs.maxCostUsd);
+  core.info(scrub(`provider: ${provider.name} (${reason})`));
+  const { runSpecStep } = await import('./spec-step.js');
+  const result = await runSpecStep({
+    token: inputs.githubToken,
+    env: process.env,
+    provider,
+    log: {
+      info: (message) => core.info(scrub(message)),
+      warning: (message) => core.warning(scrub(message)),
+      error: (message) => core.error(scrub(message)),
+    },
+  });
+  const failing = result.gates.filter((gate) => gate.conclusion !== 'success');
+  for (const gate of result.gates)
+    core.info(scrub(`${gate.title} (${gate.conclusion ?? 'pending'}) ${gate.url}`));
+  if (result.errors.length > 0) {
+    core.setOutput('status', 'failed');
+    core.setFailed(
+      scrub(`the SPEC line failed: ${result.errors.length} error(s); the first: ${result.errors[0]}`),
+    );
+    return;
+  }
+  if (result.gates.length > 0)
+    core.setOutput('status', failing.length > 0 ? 'needs-human-review' : 'spec-ready');
+  if (failing.length > 0)
+    core.warning(
+      scrub(
+        `${failing.length} SPEC(s) below the gate need a person: ${failing.map((g) => g.title).join('; ')}`,
+      ),
+      {
+        title: 'needs human review',
+      },
+    );
+  else if (result.gates.length === 0) core.info('no SPEC to write or re-verify for this event');
+}
+
 async function execute(
   pipeline: Pipeline,
-  inputs: ActionInputs,
+  inputs: ActionInputs & { command: PipelineCommand },
   scrub: (text: string) => string,
   scratch: string[],
 ) {
@@ -121,6 +173,7 @@ async function execute(
       ...(inputs.registry ? { registry: inputs.registry } : {}),
       ...(inputs.healthTimeoutMs !== undefined ? { healthTimeoutMs: inputs.healthTimeoutMs } : {}),
       ...(inputs.healthRetryAfterMs !== undefined ? { healthRetryAfterMs: inputs.healthRetryAfterMs } : {}),
+      ...(inputs.maxCostUsd !== undefined ? { maxCostUsd: inputs.maxCostUsd } : {}),
       env: providerEnv(inputs),
       reporter,
     });

@@ -16,6 +16,7 @@ import {
   InputError,
   type Intent,
   type LintMessage,
+  type LlmProvider,
   ledgerDir,
   missingPackagesMessage,
   missingSystemPackages,
@@ -41,7 +42,16 @@ import {
  */
 
 export { findRepositoryRoot, formatUdcMarkdown, redactSecrets } from '../../core/index.js';
-export type { FailingTest, Intent, LintMessage, ProgressReporter, TestSummary, UdcReport, UdcRow };
+export type {
+  FailingTest,
+  Intent,
+  LintMessage,
+  LlmProvider,
+  ProgressReporter,
+  TestSummary,
+  UdcReport,
+  UdcRow,
+};
 export { PASSING_SCORE };
 
 /** Checks a target address without creating anything: null when it is good, else what is wrong. */
@@ -179,6 +189,15 @@ function deployFigures(result: PipelineResult, deploy: DeployJobResult | undefin
   };
 }
 
+/** The model provider the environment asks for (offline without a key), under the spend cap if one is given. */
+export async function chooseProvider(env: Record<string, string | undefined>, maxCostUsd?: number) {
+  try {
+    return await selectProvider(env, maxCostUsd !== undefined ? { maxCostUsd } : {});
+  } catch (error) {
+    throw new PipelineInputError((error as Error).message);
+  }
+}
+
 /**
  * Runs one command of the Action to its end: one core call, its result mapped. A failed phase is a
  * result; a request that cannot start (bad target, missing build, missing packages) throws
@@ -236,14 +255,7 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineRes
     }
   }
 
-  let choice: Awaited<ReturnType<typeof selectProvider>>;
-  try {
-    choice = await selectProvider(request.env, {
-      ...(request.maxCostUsd !== undefined ? { maxCostUsd: request.maxCostUsd } : {}),
-    });
-  } catch (error) {
-    throw new PipelineInputError((error as Error).message);
-  }
+  const choice = await chooseProvider(request.env, request.maxCostUsd);
   reporter.info(`provider: ${choice.provider.name} (${choice.reason})`);
 
   if (command === 'build') {

@@ -25,6 +25,11 @@ export interface BotOptions {
   maxConcurrent: number;
   /** The model `plan` estimates for. */
   model?: string;
+  /**
+   * Reconcile every installation at start-up (default true). A workflow step handles one event with a
+   * job's token, which may not list the app's installations: it turns this off.
+   */
+  reconcileAtStart?: boolean;
 }
 
 /** What the app exposes beyond Probot's handlers: its queue, and start-up/stop hooks. */
@@ -301,9 +306,10 @@ export function createBot(options: BotOptions): { appFn: ApplicationFunction; ha
       }
     };
 
-    const started = reconcileAll().catch((error: Error) =>
-      log.error(`start-up reconcile failed: ${error.message}`),
-    );
+    const started =
+      options.reconcileAtStart === false
+        ? Promise.resolve()
+        : reconcileAll().catch((error: Error) => log.error(`start-up reconcile failed: ${error.message}`));
     const timer =
       options.reconcileIntervalMs > 0
         ? setInterval(() => {

@@ -62,6 +62,15 @@ function privateKeyFrom(env: Env): string {
   return text;
 }
 
+/** How writes to GitHub are paced (ASSEMBLY_LINE_WRITE_INTERVAL_MS, ASSEMBLY_LINE_BACKOFF_MS). */
+export function readPacing(env: Env): PacerOptions {
+  return {
+    writeIntervalMs: wholeNumber(env, 'ASSEMBLY_LINE_WRITE_INTERVAL_MS', GITHUB_PACING.writeIntervalMs, 0),
+    backoffMs: wholeNumber(env, 'ASSEMBLY_LINE_BACKOFF_MS', GITHUB_PACING.backoffMs, 0),
+    maxAttempts: GITHUB_PACING.maxAttempts,
+  };
+}
+
 /** Probot's standard environment, checked up front. */
 export function readBotConfig(env: Env): BotConfig {
   const appIdRaw = env.APP_ID?.trim();
@@ -93,11 +102,7 @@ export function readBotConfig(env: Env): BotConfig {
     host,
     baseUrl: gheHost ? `${protocol}://${gheHost}/api/v3` : 'https://api.github.com',
     logLevel,
-    pacing: {
-      writeIntervalMs: wholeNumber(env, 'ASSEMBLY_LINE_WRITE_INTERVAL_MS', GITHUB_PACING.writeIntervalMs, 0),
-      backoffMs: wholeNumber(env, 'ASSEMBLY_LINE_BACKOFF_MS', GITHUB_PACING.backoffMs, 0),
-      maxAttempts: GITHUB_PACING.maxAttempts,
-    },
+    pacing: readPacing(env),
     reconcileIntervalMs: wholeNumber(env, 'ASSEMBLY_LINE_RECONCILE_INTERVAL_MS', 10 * 60_000, 0),
     maxConcurrent: wholeNumber(env, 'ASSEMBLY_LINE_CONCURRENCY', 1, 1, 64),
   };

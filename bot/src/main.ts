@@ -1,13 +1,11 @@
 import { pino } from 'pino';
-import { Probot, ProbotOctokit, Server } from 'probot';
+import { Probot, Server } from 'probot';
 import { type BotHandle, createBot } from './app.js';
 import { type LlmProvider, providerKind, redactSecrets, selectProvider } from './core.js';
 import { BotConfigError, readBotConfig } from './env.js';
+import { BotOctokit } from './octokit.js';
 
 export const WEBHOOK_PATH = '/api/github/webhooks';
-
-/** Probot's Octokit without its throttling: the bot's own pacer owns pacing and secondary limits. */
-const BotOctokit = ProbotOctokit.defaults({ throttle: { enabled: false } });
 
 export interface RunningBot {
   server: Server;

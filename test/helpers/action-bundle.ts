@@ -7,10 +7,10 @@ import { fileURLToPath } from 'node:url';
 /** The repository's dist/, where `npm run bundle` writes the Action and where action.yml points. */
 export const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 
-/** Builds dist/ exactly as `npm run bundle` does. */
-export async function bundle(): Promise<void> {
+/** Builds dist/ (or `outDir`, so test files running at once do not rebuild each other's) as `npm run bundle` does. */
+export async function bundle(outDir = DIST): Promise<void> {
   const { bundleAction } = await import('../../scripts/bundle.mjs');
-  await bundleAction({ outDir: DIST });
+  await bundleAction({ outDir });
 }
 
 export interface StepRun {
@@ -74,6 +74,8 @@ export async function runStep(options: {
   env?: Record<string, string>;
   event?: unknown;
   timeoutMs?: number;
+  /** Where the bundle is; dist/ by default. */
+  dist?: string;
 }): Promise<StepRun> {
   const files = mkdtempSync(join(tmpdir(), 'assembly-line-step-'));
   try {
@@ -100,7 +102,7 @@ export async function runStep(options: {
     // The runner's rule: INPUT_ + the name upper-cased, spaces as underscores, dashes kept.
     for (const [name, value] of Object.entries(options.inputs))
       env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
-    const child = spawn(process.execPath, [join(DIST, 'index.js')], {
+    const child = spawn(process.execPath, [join(options.dist ?? DIST, 'index.js')], {
       cwd: options.workspace,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
