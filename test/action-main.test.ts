@@ -6,11 +6,13 @@ import { jest } from '@jest/globals';
 import * as core from './__fixtures__/core.js';
 import * as github from './__fixtures__/github.js';
 import * as pipeline from './__fixtures__/pipeline.js';
+import * as specStep from './__fixtures__/spec-step.js';
 import { tempTree } from './helpers/tmp.js';
 
 jest.unstable_mockModule('@actions/core', () => core);
 jest.unstable_mockModule('../action/src/pipeline.js', () => pipeline);
 jest.unstable_mockModule('../action/src/github.js', () => github);
+jest.unstable_mockModule('../action/src/spec-step.js', () => specStep);
 
 const { run } = await import('../action/src/main.js');
 type Result = Awaited<ReturnType<typeof pipeline.runPipeline>>;
@@ -189,6 +191,31 @@ describe('main.ts', () => {
       "input 'github-token' is required for command spec (contents, pull-requests, issues and checks: write)",
     );
     expect(pipeline.runPipeline).not.toHaveBeenCalled();
+  });
+
+  test('command spec: a gate below the bar is needs-human-review, a warning and not a failure', async () => {
+    inputs = { command: 'spec', 'github-token': TOKEN, 'max-cost-usd': '1' };
+    pipeline.chooseProvider.mockResolvedValue({
+      provider: { name: 'offline' },
+      reason: 'no ANTHROPIC_API_KEY',
+    } as Awaited<ReturnType<typeof pipeline.chooseProvider>>);
+    specStep.runSpecStep.mockResolvedValue({
+      gates: [
+        { headSha: 'b'.repeat(40), conclusion: 'success', title: 'ledger: passes, 96/100', url: '' },
+        { headSha: 'c'.repeat(40), conclusion: 'failure', title: 'search: below the gate, 71/100', url: '' },
+      ],
+      errors: [],
+    });
+    await run();
+    expect(pipeline.chooseProvider).toHaveBeenCalledWith(expect.any(Object), 1);
+    expect(specStep.runSpecStep).toHaveBeenCalledWith(expect.objectContaining({ token: TOKEN }));
+    expect(core.setFailed).not.toHaveBeenCalled();
+    expect(core.setOutput).toHaveBeenCalledWith('status', 'needs-human-review');
+    expect(core.warning).toHaveBeenCalledWith(
+      expect.stringContaining('search: below the gate, 71/100'),
+      expect.objectContaining({ title: 'needs human review' }),
+    );
+    expect(everythingWritten()).not.toContain(TOKEN);
   });
 
   test('max-cost-usd reaches the pipeline as its spend cap', async () => {

@@ -11,3 +11,4 @@ export class PipelineInputError extends Error {}
 export const runPipeline = jest.fn<typeof pipeline.runPipeline>();
 export const loadIntent = jest.fn<typeof pipeline.loadIntent>();
 export const targetProblem = jest.fn<typeof pipeline.targetProblem>(() => null);
+export const chooseProvider = jest.fn<typeof pipeline.chooseProvider>();
