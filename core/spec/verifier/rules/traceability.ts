@@ -3,16 +3,7 @@ import { servedFeatures } from '../../document/features.js';
 import { UDC_ENDPOINTS } from '../../sections.js';
 import { sectionAnchor } from '../anchor.js';
 import { contentLines, type SpecDocument, type SpecLine } from '../document.js';
-import {
-  mentions,
-  type Prepared,
-  prepare,
-  quote,
-  significantTokens,
-  subjectMatcher,
-  tokenCoverage,
-  tokenSet,
-} from '../text.js';
+import { mentions, quote, significantTokens, subjectMatcher, tokenCoverage, tokenSet } from '../text.js';
 import { clamp01, type Finding, type Rule } from '../types.js';
 
 const UDC_KEYS = new Set(UDC_ENDPOINTS.map(endpointKey));
