@@ -1,4 +1,4 @@
 import { ProbotOctokit } from 'probot';
 
 /** Probot's Octokit without its throttling: the bot's own pacer owns pacing and secondary limits. */
-export const BotOctokit = ProbotOctokit.defaults({ throttle: { enabled: false } });
+export const BotOctokit: typeof ProbotOctokit = ProbotOctokit.defaults({ throttle: { enabled: false } });
