@@ -460,6 +460,16 @@ cmd_prepare() { # root name token release python start_timeout_s port bind stand
   echo "staging_pid=$(cat "$dir/run/$4.staging.pid")"
 }
 
+# When the old instance closes its socket, Linux resets the connections it had queued but not yet
+# accepted, a request lost now and then at every cutover, unless it may move them to another socket of the
+# same SO_REUSEPORT group (net.ipv4.tcp_migrate_req, Linux 5.14+). Turned on where this user may; where it
+# may not, the cutover still works and such a rare reset remains possible.
+allow_request_migration() {
+  knob=/proc/sys/net/ipv4/tcp_migrate_req
+  [ -w "$knob" ] || return 0
+  [ "$(cat "$knob" 2>/dev/null)" = 1 ] || echo 1 >"$knob" 2>/dev/null || true
+}
+
 # The old instance keeps serving while the new one starts listening on the same port (SO_REUSEPORT); the
 # old one and the staging instance stop only once the new one listens.
 cmd_promote() { # root name token release start_timeout_s stop_timeout_s
@@ -477,6 +487,7 @@ cmd_promote() { # root name token release start_timeout_s stop_timeout_s
   rm -f "$dir/run/$4.go" "$dir/run/$4.port.standby"
   echo "pid=$(cat "$dir/run/$4.pid")"
   echo "previous=$before"
+  allow_request_migration
   stop_all_except "$4" "$6"
 }
 
