@@ -12,6 +12,7 @@ PORT, SERVICE_NAME, SERVICE_VERSION and ASSEMBLY_LINE_RELEASE_ID. Nothing of the
 """
 
 import argparse
+import asyncio
 import json
 import os
 import socket
@@ -96,6 +97,10 @@ def write_atomically(path, text):
     os.replace(temporary, path)
 
 
+# Long enough for the event loop to read a request from a connection it just accepted.
+SHUTDOWN_DRAIN_SECONDS = 0.25
+
+
 def wait_for_file(path, timeout):
     deadline = time.monotonic() + timeout
     while not os.path.exists(path):
@@ -147,6 +152,18 @@ def main(argv):
             await super().startup(sockets=sockets)
             if self.started and not self.should_exit:
                 write_atomically(args.ready_file, f"{port}\n")
+
+        async def shutdown(self, sockets=None):
+            # uvicorn closes at once every connection that has not sent its request yet, so a request on
+            # its way at a cutover would be lost. Stop listening first (the new release takes the new
+            # connections), let those already accepted deliver their requests, then shut down, which
+            # lets requests in progress finish.
+            for server in getattr(self, "servers", []):
+                server.close()
+            for listening in sockets or []:
+                listening.close()
+            await asyncio.sleep(SHUTDOWN_DRAIN_SECONDS)
+            await super().shutdown(sockets=sockets)
 
     app = str(release.get("app", "app.main:app"))
     config = uvicorn.Config(app, host=args.bind, port=port, log_level="info", access_log=False)
