@@ -14,7 +14,7 @@ export { MemoryForge } from './forge/memory.js';
 export { intentHash, sha256 } from './hash.js';
 export { InputError, validateIntentPaths } from './intent/load.js';
 export { validateIntentRepository } from './intent/repository.js';
-export { type Intent, IntentSchema } from './intent/schema.js';
+export { type Intent, IntentSchema, KNOWN_INFRASTRUCTURE, PRIORITIES } from './intent/schema.js';
 export { fileLedger, ledgerDir } from './ledger/recorder.js';
 export { DEFAULT_ANTHROPIC_MODEL } from './llm/pricing.js';
 export { providerKind } from './llm/provider-kind.js';
@@ -62,7 +62,7 @@ export {
 } from './pipeline/spec.js';
 export { stateDir } from './pipeline/state.js';
 export * from './ports/index.js';
-export { PriorityQueue, type StartedEntry } from './queue/priority-queue.js';
+export { PriorityQueue, START_SLA_MS, type StartedEntry } from './queue/priority-queue.js';
 export { parseMarker, withMarker } from './reconcile/marker.js';
 export { type Plan, planRepository } from './reconcile/plan.js';
 export {

@@ -47,6 +47,8 @@ export interface IntentView {
   serviceName: string;
   priority: Intent['priority'];
   approvalMode: Intent['approval_mode'];
+  /** The intent's `purpose`, when the deriver has it (user text: shown escaped). */
+  purpose?: string;
   /** The intent's `dependencies`, infrastructure included. */
   dependencies: string[];
   phase: Phase;
