@@ -1,18 +1,14 @@
 import { performance } from 'node:perf_hooks';
 import { parse } from 'yaml';
+import { specFiles } from '../bot/src/line/spec-pr.js';
 import type { RunningBot } from '../bot/src/main.js';
 import { WEBHOOK_PATH } from '../bot/src/main.js';
 import { IntentSchema } from '../core/intent/schema.js';
 import { OfflineProvider } from '../core/llm/offline/provider.js';
 import type { LlmProvider, SpecRequest } from '../core/ports/index.js';
-import { silentReporter } from '../core/ports/index.js';
-import { verificationRecord } from '../core/spec/spec-job.js';
-import { runSpecLine } from '../core/spec/spec-line.js';
-import { normalizeSpec } from '../core/spec/store.js';
 import type { GitHubDouble } from '../test/github/double.js';
-import { GitHubDouble as Double } from '../test/github/double.js';
 import { signature256 } from '../test/github/webhooks.js';
-import { intentYaml, settle, startBotOn, WEBHOOK_SECRET } from '../test/helpers/bot.js';
+import { BotBed, intentYaml, settle, WEBHOOK_SECRET } from '../test/helpers/bot.js';
 import type { BenchResult } from './measure.js';
 
 /** A provider whose first SPEC never comes back: the queue behind it stays full while we measure. */
@@ -40,13 +36,12 @@ async function withBot<T>(
   provider: LlmProvider | undefined,
   work: (double: GitHubDouble, bot: RunningBot) => Promise<T>,
 ): Promise<T> {
-  const double = await Double.start({ files });
-  const bot = await startBotOn(double, provider ? { provider } : {});
+  const bed = new BotBed();
   try {
+    const { double, bot } = await bed.start({ files, ...(provider ? { provider } : {}) });
     return await work(double, bot);
   } finally {
-    await bot.stop();
-    await double.stop();
+    await bed.stop();
   }
 }
 
@@ -131,21 +126,9 @@ async function callsForNoOpPush(): Promise<BenchResult> {
   for (let i = 0; i < 500; i++) {
     const name = `svc-${i}`;
     const yaml = intentYaml(name, { port: 9000 + i });
-    const intent = IntentSchema.parse(parse(yaml));
-    const line = await runSpecLine({ intent, provider, reporter: silentReporter });
-    const markdown = normalizeSpec(line.best.markdown);
-    const record = verificationRecord(
-      intent,
-      markdown,
-      line.best.verification,
-      line.scoreHistory,
-      provider.name,
-      line.usage,
-      new Date(),
-    );
     files[`intents/${name}.yaml`] = yaml;
-    files[`specs/${name}/SPEC.md`] = markdown;
-    files[`specs/${name}/verification.json`] = `${JSON.stringify(record, null, 2)}\n`;
+    const { changes } = await specFiles(IntentSchema.parse(parse(yaml)), provider);
+    for (const change of changes) files[change.path] = change.content;
   }
   return withBot(files, undefined, async (double, bot) => {
     await settle(double, bot); // the start-up reconcile reads everything once

@@ -13,10 +13,11 @@ if (!entry) {
   process.exit(1);
 }
 const io = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
-if (process.argv[2] === 'bot') {
+const botHelp = process.argv[2] === 'help' && process.argv[3] === 'bot';
+if (process.argv[2] === 'bot' || botHelp) {
   // Only `bot` loads Probot, and core never imports it: the app lives in bot/.
   const { runBotCli } = await import(new URL('../out/bot/src/main.js', import.meta.url).href);
-  process.exit(await runBotCli(process.argv.slice(3), io));
+  process.exit(await runBotCli(botHelp ? ['--help'] : process.argv.slice(3), io));
 }
 const { runCli } = await import(entry.href);
 process.exitCode = await runCli(process.argv.slice(2), {

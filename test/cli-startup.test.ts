@@ -49,7 +49,8 @@ async function loaded(args: string[], cwd: string, env: Record<string, string> =
   const sdk = urls.some(
     (url) => url.includes('@anthropic-ai/sdk') || /\/anthropic(-[A-Z0-9]+)?\.js$/.test(url),
   );
-  return { result, commands, sdk };
+  const probot = urls.some((url) => url.includes('/node_modules/probot/') || url.includes('/out/bot/'));
+  return { result, commands, sdk, probot };
 }
 
 describe('CLI start-up loads only what the command uses', () => {
@@ -88,5 +89,21 @@ describe('CLI start-up loads only what the command uses', () => {
     const { result, commands } = await loaded(['--help'], repoRoot);
     expect(result.exitCode).toBe(0);
     expect(commands).toEqual(COMMAND_MODULES);
+  });
+
+  it('help lists bot with one line, without loading the bot or Probot; `help bot` is its own help', async () => {
+    const general = await loaded(['--help'], repoRoot);
+    const botLines = general.result.stdout.split('\n').filter((line) => /^ {2}bot +\S/.test(line));
+    expect(botLines).toEqual([expect.stringContaining('SPEC pull request')]);
+    expect(general.probot).toBe(false);
+
+    const typo = await loaded(['bto'], repoRoot);
+    expect(typo.result.exitCode).toBe(2);
+    expect(typo.result.stderr).toContain("did you mean 'bot'");
+
+    const help = await loaded(['help', 'bot'], repoRoot);
+    expect(help.result.exitCode).toBe(0);
+    expect(help.result.stdout).toMatch(/^Usage: assembly-line bot\n/);
+    expect(help.result.stdout).toContain('WEBHOOK_SECRET');
   });
 });

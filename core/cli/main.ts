@@ -25,6 +25,13 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   logs: async () => (await import('./deploy-commands.js')).logsCommand,
   status: async () => (await import('./status-command.js')).statusCommand,
 };
+/**
+ * Commands bin/assembly-line.js hands to another package before the CLI loads: listed in the help, but
+ * never imported here (core does not import probot).
+ */
+const OUTSIDE_COMMANDS: Record<string, string> = {
+  bot: 'Run the GitHub App (Probot): each pushed intents/*.yaml becomes a SPEC pull request',
+};
 const COMMAND_NAMES = Object.keys(COMMANDS);
 
 function loadCommand(name: string): Promise<Command> | undefined {
@@ -81,14 +88,18 @@ export async function generalHelp(): Promise<string> {
   // One at a time: Jest's ESM loader fails on concurrent imports that share modules.
   const commands: Command[] = [];
   for (const name of COMMAND_NAMES) commands.push(await COMMANDS[name]!());
-  const width = Math.max(...COMMAND_NAMES.map((name) => name.length));
+  const rows = [
+    ...commands.map((c): [string, string] => [c.name, c.summary]),
+    ...Object.entries(OUTSIDE_COMMANDS),
+  ];
+  const width = Math.max(...rows.map(([name]) => name.length));
   return [
     'Usage: assembly-line <command> [options]',
     '',
     'Turns a service intent into a deployed, registered, health-checked service.',
     '',
     'Commands:',
-    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...rows.map(([name, summary]) => `  ${name.padEnd(width)}  ${summary}`),
     '',
     'Options:',
     '  -h, --help     Show help; `assembly-line <command> --help` for a command.',
@@ -115,7 +126,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   if (!command) {
     const { didYouMean } = await import('../suggest.js');
     throw new UsageError(
-      `unknown command '${name}'${didYouMean(name, COMMAND_NAMES)}; run 'assembly-line --help'`,
+      `unknown command '${name}'${didYouMean(name, [...COMMAND_NAMES, ...Object.keys(OUTSIDE_COMMANDS)])}; run 'assembly-line --help'`,
     );
   }
   let parsed: ReturnType<typeof parseArgs>;

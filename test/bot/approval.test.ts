@@ -1,27 +1,18 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import type { RunningBot } from '../../bot/src/main.js';
 import { OfflineProvider } from '../../core/llm/offline/provider.js';
 import type { ImproveSpecRequest, LlmProvider, SpecRequest } from '../../core/ports/index.js';
-import { GitHubDouble } from '../github/double.js';
 import {
   assertBotCallsValid,
+  BotBed,
   fileAt,
   gateRuns,
   intentYaml,
   settle,
   specPulls,
-  startBotOn,
 } from '../helpers/bot.js';
 
-let double: GitHubDouble | undefined;
-let bot: RunningBot | undefined;
-
-afterEach(async () => {
-  await bot?.stop();
-  await double?.stop();
-  bot = undefined;
-  double = undefined;
-});
+const bed = new BotBed();
+afterEach(() => bed.stop());
 
 /** Writes a SPEC the gate can never pass, however often it is asked to improve it. */
 class PoorSpecProvider extends OfflineProvider implements LlmProvider {
@@ -41,8 +32,7 @@ class PoorSpecProvider extends OfflineProvider implements LlmProvider {
 
 describe('approval modes', () => {
   it('checkpoints: merges only once a writer approved the head commit, and a request for changes blocks', async () => {
-    double = await GitHubDouble.start({ files: { 'README.md': '# demo\n' } });
-    bot = await startBotOn(double);
+    const { double, bot } = await bed.start();
     await double.person('alice').push({
       files: { 'intents/ledger.yaml': intentYaml('ledger', { port: 8341, approval: 'checkpoints' }) },
     });
@@ -52,9 +42,9 @@ describe('approval modes', () => {
     expect(pr!.state).toBe('open');
 
     const review = async (login: string, role: 'read' | 'write', event: 'APPROVE' | 'REQUEST_CHANGES') => {
-      await double!.person(login, role).review(pr!.number, event);
-      await settle(double!, bot!);
-      return specPulls(double!)[0]!;
+      await double.person(login, role).review(pr!.number, event);
+      await settle(double, bot);
+      return specPulls(double)[0]!;
     };
     expect((await review('eve', 'read', 'APPROVE')).pull!.merged).toBe(false);
     expect((await review('dave', 'write', 'REQUEST_CHANGES')).pull!.merged).toBe(false);
@@ -66,9 +56,8 @@ describe('approval modes', () => {
   }, 300_000);
 
   it('a gate still failing after 3 optimization cycles is labelled needs-human-review and never merges', async () => {
-    double = await GitHubDouble.start({ files: { 'README.md': '# demo\n' } });
     const provider = new PoorSpecProvider();
-    bot = await startBotOn(double, { provider });
+    const { double, bot } = await bed.start({ provider });
     await double.person('alice').push({
       files: { 'intents/ledger.yaml': intentYaml('ledger', { port: 8342, approval: 'auto' }) },
     });

@@ -1,28 +1,19 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
-import type { RunningBot } from '../../bot/src/main.js';
 import { IntentSchema } from '../../core/intent/schema.js';
 import { verifySpec } from '../../core/spec/verifier/index.js';
-import { GitHubDouble } from '../github/double.js';
 import {
   assertBotCallsValid,
+  BotBed,
   fileAt,
   gateRuns,
   intentYaml,
   settle,
   specPulls,
-  startBotOn,
 } from '../helpers/bot.js';
 
-let double: GitHubDouble | undefined;
-let bot: RunningBot | undefined;
-
-afterEach(async () => {
-  await bot?.stop();
-  await double?.stop();
-  bot = undefined;
-  double = undefined;
-});
+const bed = new BotBed();
+afterEach(() => bed.stop());
 
 const INTENTS = {
   'intents/ledger.yaml': intentYaml('ledger', { priority: 'low', port: 8301 }),
@@ -32,8 +23,7 @@ const INTENTS = {
 
 describe('the bot against the GitHub double, through its real HTTP server', () => {
   it('turns a push of three intents into three SPEC pull requests, in priority order, with checks and labels', async () => {
-    double = await GitHubDouble.start({ files: { 'README.md': '# demo\n' } });
-    bot = await startBotOn(double);
+    const { double, bot } = await bed.start();
     const alice = double.person('alice');
     await alice.push({ files: INTENTS, message: 'Add three intents' });
     await settle(double, bot);

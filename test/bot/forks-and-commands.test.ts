@@ -1,20 +1,11 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { VALIDATION_CHECK } from '../../bot/src/line/validation.js';
-import type { RunningBot } from '../../bot/src/main.js';
 import { validateIntentRepository } from '../../core/intent/repository.js';
-import { GitHubDouble } from '../github/double.js';
-import { assertBotCallsValid, intentYaml, settle, specPulls, startBotOn } from '../helpers/bot.js';
+import { assertBotCallsValid, BotBed, intentYaml, settle, specPulls } from '../helpers/bot.js';
 import { CountingProvider } from '../helpers/providers.js';
 
-let double: GitHubDouble | undefined;
-let bot: RunningBot | undefined;
-
-afterEach(async () => {
-  await bot?.stop();
-  await double?.stop();
-  bot = undefined;
-  double = undefined;
-});
+const bed = new BotBed();
+afterEach(() => bed.stop());
 
 const BROKEN = [
   'service_name: broken',
@@ -27,9 +18,8 @@ const BROKEN = [
 
 describe('forks and slash commands', () => {
   it('checks a fork pull request with a broken intent at file:line:col, and calls no model', async () => {
-    double = await GitHubDouble.start({ files: { 'README.md': '# demo\n' } });
     const provider = new CountingProvider();
-    bot = await startBotOn(double, { provider });
+    const { double, bot } = await bed.start({ provider });
     const mallory = double.person('mallory', 'read');
     const fork = await mallory.fork();
     await mallory.push({ repo: fork, branch: 'add-broken', files: { 'intents/broken.yaml': BROKEN } });
@@ -54,9 +44,8 @@ describe('forks and slash commands', () => {
   }, 300_000);
 
   it('runs slash commands for writers only: others get a polite refusal and nothing runs', async () => {
-    double = await GitHubDouble.start({ files: { 'README.md': '# demo\n' } });
     const provider = new CountingProvider();
-    bot = await startBotOn(double, { provider });
+    const { double, bot } = await bed.start({ provider });
     const alice = double.person('alice');
     await alice.push({ files: { 'intents/ledger.yaml': intentYaml('ledger', { port: 8351 }) } });
     await settle(double, bot);

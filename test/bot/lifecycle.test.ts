@@ -1,29 +1,20 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
-import type { RunningBot } from '../../bot/src/main.js';
 import { intentHash } from '../../core/hash.js';
 import { IntentSchema } from '../../core/intent/schema.js';
 import { parseMarker } from '../../core/reconcile/marker.js';
-import { GitHubDouble } from '../github/double.js';
 import {
   assertBotCallsValid,
+  BotBed,
   fileAt,
   gateRuns,
   intentYaml,
   settle,
   specPulls,
-  startBotOn,
 } from '../helpers/bot.js';
 
-let double: GitHubDouble | undefined;
-let bot: RunningBot | undefined;
-
-afterEach(async () => {
-  await bot?.stop();
-  await double?.stop();
-  bot = undefined;
-  double = undefined;
-});
+const bed = new BotBed();
+afterEach(() => bed.stop());
 
 const hashOf = (yaml: string) => intentHash(IntentSchema.parse(parse(yaml)));
 const markerOf = (body: string | null) => {
@@ -34,8 +25,7 @@ const markerOf = (body: string | null) => {
 
 describe('an intent over its life', () => {
   it('makes one pull request of two pushes 100 ms apart, with the latest content, and updates it in place on a change', async () => {
-    double = await GitHubDouble.start({ files: { 'README.md': '# demo\n' } });
-    bot = await startBotOn(double);
+    const { double, bot } = await bed.start();
     const alice = double.person('alice');
     const first = intentYaml('ledger', { port: 8321, purpose: 'Keeps the ledger of the team' });
     const second = intentYaml('ledger', { port: 8321, purpose: 'Keeps the ledger of the whole company' });
@@ -73,8 +63,7 @@ describe('an intent over its life', () => {
   }, 300_000);
 
   it("re-verifies a person's edit and never overwrites it; closes the pull request of a removed intent", async () => {
-    double = await GitHubDouble.start({ files: { 'README.md': '# demo\n' } });
-    bot = await startBotOn(double);
+    const { double, bot } = await bed.start();
     const alice = double.person('alice');
     const bob = double.person('bob');
     await alice.push({ files: { 'intents/ledger.yaml': intentYaml('ledger', { port: 8331 }) } });

@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import type { RunningBot } from '../../bot/src/main.js';
 import { permissionsFromAppYml } from '../github/auth.js';
-import { GitHubDouble } from '../github/double.js';
 import type { Services } from '../github/router.js';
 import { appRoutes } from '../github/routes/apps.js';
 import { checkRoutes } from '../github/routes/checks.js';
@@ -12,17 +10,10 @@ import { issueRoutes } from '../github/routes/issues.js';
 import { pullRoutes } from '../github/routes/pulls.js';
 import { repoRoutes } from '../github/routes/repos.js';
 import type { PermissionSet } from '../github/state.js';
-import { assertBotCallsValid, intentYaml, settle, specPulls, startBotOn } from '../helpers/bot.js';
+import { assertBotCallsValid, BotBed, intentYaml, settle, specPulls } from '../helpers/bot.js';
 
-let double: GitHubDouble | undefined;
-let bot: RunningBot | undefined;
-
-afterEach(async () => {
-  await bot?.stop();
-  await double?.stop();
-  bot = undefined;
-  double = undefined;
-});
+const bed = new BotBed();
+afterEach(() => bed.stop());
 
 type Requirement = 'app' | 'any-token' | Array<[string, 'read' | 'write']>;
 
@@ -36,8 +27,7 @@ function satisfied(requirement: Requirement, granted: PermissionSet): boolean {
 describe("app.yml's permissions", () => {
   it('cover every call the bot makes, and each one is needed at its level', async () => {
     const manifest = permissionsFromAppYml(readFileSync('app.yml', 'utf8'));
-    double = await GitHubDouble.start({ files: { 'README.md': '# demo\n' }, app: { permissions: manifest } });
-    bot = await startBotOn(double);
+    const { double, bot } = await bed.start({ app: { permissions: manifest } });
     // Every kind of work the bot does: a SPEC PR that merges, a slash command, a fork's intent PR.
     const alice = double.person('alice');
     await alice.push({
@@ -58,7 +48,7 @@ describe("app.yml's permissions", () => {
     await settle(double, bot);
     assertBotCallsValid(double);
 
-    const calls = double.counters.calls.filter((c) => c.actor === `${double!.app.slug}[bot]`);
+    const calls = double.counters.calls.filter((c) => c.actor === `${double.app.slug}[bot]`);
     expect(calls.filter((c) => c.status === 403)).toEqual([]);
     const services = {
       state: double.state,

@@ -1,22 +1,12 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import type { RunningBot } from '../../bot/src/main.js';
-import { GitHubDouble } from '../github/double.js';
-import { assertBotCallsValid, gateRuns, intentYaml, settle, specPulls, startBotOn } from '../helpers/bot.js';
+import { assertBotCallsValid, BotBed, gateRuns, intentYaml, settle, specPulls } from '../helpers/bot.js';
 
-let double: GitHubDouble | undefined;
-let bot: RunningBot | undefined;
-
-afterEach(async () => {
-  await bot?.stop();
-  await double?.stop();
-  bot = undefined;
-  double = undefined;
-});
+const bed = new BotBed();
+afterEach(() => bed.stop());
 
 describe("GitHub's secondary rate limit", () => {
   it('is waited out (retry-after) and the write retried, so the pull request still opens once', async () => {
-    double = await GitHubDouble.start({ files: { 'README.md': '# demo\n' } });
-    bot = await startBotOn(double);
+    const { double, bot } = await bed.start();
     // The first two attempts to open the pull request are refused as GitHub refuses them.
     double.faults.secondaryRateLimit({
       retryAfterSeconds: 1,

@@ -1,30 +1,20 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import type { RunningBot } from '../../bot/src/main.js';
-import { GitHubDouble } from '../github/double.js';
 import { signature256 } from '../github/webhooks.js';
 import {
   assertBotCallsValid,
+  BotBed,
   intentYaml,
   settle,
   specPulls,
-  startBotOn,
   WEBHOOK_SECRET,
 } from '../helpers/bot.js';
 
-let double: GitHubDouble | undefined;
-let bot: RunningBot | undefined;
-
-afterEach(async () => {
-  await bot?.stop();
-  await double?.stop();
-  bot = undefined;
-  double = undefined;
-});
+const bed = new BotBed();
+afterEach(() => bed.stop());
 
 describe('replays and signatures', () => {
   it('makes no call at all for a redelivered push, and no write for a push that changes nothing', async () => {
-    double = await GitHubDouble.start({ files: { 'README.md': '# demo\n' } });
-    bot = await startBotOn(double);
+    const { double, bot } = await bed.start();
     const alice = double.person('alice');
     await alice.push({ files: { 'intents/ledger.yaml': intentYaml('ledger', { port: 8311 }) } });
     await settle(double, bot);
@@ -53,10 +43,9 @@ describe('replays and signatures', () => {
   }, 240_000);
 
   it('refuses unsigned and wrongly signed deliveries with 4xx and does nothing for them', async () => {
-    double = await GitHubDouble.start({
+    const { double, bot } = await bed.start({
       files: { 'intents/ledger.yaml': intentYaml('ledger', { port: 8312 }) },
     });
-    bot = await startBotOn(double);
     await settle(double, bot);
     const mark = double.counters.mark();
     const before = specPulls(double).length;

@@ -2,7 +2,7 @@ import { CHECK_NAME } from '../../bot/src/line/render.js';
 import { type RunningBot, startBot, WEBHOOK_PATH } from '../../bot/src/main.js';
 import type { LlmProvider } from '../../core/ports/index.js';
 import { findFreePort } from '../../core/udc/launch.js';
-import type { GitHubDouble } from '../github/double.js';
+import { GitHubDouble, type GitHubDoubleOptions } from '../github/double.js';
 
 export const WEBHOOK_SECRET = 'bot-test-secret';
 
@@ -34,6 +34,49 @@ export async function startBotOn(
   const bot = await startBot(env, options.provider ? { provider: options.provider } : {});
   await bot.bot.started;
   return bot;
+}
+
+export interface BotBedOptions {
+  /** The first commit of the repository under test (default: a README only). */
+  files?: Record<string, string>;
+  app?: GitHubDoubleOptions['app'];
+  provider?: LlmProvider;
+  env?: Record<string, string>;
+}
+
+/**
+ * A GitHub double and the bot's real HTTP server against it, one pair at a time. `stop()` ends both
+ * whether the test passed or not: a test file calls `afterEach(() => bed.stop())`.
+ */
+export class BotBed {
+  private double: GitHubDouble | undefined;
+  private bot: RunningBot | undefined;
+
+  async start(options: BotBedOptions = {}): Promise<{ double: GitHubDouble; bot: RunningBot }> {
+    await this.stop();
+    const double = await GitHubDouble.start({
+      files: options.files ?? { 'README.md': '# demo\n' },
+      ...(options.app ? { app: options.app } : {}),
+    });
+    this.double = double;
+    const bot = await startBotOn(double, {
+      ...(options.provider ? { provider: options.provider } : {}),
+      ...(options.env ? { env: options.env } : {}),
+    });
+    this.bot = bot;
+    return { double, bot };
+  }
+
+  async stop(): Promise<void> {
+    const { bot, double } = this;
+    this.bot = undefined;
+    this.double = undefined;
+    try {
+      await bot?.stop();
+    } finally {
+      await double?.stop();
+    }
+  }
 }
 
 /** Waits until the double has delivered everything and the bot has nothing queued or running. */

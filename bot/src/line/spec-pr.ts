@@ -87,6 +87,37 @@ async function reportGate(ctx: RepoContext, headSha: string, report: SpecReport,
 }
 
 /**
+ * The SPEC line for one intent, as the files a SPEC branch holds: the best draft, normalized, and its
+ * verification record. `startFrom` optimizes an existing SPEC instead of writing one.
+ */
+export async function specFiles(intent: Intent, provider: LlmProvider, startFrom?: string) {
+  const line = await runSpecLine({
+    intent,
+    provider,
+    reporter: silentReporter,
+    ...(startFrom !== undefined ? { startFrom } : {}),
+  });
+  const markdown = normalizeSpec(line.best.markdown);
+  const record = verificationRecord(
+    intent,
+    markdown,
+    line.best.verification,
+    line.scoreHistory,
+    provider.name,
+    line.usage,
+    new Date(),
+  );
+  const changes = [
+    { path: specPathOf(intent.service_name), content: markdown },
+    {
+      path: `specs/${intent.service_name}/verification.json`,
+      content: `${JSON.stringify(record, null, 2)}\n`,
+    },
+  ];
+  return { line, record, changes };
+}
+
+/**
  * The SPEC line for one intent on GitHub: generate → verify → optimize, then one commit rebuilt on the
  * base on `assembly-line/spec/<name>`, the gate's check run on it, and the pull request found or opened.
  * A pull request a person pushed to is re-verified, never rewritten, unless `force`.
@@ -113,26 +144,7 @@ export async function generateSpecPullRequest(ctx: RepoContext, job: GenerateJob
     if (job.optimize && head) startFrom = decoder.decode(head);
   }
 
-  const line = await runSpecLine({
-    intent,
-    provider: ctx.provider,
-    reporter: silentReporter,
-    ...(startFrom !== undefined ? { startFrom } : {}),
-  });
-  const markdown = normalizeSpec(line.best.markdown);
-  const record = verificationRecord(
-    intent,
-    markdown,
-    line.best.verification,
-    line.scoreHistory,
-    ctx.provider.name,
-    line.usage,
-    new Date(),
-  );
-  const changes = [
-    { path: specPath, content: markdown },
-    { path: `specs/${name}/verification.json`, content: `${JSON.stringify(record, null, 2)}\n` },
-  ];
+  const { line, record, changes } = await specFiles(intent, ctx.provider, startFrom);
   const message = `spec: ${name}\n\nScore ${record.score}/100 after ${record.optimization_cycles} optimization cycle(s).`;
   let commit: string;
   try {
