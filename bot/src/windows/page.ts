@@ -38,6 +38,7 @@ p{margin:4px 0}.muted{color:var(--muted)}
 .scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;max-width:100%;border:1px solid var(--line);border-radius:6px}
 table{border-collapse:collapse;width:100%}
 th,td{padding:5px 8px;text-align:left;white-space:nowrap;border-bottom:1px solid var(--line)}
+td.name{white-space:normal;min-width:9em}
 tr:last-child td{border-bottom:0}th{font-weight:600;color:var(--muted)}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 tr.breached td{background:var(--warnbg)}.breached .wait{color:var(--warn);font-weight:600}
@@ -75,7 +76,7 @@ function queueSection(intents: readonly IntentView[], now: number, multi: boolea
       `${intent.purpose ? ` title="${h(intent.purpose)}"` : ''}>` +
       `<td class="num">${index + 1}</td>` +
       `<td><span class="badge p-${h(intent.priority)}">${h(intent.priority)}</span></td>` +
-      `<td>${h(intent.serviceName)}</td>${multi ? `<td>${h(intent.repository)}</td>` : ''}` +
+      `<td class="name">${h(intent.serviceName)}</td>${multi ? `<td>${h(intent.repository)}</td>` : ''}` +
       `<td class="num wait">${h(wait)}${row.breached ? ' (past SLA)' : ''}</td><td>${h(sla)}</td></tr>`
     );
   });
@@ -151,7 +152,8 @@ export function renderDashboardPage(full: LineView, options: PageOptions): strin
   const multi = view.repositories.length > 1;
   const active = activePipelines(view.intents).length > 0;
   const refresh = Math.max(1, Math.round(options.refreshSeconds ?? 10));
-  const scope = options.repoFilter ? options.repoFilter : `${view.repositories.length} repositories`;
+  const n = view.repositories.length;
+  const scope = options.repoFilter ?? (n === 1 ? view.repositories[0]! : `${n} repositories`);
   return `<!doctype html>
 <html lang="en">
 <head>
