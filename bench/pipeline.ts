@@ -5,12 +5,13 @@ import { performance } from 'node:perf_hooks';
 import { execa } from 'execa';
 import { stringify } from 'yaml';
 import { runCli } from '../core/cli/main.js';
-import { type Intent, IntentSchema } from '../core/intent/schema.js';
+import type { Intent } from '../core/intent/schema.js';
 import { OfflineProvider } from '../core/llm/offline/provider.js';
 import { runBuildJob } from '../core/pipeline/build-job.js';
 import { buildVenvDir, serviceDir } from '../core/pipeline/state.js';
 import type { ProgressReporter } from '../core/ports/index.js';
 import { runSpecJob } from '../core/spec/spec-job.js';
+import { exampleIntent, SIX_FEATURES } from '../test/helpers/intents.js';
 import { type BenchResult, measure } from './measure.js';
 import { variedIntents } from './spec-corpus.js';
 
@@ -55,37 +56,15 @@ function timingReporter(times: Record<string, number>): ProgressReporter {
   const started = new Map<string, number>();
   return {
     phaseStarted: (phase) => started.set(phase, performance.now()),
-    phaseFinished: (phase) => {
-      times[phase] = (times[phase] ?? 0) + performance.now() - (started.get(phase) ?? performance.now());
+    phaseFinished: (phase, _outcome, _detail, tookMs) => {
+      times[phase] =
+        (times[phase] ?? 0) + (tookMs ?? performance.now() - (started.get(phase) ?? performance.now()));
     },
     info: () => undefined,
   };
 }
 
-const SIX_FEATURES = IntentSchema.parse({
-  service_name: 'orders',
-  service_type: 'domain',
-  purpose: 'Manage customer orders end to end',
-  key_features: [
-    'Create orders',
-    'GET /orders/{id} lookup',
-    'Cancel an order',
-    'Refund payments',
-    'Export orders as CSV',
-    'Notify customers',
-  ],
-  dependencies: ['registry'],
-  port: 9300,
-});
-const HELLO = IntentSchema.parse({
-  service_name: 'hello-world',
-  service_type: 'domain',
-  priority: 'low',
-  purpose: 'Simple hello world service for testing pipeline',
-  key_features: ['GET /hello endpoint'],
-  dependencies: ['registry'],
-  port: 8999,
-});
+const HELLO = exampleIntent('hello-world');
 
 /**
  * Wall time per build phase (codegen, testgen, build & test, UDC) for hello-world and a 6-feature

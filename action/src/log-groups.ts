@@ -43,9 +43,10 @@ export class GroupedLog implements ProgressReporter {
     this.sink.startGroup(this.scrub(`${phase}${detail ? ` (${detail})` : ''}`));
   }
 
-  phaseFinished(phase: string, outcome: 'ok' | 'failed' | 'skipped', detail?: string): void {
+  /** `tookMs`: the phase was timed by the part that did its work (the health gate, by the deploy target). */
+  phaseFinished(phase: string, outcome: 'ok' | 'failed' | 'skipped', detail?: string, tookMs?: number): void {
     const started = this.open?.phase === phase ? this.open.started : this.clock();
-    this.end(phase, outcome, this.clock() - started, detail);
+    this.end(phase, outcome, tookMs ?? this.clock() - started, detail);
   }
 
   info(message: string): void {

@@ -157,7 +157,7 @@ async function execute(
       log.phaseStarted(phase, detail);
       if (phase === 'deployment') tracker.start(detail);
     },
-    phaseFinished: (phase, outcome, detail) => log.phaseFinished(phase, outcome, detail),
+    phaseFinished: (phase, outcome, detail, tookMs) => log.phaseFinished(phase, outcome, detail, tookMs),
     info: (message) => log.info(message),
   };
   let result: PipelineResult;

@@ -116,12 +116,13 @@ export class RunRecorder implements LedgerRun {
     this.append({ event: 'phase-started', phase: name });
   }
 
-  finishPhase(name: string, outcome: PhaseOutcome, detail?: string): void {
+  finishPhase(name: string, outcome: PhaseOutcome, detail?: string, durationMs?: number): void {
     this.append({
       event: 'phase-finished',
       phase: name,
       outcome,
       ...(detail !== undefined ? { detail: safeText(detail) } : {}),
+      ...(durationMs !== undefined ? { duration_ms: Math.round(durationMs) } : {}),
     });
   }
 

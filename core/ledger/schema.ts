@@ -28,6 +28,11 @@ export const PhaseSchema = z.object({
   finished_at: timestamp.optional(),
   outcome: z.enum([...PHASE_OUTCOMES, 'running']),
   detail: z.string().optional(),
+  /**
+   * The time the phase's work took, when it was timed by the part that did it rather than by its
+   * start and end events: `health_check` is run by the deploy target inside the deployment phase.
+   */
+  duration_ms: z.number().min(0).optional(),
 });
 
 export const LlmCallSchema = z.object({
@@ -85,6 +90,7 @@ export const LedgerEventSchema = z.discriminatedUnion('event', [
     phase: z.string().min(1),
     outcome: z.enum(PHASE_OUTCOMES),
     detail: z.string().optional(),
+    duration_ms: z.number().min(0).optional(),
   }),
   z.object({ ...eventBase, event: z.literal('llm-call'), call: LlmCallSchema }),
   z.object({ ...eventBase, event: z.literal('score'), score: z.number() }),
@@ -132,6 +138,7 @@ export function applyEvent(runs: Map<string, LedgerRecord>, event: LedgerEvent):
       phase.finished_at = event.at;
       phase.outcome = event.outcome;
       if (event.detail !== undefined) phase.detail = event.detail;
+      if (event.duration_ms !== undefined) phase.duration_ms = event.duration_ms;
       if (!open) run.phases.push(phase);
       break;
     }
@@ -151,4 +158,11 @@ export function applyEvent(runs: Map<string, LedgerRecord>, event: LedgerEvent):
       break;
   }
   return undefined;
+}
+
+/** How long a finished phase took: its own `duration_ms` when the work was timed elsewhere, else end − start. */
+export function phaseDurationMs(phase: Phase): number | undefined {
+  if (phase.duration_ms !== undefined) return phase.duration_ms;
+  if (phase.finished_at === undefined) return undefined;
+  return Date.parse(phase.finished_at) - Date.parse(phase.started_at);
 }

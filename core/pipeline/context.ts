@@ -77,7 +77,7 @@ export function recordingReporter(run: LedgerRun, inner?: ProgressReporter): Pro
       inner?.phaseStarted(phase, detail);
     },
     phaseFinished(phase, outcome, detail, tookMs) {
-      run.finishPhase(phase, outcome, detail);
+      run.finishPhase(phase, outcome, detail, tookMs);
       inner?.phaseFinished(phase, outcome, detail, tookMs);
     },
     info(message) {

@@ -20,7 +20,11 @@ export interface RunTests {
 export interface LedgerRun {
   readonly runId: string;
   startPhase(name: string): void;
-  finishPhase(name: string, outcome: RunPhaseOutcome, detail?: string): void;
+  /**
+   * `durationMs` is the time the phase's work took when it was timed elsewhere (the health gate, timed
+   * by the deploy target inside `deploy`); the journal keeps it as the phase's `duration_ms`.
+   */
+  finishPhase(name: string, outcome: RunPhaseOutcome, detail?: string, durationMs?: number): void;
   recordLlmCall(call: LlmUsage & { task: string }): void;
   recordScore(score: number): void;
   recordTests(tests: RunTests): void;
