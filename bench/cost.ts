@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { type Intent, IntentSchema } from '../core/intent/schema.js';
-import { validateIntentSource } from '../core/intent/validate.js';
+import type { Intent } from '../core/intent/schema.js';
 import { WRITE_FILES_TOOL } from '../core/llm/model-output.js';
 import { generateServiceOffline } from '../core/llm/offline/service/codegen.js';
 import { generateTestsOffline } from '../core/llm/offline/service/testgen.js';
@@ -9,7 +7,7 @@ import { DEFAULT_ANTHROPIC_MODEL, priceFor } from '../core/llm/pricing.js';
 import { systemPrompt, writeCodeParts, writeSpecPrompt, writeTestsParts } from '../core/llm/prompts.js';
 import { CHARS_PER_TOKEN, estimateTokens } from '../core/llm/spend-cap.js';
 import type { FileMap } from '../core/ports/index.js';
-import { repositoryPath } from './measure.js';
+import { exampleIntent, SIX_FEATURES } from '../test/helpers/intents.js';
 
 /**
  * Estimated model cost of a new service: the prompts exactly as the anthropic provider renders them,
@@ -77,35 +75,11 @@ export function callCost(model: string, call: Call): number {
   );
 }
 
-function intentFile(name: string): Intent {
-  const path = repositoryPath(`intents/${name}.yaml`);
-  const report = validateIntentSource(`intents/${name}.yaml`, readFileSync(path));
-  if (!report.intent) throw new Error(`${path} does not validate`);
-  return report.intent;
-}
-
-export const SIX_FEATURES: Intent = IntentSchema.parse({
-  service_name: 'six-features',
-  service_type: 'domain',
-  priority: 'high',
-  purpose: 'Manage customer orders end to end',
-  key_features: [
-    'Create orders',
-    'GET /orders/{id} lookup',
-    'Cancel an order',
-    'Refund payments',
-    'Export orders as CSV',
-    'Notify customers by e-mail',
-  ],
-  dependencies: ['registry', 'orchestrator', 'billing-core'],
-  port: 9300,
-});
-
 export function costReport(): string {
   const lines = [
     `cost estimate: ${CHARS_PER_TOKEN} characters per token; default model ${DEFAULT_ANTHROPIC_MODEL}, cheapest ${CHEAPEST_MODEL}`,
   ];
-  for (const intent of [intentFile('hello-world'), SIX_FEATURES]) {
+  for (const intent of [exampleIntent('hello-world'), SIX_FEATURES]) {
     const calls = serviceCalls(intent);
     lines.push(`${intent.service_name} (${intent.key_features.length} features):`);
     for (const call of calls)

@@ -12,7 +12,7 @@ export { type Diagnostic, formatDiagnostic } from './diagnostics.js';
 export { MemoryForge } from './forge/memory.js';
 // The SPEC line and the reconcile planner, for the bot: it runs them over GitHub's Workspace and Forge.
 export { intentHash, sha256 } from './hash.js';
-export { InputError, validateIntentPaths } from './intent/load.js';
+export { InputError, InvalidIntentError, loadIntentFile, validateIntentPaths } from './intent/load.js';
 export { validateIntentRepository } from './intent/repository.js';
 export { type Intent, IntentSchema, KNOWN_INFRASTRUCTURE, PRIORITIES } from './intent/schema.js';
 export { fileLedger, ledgerDir } from './ledger/recorder.js';

@@ -2,42 +2,19 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { variedIntents } from '../bench/spec-corpus.js';
 import { validateIntentPaths } from '../core/intent/load.js';
-import { type Intent, IntentSchema } from '../core/intent/schema.js';
+import type { Intent } from '../core/intent/schema.js';
 import { OfflineProvider } from '../core/llm/offline/provider.js';
 import { type BuildJobResult, runBuildJob } from '../core/pipeline/build-job.js';
 import { silentReporter } from '../core/ports/index.js';
 import { runSpecJob } from '../core/spec/spec-job.js';
 import { cli } from './helpers/cli.js';
+import { SHORTEST_INTENT, SIX_FEATURES } from './helpers/intents.js';
 import { tempTree } from './helpers/tmp.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
 const examples = validateIntentPaths(['intents'], repoRoot).map((r) => r.intent!);
-const edgeCases = [
-  IntentSchema.parse({
-    service_name: 'ab',
-    service_type: 'experimental',
-    purpose: 'The shortest name on the highest port',
-    key_features: ['GET /ping endpoint'],
-    port: 65535,
-  }),
-  IntentSchema.parse({
-    service_name: 'six-features',
-    service_type: 'domain',
-    priority: 'high',
-    purpose: 'Manage customer orders end to end',
-    key_features: [
-      'Create orders',
-      'GET /orders/{id} lookup',
-      'Cancel an order',
-      'Refund payments',
-      'Export orders as CSV',
-      'Notify customers by e-mail',
-    ],
-    dependencies: ['registry', 'orchestrator', 'billing-core'],
-    port: 9300,
-  }),
-];
+const edgeCases = [SHORTEST_INTENT, SIX_FEATURES];
 const varied = [...examples, ...edgeCases, ...variedIntents(18, 4242)];
 
 /** Runs `work` over `items` with at most `limit` at once (the machine has two cores). */

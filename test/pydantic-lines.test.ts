@@ -3,13 +3,13 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { execa } from 'execa';
-import { SIX_FEATURES } from '../bench/cost.js';
 import { sha256 } from '../core/hash.js';
 import { generateServiceOffline } from '../core/llm/offline/service/codegen.js';
 import { generateTestsOffline } from '../core/llm/offline/service/testgen.js';
 import { writeSpecOffline } from '../core/llm/offline/spec/writer.js';
 import { assembleService } from '../core/runtime/scaffold.js';
 import { runtimePythonDir } from '../core/runtime/service-runtime.js';
+import { SIX_FEATURES } from './helpers/intents.js';
 import { tempTree } from './helpers/tmp.js';
 
 /**

@@ -11,13 +11,13 @@ import {
   deployService,
   type FailingTest,
   fileLedger,
-  formatDiagnostic,
   GitWorkspace,
   InputError,
   type Intent,
   type LintMessage,
   type LlmProvider,
   ledgerDir,
+  loadIntentFile,
   missingPackagesMessage,
   missingSystemPackages,
   PASSING_SCORE,
@@ -31,7 +31,6 @@ import {
   type TestSummary,
   type UdcReport,
   type UdcRow,
-  validateIntentPaths,
   WORKING_TREE,
 } from '../../core/index.js';
 
@@ -117,21 +116,14 @@ export interface PipelineResult {
 /** A problem with the request itself (a bad intent, a missing build): no phase ran. */
 export class PipelineInputError extends Error {}
 
-/** The intent in a file, judged with the intents beside it (unique names and ports). */
+/** The intent in a file, judged with the intents beside it (core's loadIntentFile), as an input error. */
 export function loadIntent(intentFile: string, cwd: string): Intent {
-  let reports: ReturnType<typeof validateIntentPaths>;
   try {
-    reports = validateIntentPaths([intentFile], cwd);
+    return loadIntentFile(intentFile, cwd);
   } catch (error) {
     if (error instanceof InputError) throw new PipelineInputError(error.message);
     throw error;
   }
-  const [report] = reports;
-  if (!report?.intent)
-    throw new PipelineInputError(
-      `${intentFile} is not a valid intent:\n${(report?.errors ?? []).map(formatDiagnostic).join('\n')}`,
-    );
-  return report.intent;
 }
 
 function deployTargetFor(request: PipelineRequest): DeployTarget {

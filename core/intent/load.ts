@@ -1,5 +1,6 @@
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { type Diagnostic, formatDiagnostic } from '../diagnostics.js';
 import {
   displayPath,
   followIntentLink,
@@ -10,6 +11,7 @@ import {
   readBytes,
 } from '../repo-files.js';
 import { type IntentSource, validateIntentRepository } from './repository.js';
+import type { Intent } from './schema.js';
 import type { IntentFileReport } from './validate.js';
 
 export { InputError };
@@ -58,4 +60,28 @@ export function validateIntentPaths(targets: readonly string[], cwd: string): In
     });
   }
   return [...new Set(wanted)].map((file) => reports.get(file)!);
+}
+
+/** The file holds no valid intent; `diagnostics` say where and why (file:line:col). */
+export class InvalidIntentError extends InputError {
+  constructor(
+    readonly path: string,
+    readonly diagnostics: readonly Diagnostic[],
+  ) {
+    super(`${path} is not a valid intent:\n${diagnostics.map(formatDiagnostic).join('\n')}`);
+  }
+}
+
+/**
+ * The one intent in the file `path` (relative to `cwd`), judged with the intents beside it (unique
+ * names and ports). What the CLI, the Action and the bot load a named intent with. Throws InputError
+ * for a path that is not one intent file, InvalidIntentError for an intent that does not validate.
+ */
+export function loadIntentFile(path: string, cwd: string): Intent {
+  const absolute = resolve(cwd, path);
+  if (existsSync(absolute) && !statSync(absolute).isFile())
+    throw new InputError(`${path} is not a file; expected one intent file such as intents/<name>.yaml`);
+  const [report] = validateIntentPaths([path], cwd);
+  if (!report?.intent) throw new InvalidIntentError(path, report?.errors ?? []);
+  return report.intent;
 }

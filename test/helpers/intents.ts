@@ -1,4 +1,11 @@
+import { fileURLToPath } from 'node:url';
+import { loadIntentFile } from '../../core/intent/load.js';
 import { type Intent, IntentSchema } from '../../core/intent/schema.js';
+
+const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** An example intent of this repository, `intents/<name>.yaml`, validated with the intents beside it. */
+export const exampleIntent = (name: string): Intent => loadIntentFile(`intents/${name}.yaml`, repositoryRoot);
 
 /** A small valid intent for tests that need one in memory, with fields overridden. */
 export const greeterIntent = (overrides: Partial<Intent> = {}): Intent =>
@@ -11,3 +18,30 @@ export const greeterIntent = (overrides: Partial<Intent> = {}): Intent =>
     port: 8123,
     ...overrides,
   });
+
+/** The shortest service name on the highest port: the edge of what the schema allows. */
+export const SHORTEST_INTENT: Intent = IntentSchema.parse({
+  service_name: 'ab',
+  service_type: 'experimental',
+  purpose: 'The shortest name on the highest port',
+  key_features: ['GET /ping endpoint'],
+  port: 65535,
+});
+
+/** A domain service with six features, three dependencies and a path parameter: a large generation. */
+export const SIX_FEATURES: Intent = IntentSchema.parse({
+  service_name: 'six-features',
+  service_type: 'domain',
+  priority: 'high',
+  purpose: 'Manage customer orders end to end',
+  key_features: [
+    'Create orders',
+    'GET /orders/{id} lookup',
+    'Cancel an order',
+    'Refund payments',
+    'Export orders as CSV',
+    'Notify customers by e-mail',
+  ],
+  dependencies: ['registry', 'orchestrator', 'billing-core'],
+  port: 9300,
+});
