@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, test } from '@jest/globals';
+import { afterAll, describe, expect, jest, test } from '@jest/globals';
 import { execa } from 'execa';
 import { checkModelOutput } from '../core/build/file-guard.js';
 import type { Intent } from '../core/intent/schema.js';
@@ -374,8 +374,23 @@ describe('generated files', () => {
     expect(service['services/payment-processor/app/main.py']).toContain('app = create_app(SERVICE, router)');
   });
 
-  test('are the same for the same intent and SPEC', () => {
-    expect(generate(subject, spec)).toEqual(generate(subject, spec));
+  // An unchanged SPEC must give the same service: nothing may depend on the clock, on chance, or on what
+  // was generated before in the same process.
+  test('are the same for the same intent and SPEC, whatever the clock, chance or earlier runs', () => {
+    const first = generate(subject, spec);
+    const hello = intentFile('hello-world');
+    expect(Object.keys(generate(hello, writeSpecOffline(hello)))).toContain(
+      'services/hello-world/app/features.py',
+    );
+    const random = jest.spyOn(Math, 'random').mockReturnValue(0.5);
+    jest.useFakeTimers({ now: new Date('2031-05-06T07:08:09Z') });
+    try {
+      const again = intentFile('payment-processor');
+      expect(generate(again, writeSpecOffline(again))).toEqual(first);
+    } finally {
+      jest.useRealTimers();
+      random.mockRestore();
+    }
   });
 
   test('intent text reaches the code only inside string literals', () => {

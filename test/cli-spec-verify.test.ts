@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { readLedger } from '../core/ledger/reader.js';
 import { findFreePort } from '../core/udc/launch.js';
 import { cli } from './helpers/cli.js';
+import { RULE_WEIGHTS } from './helpers/specs.js';
 import { intentYaml, tempTree } from './helpers/tmp.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -172,12 +173,9 @@ describe('assembly-line spec and verify', () => {
     const report = JSON.parse(json.stdout);
     expect(report.passed).toBe(true);
     expect(report.score).toBeGreaterThanOrEqual(90);
-    expect(report.rules[0]).toEqual({
-      id: expect.any(String),
-      weight: expect.any(Number),
-      score: expect.any(Number),
-      findings: expect.any(Array),
-    });
+    expect(report.rules.map((r: { id: string; weight: number }) => [r.id, r.weight])).toEqual(RULE_WEIGHTS);
+    // The stored SPEC has every section: the first rule passes whole, with nothing to report.
+    expect(report.rules[0]).toEqual({ id: 'sections', weight: 14, score: 1, findings: [] });
   });
 
   test('verify: a poor SPEC exits 3 and prints path:line: rule: message findings', async () => {

@@ -7,6 +7,7 @@ import { runSpecLine } from '../core/spec/spec-line.js';
 import { specPaths } from '../core/spec/store.js';
 import { verifySpec } from '../core/spec/verifier/index.js';
 import { CountingProvider, ScriptedSpecProvider } from './helpers/providers.js';
+import { RULE_WEIGHTS } from './helpers/specs.js';
 import { tempTree } from './helpers/tmp.js';
 
 const intent = IntentSchema.parse({
@@ -95,14 +96,7 @@ describe('the SPEC job in a repository', () => {
       cost_usd: 0.002,
     });
     expect(record.score_history).toEqual(result.scoreHistory);
-    expect(record.rules.length).toBeGreaterThan(5);
-    expect(record.rules[0]).toEqual(
-      expect.objectContaining({
-        id: expect.any(String),
-        weight: expect.any(Number),
-        findings: expect.any(Array),
-      }),
-    );
+    expect(record.rules.map((r: { id: string; weight: number }) => [r.id, r.weight])).toEqual(RULE_WEIGHTS);
   });
 
   test('a gate still failing after 3 cycles is written as needs-human-review', async () => {

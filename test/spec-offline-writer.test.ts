@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { variedIntents } from '../bench/spec-corpus.js';
 import type { Intent } from '../core/intent/schema.js';
 import { repairSpec } from '../core/llm/offline/spec/improve.js';
@@ -332,9 +333,22 @@ describe('improveSpecOffline', () => {
     expect(verifySpec(improved, payment).score).toBe(100);
   });
 
+  // The same SPEC and findings must give the same repair, whatever the clock, chance or earlier repairs.
   test('is deterministic', () => {
     const damaged = removeBetween(draft, '## Data Models', '## Dependencies');
     const findings = specFindings(verifySpec(damaged, hello));
-    expect(improveSpecOffline(hello, damaged, findings)).toBe(improveSpecOffline(hello, damaged, findings));
+    const first = improveSpecOffline(hello, damaged, findings);
+    expect(first).toContain('## Data Models');
+    expect(verifySpec(first, hello).score).toBe(100);
+    const other = removeBetween(writeSpecOffline(payment), '## Data Models', '## Dependencies');
+    improveSpecOffline(payment, other, specFindings(verifySpec(other, payment)));
+    const random = jest.spyOn(Math, 'random').mockReturnValue(0.5);
+    jest.useFakeTimers({ now: new Date('2031-05-06T07:08:09Z') });
+    try {
+      expect(improveSpecOffline(hello, damaged, findings)).toBe(first);
+    } finally {
+      jest.useRealTimers();
+      random.mockRestore();
+    }
   });
 });

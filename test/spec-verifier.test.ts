@@ -477,16 +477,27 @@ describe('scoring', () => {
     }
   });
 
+  // The stuffed SPEC's verdict, pinned from its fixture: 16.8, with keyword stuffing found at
+  // these lines. Both tests below compare with it, so neither only compares the verifier with itself.
+  const stuffed = specFixture('payment-processor.stuffed.md');
+  const STUFFED_LINES = [1, 5, 6, 10, 11, 16, 17, 21, 25, 29, 33, 37, 41, 45, 49];
+  const stuffingLines = (v: ReturnType<typeof verifySpec>) =>
+    v.rules.find((r) => r.id === 'keyword-stuffing')!.findings.map((f) => f.line);
+
   test('the same input always gives the same result, whatever was verified before', () => {
-    const first = verifySpec(complete, payment);
-    verifySpec(specFixture('payment-processor.stuffed.md'), hello);
+    const first = verifySpec(stuffed, payment);
+    expect([first.score, first.passed, stuffingLines(first)]).toEqual([16.8, false, STUFFED_LINES]);
+    // State left by other verifications (another intent, a complete SPEC, a damaged one) changes nothing.
+    expect(verifySpec(stuffed, hello).score).toBe(4);
+    expect(verifySpec(complete, payment).score).toBe(100);
     verifySpec(bareHeadings(complete), payment);
-    expect(verifySpec(complete, payment)).toEqual(first);
-    const stuffed = specFixture('payment-processor.stuffed.md');
-    expect(verifySpec(stuffed, payment)).toEqual(verifySpec(stuffed, payment));
+    expect(verifySpec(stuffed, payment)).toEqual(first);
   });
 
   test('Windows line endings give the same verification', () => {
-    expect(verifySpec(complete.replace(/\n/g, '\r\n'), payment)).toEqual(verifySpec(complete, payment));
+    const crlf = verifySpec(stuffed.replace(/\n/g, '\r\n'), payment);
+    expect([crlf.score, stuffingLines(crlf)]).toEqual([16.8, STUFFED_LINES]);
+    expect(crlf).toEqual(verifySpec(stuffed, payment));
+    expect(verifySpec(complete.replace(/\n/g, '\r\n'), payment).score).toBe(100);
   });
 });

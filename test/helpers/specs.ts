@@ -65,3 +65,24 @@ export function sharedLineRatio(a: string, b: string): number {
   const size = (m: Map<string, number>) => [...m.values()].reduce((s, n) => s + n, 0);
   return shared / Math.max(size(left), size(right));
 }
+
+/**
+ * The verifier's rules in report order with their weights, written out here rather than read from the
+ * code, so a report that drops, renames or reorders a rule fails the tests that compare with it.
+ */
+export const RULE_WEIGHTS: ReadonlyArray<[string, number]> = [
+  ['sections', 14],
+  ['feature-traceability', 14],
+  ['intent-relevance', 5],
+  ['udc-endpoints', 8],
+  ['endpoints-complete', 8],
+  ['port', 6],
+  ['dependencies', 8],
+  ['nfr-units', 7],
+  ['success-criteria', 6],
+  ['coverage-target', 4],
+  ['no-placeholders', 5],
+  ['vague-words', 5],
+  ['keyword-stuffing', 6],
+  ['size', 4],
+];
