@@ -62,7 +62,20 @@ describe('ssh: real failures, not canned stderr', () => {
 });
 
 describe('ssh: trust and secrets', () => {
-  const sessionDirs = () => readdirSync(tmpdir()).filter((name) => name.startsWith('al-ssh-'));
+  // This test process's ssh connections keep their folders in a TMPDIR of its own: other tests use the
+  // shared /tmp at the same time.
+  let privateTmp: string;
+  const sharedTmp = process.env.TMPDIR;
+  beforeAll(() => {
+    privateTmp = mkdtempSync(join(tmpdir(), 'assembly-line-ssh-tmp-'));
+    process.env.TMPDIR = privateTmp;
+  });
+  afterAll(() => {
+    if (sharedTmp === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = sharedTmp;
+    rmSync(privateTmp, { recursive: true, force: true });
+  });
+  const sessionDirs = () => readdirSync(privateTmp);
 
   test('a host key that differs from known_hosts refuses the deploy before anything is sent', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'assembly-line-known-'));
@@ -110,7 +123,7 @@ describe('ssh: trust and secrets', () => {
 
   test('a key given as text works, lives only for the operation, and never shows in an error', async () => {
     const keyText = readFileSync(sshd.identityFile, 'utf8');
-    const before = sessionDirs().length;
+    expect(sessionDirs()).toEqual([]);
     const target = createDeployTarget(`ssh://${sshd.user}@127.0.0.1:${sshd.port}`, {
       ...FAST,
       root,
@@ -118,7 +131,7 @@ describe('ssh: trust and secrets', () => {
       env: { ASSEMBLY_LINE_SSH_KEY: keyText },
     });
     expect(Array.isArray(await target.list())).toBe(true);
-    expect(sessionDirs().length).toBe(before);
+    expect(sessionDirs()).toEqual([]);
 
     const dir = mkdtempSync(join(tmpdir(), 'assembly-line-stranger-'));
     try {
@@ -142,7 +155,7 @@ describe('ssh: trust and secrets', () => {
         expect(String(error.stack)).not.toContain(line);
       }
       expect(refused.description).not.toContain(secretLines[0]!);
-      expect(sessionDirs().length).toBe(before);
+      expect(sessionDirs()).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

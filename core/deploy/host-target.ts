@@ -264,9 +264,13 @@ export class HostDeployTarget implements DeployTarget {
 
   private async session<T>(work: (agent: HostAgent, channel: HostChannel) => Promise<T>): Promise<T> {
     const channel = await this.connector.open();
+    // Interrupted: the agent gets its end of input and removes its scratch folder before this process
+    // ends (after the clean-up of the operation itself, which works through a session of its own).
+    const forget = onInterrupt(() => channel.close(), { last: true });
     try {
       return await work(new HostAgent(channel, this.connector.description), channel);
     } finally {
+      forget();
       await channel.close();
     }
   }

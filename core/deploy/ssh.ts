@@ -75,13 +75,18 @@ function errorText(error: unknown): string {
 class SshChannel implements HostChannel {
   private forwards = 0;
   private session?: AgentSession;
+  private closing?: Promise<void>;
+  private readonly forgetCleanup: () => void;
 
   constructor(
     private readonly connector: SshConnector,
     private readonly workDir: string,
     private readonly muxArgs: string[],
-    private readonly forgetCleanup: () => void,
-  ) {}
+  ) {
+    // Interrupted: the same as a close, in this order: the agent, the connection, then its folder (key
+    // file and control socket). Removing the folder first would leave the connection without its socket.
+    this.forgetCleanup = onInterrupt(() => this.close(), { last: true });
+  }
 
   private get destination(): string {
     return this.connector.destination;
@@ -159,7 +164,12 @@ class SshChannel implements HostChannel {
     };
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
     await this.session?.close().catch(() => undefined);
     await execa('ssh', [...this.muxArgs.slice(0, 2), '-O', 'exit', this.destination], {
       reject: false,
@@ -303,7 +313,8 @@ export class SshConnector implements HostConnector {
           ? new DeployError('connect', `ssh to ${this.description} did not finish connecting in time`)
           : explainSshFailure(stderr, this.endpoint);
       }
-      return new SshChannel(this, workDir, ['-o', controlPath, '-o', 'ControlMaster=no', ...common], forget);
+      forget();
+      return new SshChannel(this, workDir, ['-o', controlPath, '-o', 'ControlMaster=no', ...common]);
     } catch (error) {
       forget();
       rmSync(workDir, { recursive: true, force: true });

@@ -48,8 +48,15 @@ export interface TargetUnderTest {
 
 let compiled: ReturnType<typeof transpileForChildProcesses> | undefined;
 
-/** A deploy in a process of its own, so that a test can interrupt or kill it. */
-function deployInChild(spec: ReturnType<TargetUnderTest['child']>, deploy: DeployRequest): ChildProcess {
+/**
+ * A deploy in a process of its own, so that a test can interrupt or kill it. Its temporary files go to
+ * `tmp`, a folder of the test's own: other tests running beside it use the shared one.
+ */
+function deployInChild(
+  spec: ReturnType<TargetUnderTest['child']>,
+  deploy: DeployRequest,
+  tmp: string,
+): ChildProcess {
   if (!compiled) {
     compiled = transpileForChildProcesses(['core/deploy/local.ts', 'core/deploy/ssh.ts']);
     // The files the targets ship to hosts are read from beside their module.
@@ -71,6 +78,7 @@ process.stdout.write(JSON.stringify(outcome));
   );
   return spawn(process.execPath, [script, spec.kind, JSON.stringify(spec.options), JSON.stringify(deploy)], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, TMPDIR: tmp },
   });
 }
 
@@ -396,7 +404,7 @@ export function describeDeployBehaviour(label: string, setup: () => TargetUnderT
         expect(readdirSync(join(dir, 'logs')).sort()).toEqual([`${old[3]}.log`, `${fresh.releaseId}.log`]);
         const audit = auditLines(sut.root, name);
         expect(audit[0]).toEqual([
-          expect.any(String),
+          expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
           'tester@ci',
           'lock-broken',
           fresh.releaseId,
@@ -468,24 +476,27 @@ export function describeDeployBehaviour(label: string, setup: () => TargetUnderT
 
     describe('interrupts', () => {
       const children: ChildProcess[] = [];
+      const tmps: string[] = [];
       afterEach(async () => {
         for (const child of children.splice(0)) {
           child.kill('SIGKILL');
           await exited(child);
         }
+        for (const dir of tmps.splice(0)) rmSync(dir, { recursive: true, force: true });
       });
       afterAll(() => compiled?.cleanup());
 
       // A deploy sitting in its health gate (the release says "starting" for 30 s), as a process of its own.
       async function stuckInGate(name: string, port: number) {
         const deploy = request(name, port, { env: { FIXTURE_HEALTH: 'starting' } });
-        const before = new Set(readdirSync(tmpdir()));
-        const child = deployInChild(sut.child({ ...FAST, healthTimeoutMs: 30000 }), deploy);
+        const tmp = mkdtempSync(join(tmpdir(), 'assembly-line-child-tmp-'));
+        tmps.push(tmp);
+        const child = deployInChild(sut.child({ ...FAST, healthTimeoutMs: 30000 }), deploy, tmp);
         children.push(child);
         const staging = join(sut.root, name, 'run', `${deploy.releaseId}.staging.pid`);
         await until(() => existsSync(staging), `the staging instance of ${deploy.releaseId}`);
         const stagingPid = Number(readFileSync(staging, 'utf8'));
-        return { child, deploy, stagingPid, before };
+        return { child, deploy, stagingPid, tmp };
       }
 
       test.each(['SIGINT', 'SIGTERM'] as const)(
@@ -493,8 +504,11 @@ export function describeDeployBehaviour(label: string, setup: () => TargetUnderT
         async (signal) => {
           const name = `cut-${signal.toLowerCase()}`;
           const port = await findFreePort();
-          const { child, deploy, stagingPid, before } = await stuckInGate(name, port);
+          const { child, deploy, stagingPid, tmp } = await stuckInGate(name, port);
           expect(existsSync(join(sut.root, name, 'deploy.lock'))).toBe(true);
+          // An ssh deploy holds its connection's folder (control socket, key file) for the whole operation.
+          if (sut.child({}).kind === 'ssh')
+            expect(readdirSync(tmp)).toEqual([expect.stringMatching(/^al-ssh-/)]);
           let stderr = '';
           child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
           child.kill(signal);
@@ -505,10 +519,7 @@ export function describeDeployBehaviour(label: string, setup: () => TargetUnderT
           expect(pidAlive(stagingPid)).toBe(false);
           expect(readdirSync(join(sut.root, name, 'run'))).toEqual([]);
           expect(existsSync(join(sut.root, name, 'archive', deploy.releaseId))).toBe(true);
-          const left = readdirSync(tmpdir()).filter(
-            (entry) => !before.has(entry) && /^(al-ssh-|assembly-line-release-)/.test(entry),
-          );
-          expect(left).toEqual([]);
+          expect(readdirSync(tmp)).toEqual([]);
           const last = auditLines(sut.root, name).at(-1)!;
           expect(last.slice(1, 5)).toEqual(['tester@ci', 'deploy', deploy.releaseId, 'interrupted']);
 
