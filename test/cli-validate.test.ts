@@ -122,6 +122,39 @@ describe('assembly-line validate', () => {
     expect(result.stdout).toContain('ok  intents/tabbed.yaml');
   });
 
+  // The generator used to resolve these on its own (the second route moved to /items-2, or a feature
+  // on GET /health got another path), so the service silently had another API than the intent asked for.
+  test('two features on one route, or a feature on a UDC endpoint, are located errors', async () => {
+    tree.write(
+      'intents/clash.yaml',
+      intentYaml('clash', {
+        port: 9007,
+        key_features: [
+          'GET /items/{item_id} endpoint',
+          'GET /{item_id} endpoint',
+          'GET /hello endpoint',
+          'Look up one item via get /Items/{id}',
+          'GET /state endpoint',
+          'POST /items endpoint',
+        ],
+      }),
+    );
+    const result = await cli(['validate', 'intents/clash.yaml'], tree.root);
+    expect(result.code).toBe(1);
+    expect(result.stdout.split('\n').filter((line) => line.includes(': error: '))).toEqual([
+      'intents/clash.yaml:10:5: error: key_features[3]: names GET /Items/{id}, the same route as ' +
+        'key_features[0] (line 7); one route cannot serve two features: give each its own method or path',
+      'intents/clash.yaml:11:5: error: key_features[4]: names GET /state, which is the UDC endpoint ' +
+        'GET /state that every service serves already; give this feature another path',
+    ]);
+    // A static route beside a parametric one is no conflict: the generator serves the static one first.
+    tree.write(
+      'intents/ordered.yaml',
+      intentYaml('ordered', { port: 9008, key_features: ['GET /{item_id} endpoint', 'GET /hello endpoint'] }),
+    );
+    expect(await cli(['validate', 'intents/ordered.yaml'], tree.root)).toMatchObject({ code: 0 });
+  });
+
   test('a missing path is a clear error, not a stack trace', async () => {
     const result = await cli(['validate', 'intents/nope.yaml'], tree.root);
     expect(result).toEqual({

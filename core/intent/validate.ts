@@ -2,6 +2,7 @@ import { basename, extname } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import { didYouMean } from '../suggest.js';
 import { type LoadedMapping, loadYamlMapping, type PathSegment } from '../yaml-source.js';
+import { routeConflicts } from './feature-routes.js';
 import { describeIssue } from './issues.js';
 import { INTENT_FIELDS, type Intent, IntentSchema } from './schema.js';
 
@@ -178,5 +179,6 @@ export function validateIntentSource(path: string, bytes: Uint8Array): IntentFil
   });
   duplicateEntries(errors, mapping, path, 'key_features', intent.key_features);
   duplicateEntries(errors, mapping, path, 'dependencies', intent.dependencies);
+  errors.push(...routeConflicts(path, mapping, intent.key_features));
   return errors.length > 0 ? { path, mapping, errors } : { path, mapping, intent, errors };
 }

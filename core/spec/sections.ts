@@ -60,11 +60,4 @@ export const SECTION_SYNONYMS: Record<SpecSection, readonly string[]> = {
   'Success Criteria': ['Acceptance Criteria', 'Success Metrics', 'Definition of Done', 'Acceptance'],
 };
 
-/** The five endpoints every generated service serves. */
-export const UDC_ENDPOINTS = [
-  { method: 'GET', path: '/health' },
-  { method: 'GET', path: '/capabilities' },
-  { method: 'GET', path: '/state' },
-  { method: 'GET', path: '/dependencies' },
-  { method: 'POST', path: '/message' },
-] as const;
+export { UDC_ENDPOINTS } from '../udc-endpoints.js';

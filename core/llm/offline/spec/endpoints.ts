@@ -1,3 +1,4 @@
+import { FEATURE_ROUTE } from '../../../intent/feature-routes.js';
 import type { Intent } from '../../../intent/schema.js';
 import { KNOWN_INFRASTRUCTURE } from '../../../intent/schema.js';
 import { endpointKey, type HttpMethod, isValidApiPath } from '../../../spec/api-section.js';
@@ -149,8 +150,7 @@ function derive(feature: string, index: number): Derived {
   const verbMethod = words.map((w) => VERB_METHODS[w]).find(Boolean);
   // A path runs to the next space, but a parameter may hold spaces: "/orders/{order id}".
   const explicit =
-    /(?:^|\s)(GET|POST|PUT|PATCH|DELETE)\s+(\/(?:\{[^{}\s][^{}]{0,40}\}|[^\s{])*)/i.exec(feature) ??
-    /(?:^|\s)(\/(?:\{[^{}\s][^{}]{0,40}\}|[^\s{])+)/.exec(feature);
+    FEATURE_ROUTE.exec(feature) ?? /(?:^|\s)(\/(?:\{[^{}\s][^{}]{0,40}\}|[^\s{])+)/.exec(feature);
   if (explicit) {
     const rawPath = explicit.length > 2 && explicit[2] ? explicit[2] : explicit[1]!;
     const path = sanitizePath(rawPath);
