@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { deployAssetPath } from '../deploy/assets.js';
-import { SERVICE_PATH, scrubbedEnv } from '../process-env.js';
+import { serviceEnv } from '../process-env.js';
 
 export interface StartLocalServiceOptions {
   /** A python with uvicorn and the service's requirements: a venv's, or /usr/bin/python3. */
@@ -112,6 +112,8 @@ async function startOnce(
   const child = spawn(
     options.python,
     [
+      // No .pyc files in the repository's services/ folder; a flag, so the environment stays a deploy's.
+      '-B',
       deployAssetPath('launcher.py'),
       ...[
         '--bind',
@@ -129,7 +131,8 @@ async function startOnce(
       // Its own process group, so stop() also ends anything the service started.
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...scrubbedEnv(process.env, { path: SERVICE_PATH }), PYTHONDONTWRITEBYTECODE: '1' },
+      // The host agent's environment for a release (core/process-env.ts serviceEnv), nothing more.
+      env: serviceEnv(process.env),
     },
   );
   let output = '';
