@@ -6,7 +6,7 @@ import { verifySpec } from '../core/spec/verifier/index.js';
 import { type BenchResult, measure } from './measure.js';
 import { handWrittenSpecs, variedIntents } from './spec-corpus.js';
 
-interface Sample {
+export interface Sample {
   intent: Intent;
   spec: string;
 }
@@ -39,6 +39,11 @@ function handWritten(): Sample[] {
     { intent, spec: markdown.replace(/^(?!#).+$/gm, (line) => (line.length % 3 === 0 ? '' : line)) },
     { intent, spec: markdown.replace(/\b(\w{4,})\b/g, '$1 $1') },
   ]);
+}
+
+/** The varied corpus the benchmark times: the hand-written SPECs with their damaged copies, then `count` drafts. */
+export function verifierCorpus(count = 1000): Sample[] {
+  return [...handWritten(), ...drafts(count)];
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -93,7 +98,7 @@ function perSpec(name: string, samples: readonly Sample[], { wall, cpu }: Timing
  */
 export async function benchVerifier(count = 1000): Promise<BenchResult[]> {
   const layouts = handWritten();
-  const varied = [...layouts, ...drafts(count)];
+  const varied = verifierCorpus(count);
   const results = [
     perSpec('verify one hand-written SPEC, every layout', layouts, timeEach(layouts, 20)),
     perSpec('verify one SPEC of the varied corpus', varied, timeEach(varied, 1)),

@@ -121,7 +121,8 @@ const METHOD_PATH = /^(?:\d+[.)]\s*)?[`*_]*(GET|POST|PUT|PATCH|DELETE)\s+(\/[^\s
 
 /** Whether a line is one of an endpoint's field lines (`- Feature:`, `- Request:`, `Errors:` …). */
 export function isApiFieldLine(text: string): boolean {
-  return FIELD_LINE.test(text);
+  // Every field line has a colon; most lines that fail do not, and the pattern is the costlier test.
+  return text.includes(':') && FIELD_LINE.test(text);
 }
 
 function methodPath(text: string): { method: HttpMethod; path: string; rest: string } | undefined {

@@ -100,14 +100,19 @@ export function analyseSpec(markdown: string, intent: Intent): SpecDocument {
   const apiLast = api?.body.at(-1)?.line ?? -1;
   // A list item naming an endpoint with inline fields is data, not a sentence to judge.
   const endpointLines = new Set(model.endpoints.filter((e) => e.layout === 'bullet').map((e) => e.line));
-  const quoted = intentTexts(intent);
   const raw = markdown.split(/\r?\n/);
+  // Blanked in one pass over the whole text, then split as `raw` is: a quoted text holds no line break
+  // and is replaced by a space, so line for line this is what blanking each line gives, at a fraction
+  // of the cost.
+  const ownLines = blankOut(markdown, intentTexts(intent)).split(/\r?\n/);
   const lines: SpecLine[] = [];
   let fence: string | undefined;
   const repeats = new Map<string, { count: number; first: number }>();
   let contentWords = 0;
-  raw.forEach((text, index) => {
-    const fenceMatch = /^\s*(```|~~~)/.exec(text);
+  for (let index = 0; index < raw.length; index++) {
+    const text = raw[index]!;
+    // The pattern only on lines that could open or close a fence: most lines hold neither.
+    const fenceMatch = text.includes('```') || text.includes('~~~') ? /^\s*(```|~~~)/.exec(text) : null;
     const inFence = fence !== undefined;
     if (fenceMatch) fence = fence === undefined ? fenceMatch[1] : fence === fenceMatch[1] ? undefined : fence;
     const inApi = index + 1 >= apiFirst && index + 1 <= apiLast;
@@ -118,7 +123,7 @@ export function analyseSpec(markdown: string, intent: Intent): SpecDocument {
       inApi,
       endpointLines.has(index + 1),
     );
-    const own = blankOut(text, quoted);
+    const own = ownLines[index]!;
     // Words in inline code count: a field list such as `id: str, amount: int` is content.
     const entry: SpecLine = { line: index + 1, text, kind, own, words: countWords(text) };
     // stuffingReason needs at least 8 words; most lines have fewer, and the check is the costly part.
@@ -140,7 +145,7 @@ export function analyseSpec(markdown: string, intent: Intent): SpecDocument {
     if (!entry.stuffed && kind !== 'blank' && kind !== 'heading' && kind !== 'fence')
       contentWords += entry.words;
     lines.push(entry);
-  });
+  }
   const preparedCache = new Map<number, Prepared>();
   return {
     markdown,
