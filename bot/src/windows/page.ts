@@ -48,7 +48,7 @@ tr.breached td{background:var(--warnbg)}.breached .wait{color:var(--warn);font-w
 a{color:var(--active)}
 svg.graph{display:block;font:12px system-ui,sans-serif}
 svg.graph .node rect{fill:var(--bg);stroke:var(--muted);stroke-width:1.5}
-svg.graph .node text{fill:var(--fg);text-anchor:middle;dominant-baseline:central}
+svg.graph .node text{fill:var(--fg);text-anchor:middle;dominant-baseline:central}svg.graph .node text.phase{fill:var(--muted);font-size:10px}
 svg.graph .external rect{stroke-dasharray:4 3}svg.graph .external text{fill:var(--muted)}
 svg.graph .active rect{stroke:var(--active);stroke-width:2.5}svg.graph .attention rect{stroke:var(--warn);stroke-width:2.5}
 svg.graph .done rect{stroke:var(--ok)}
@@ -159,6 +159,7 @@ export function renderDashboardPage(full: LineView, options: PageOptions): strin
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 ${active ? `<meta http-equiv="refresh" content="${refresh}">\n` : ''}<title>Assembly Line${options.repoFilter ? ` · ${h(options.repoFilter)}` : ''}</title>
 <style>${STYLE}</style>
 </head>
