@@ -333,6 +333,51 @@ test('a successful deployment retires the earlier one of its environment; a long
   double.assertClean();
 });
 
+test('workflow runs a test records are listed newest first, filtered, fetched one by one, and need actions: read', async () => {
+  const reader = new Octokit({
+    auth: double.actionsToken({ actions: 'read' }),
+    baseUrl: double.apiUrl,
+    log: quiet,
+  });
+  const first = await double.recordWorkflowRun();
+  const second = await double.recordWorkflowRun({ conclusion: 'failure', displayTitle: 'spec: a (#3)' });
+  double.updateWorkflowRun(first, { conclusion: 'success' });
+  const { data } = await reader.rest.actions.listWorkflowRunsForRepo({ owner, repo, per_page: 1 });
+  expect(data.total_count).toBe(2);
+  expect(data.workflow_runs.map((r) => r.id)).toEqual([second.id]);
+  const all = await reader.paginate(reader.rest.actions.listWorkflowRunsForRepo, {
+    owner,
+    repo,
+    per_page: 1,
+  });
+  expect(all.map((r) => [r.id, r.status, r.conclusion, r.display_title, r.run_number])).toEqual([
+    [second.id, 'completed', 'failure', 'spec: a (#3)', 2],
+    [first.id, 'completed', 'success', 'Initial commit', 1],
+  ]);
+  const { data: failed } = await reader.rest.actions.listWorkflowRunsForRepo({
+    owner,
+    repo,
+    status: 'failure',
+  });
+  expect(failed.workflow_runs.map((r) => r.id)).toEqual([second.id]);
+  const { data: one } = await reader.rest.actions.getWorkflowRun({ owner, repo, run_id: first.id });
+  expect(one.head_sha).toBe(first.headSha);
+  expect(one.head_commit?.message).toBe('Initial commit');
+  expect(one.path).toBe('.github/workflows/assembly-line.yml');
+  await expect(reader.rest.actions.getWorkflowRun({ owner, repo, run_id: 999_999 })).rejects.toMatchObject({
+    status: 404,
+  });
+  const noActions = new Octokit({
+    auth: double.actionsToken({ contents: 'read' }),
+    baseUrl: double.apiUrl,
+    log: quiet,
+  });
+  await expect(noActions.rest.actions.listWorkflowRunsForRepo({ owner, repo })).rejects.toMatchObject({
+    status: 403,
+  });
+  double.assertClean();
+});
+
 test('issues are found by listing, created with labels, and commit statuses need statuses: write', async () => {
   const { data: dashboard } = await octokit.rest.issues.create({
     owner,

@@ -10,6 +10,7 @@ import { Operations } from './operations.js';
 import { Person } from './person.js';
 import { RestContract } from './rest-contract.js';
 import { Router } from './router.js';
+import { actionRoutes } from './routes/actions.js';
 import { appRoutes } from './routes/apps.js';
 import { checkRoutes } from './routes/checks.js';
 import { deploymentRoutes } from './routes/deployments.js';
@@ -19,7 +20,16 @@ import { pullRoutes } from './routes/pulls.js';
 import { repoRoutes } from './routes/repos.js';
 import { statusRoutes } from './routes/statuses.js';
 import { API_PREFIX, DoubleServer, type Problem } from './server.js';
-import { type App, type Installation, type PermissionSet, type Repo, type Role, State } from './state.js';
+import {
+  type App,
+  type Installation,
+  now,
+  type PermissionSet,
+  type Repo,
+  type Role,
+  State,
+  type WorkflowRun,
+} from './state.js';
 import { WebhookContract } from './webhook-contract.js';
 import { Webhooks } from './webhooks.js';
 
@@ -106,6 +116,7 @@ export class GitHubDouble {
       ...checkRoutes(services),
       ...deploymentRoutes(services),
       ...statusRoutes(services),
+      ...actionRoutes(services),
       ...appRoutes(services),
     ]);
     this.server = new DoubleServer({
@@ -226,6 +237,65 @@ export class GitHubDouble {
     const owner = this.state.user(login);
     const repo = await this.ops.createRepo(owner, name);
     return this.ops.install(owner, [repo], owner);
+  }
+
+  /**
+   * Records a run of a GitHub Actions workflow on `repo` (default: the repository under test), as GitHub
+   * would when a push starts one. The double runs nothing: a test drives the run's status with
+   * `updateWorkflowRun`. Defaults: the `assembly-line` workflow, a push to the default branch's head,
+   * titled by the head commit's first line, in progress.
+   */
+  async recordWorkflowRun(
+    fields: Partial<
+      Pick<WorkflowRun, 'name' | 'path' | 'event' | 'headBranch' | 'headSha' | 'displayTitle'>
+    > & {
+      status?: WorkflowRun['status'];
+      conclusion?: WorkflowRun['conclusion'];
+      actor?: string;
+      repo?: Repo;
+    } = {},
+  ): Promise<WorkflowRun> {
+    const repo = fields.repo ?? this.repo;
+    const headBranch = fields.headBranch ?? repo.defaultBranch;
+    const headSha = fields.headSha ?? (await repo.store.resolveCommitish(headBranch));
+    if (!headSha) throw new Error(`${repo.fullName} has no branch ${headBranch} to run a workflow on`);
+    const commit = await repo.store.readCommit(headSha);
+    const path = fields.path ?? '.github/workflows/assembly-line.yml';
+    const sameWorkflow = repo.workflowRuns.filter((r) => r.path === path);
+    const at = now();
+    const run: WorkflowRun = {
+      id: this.state.nextId(),
+      name: fields.name ?? 'assembly-line',
+      path,
+      workflowId: sameWorkflow[0]?.workflowId ?? this.state.nextId(),
+      runNumber: sameWorkflow.length + 1,
+      runAttempt: 1,
+      event: fields.event ?? 'push',
+      headBranch,
+      headSha,
+      displayTitle: fields.displayTitle ?? commit.message.split('\n')[0]!,
+      status: fields.status ?? (fields.conclusion ? 'completed' : 'in_progress'),
+      conclusion: fields.conclusion ?? null,
+      actor: this.state.user(fields.actor ?? repo.owner.login),
+      createdAt: at,
+      updatedAt: at,
+      runStartedAt: at,
+    };
+    repo.workflowRuns.push(run);
+    return run;
+  }
+
+  /** Moves a recorded workflow run on: a conclusion completes it. */
+  updateWorkflowRun(
+    run: WorkflowRun,
+    fields: { status?: WorkflowRun['status']; conclusion?: WorkflowRun['conclusion'] },
+  ): WorkflowRun {
+    if (fields.conclusion) {
+      run.conclusion = fields.conclusion;
+      run.status = 'completed';
+    } else if (fields.status) run.status = fields.status;
+    run.updatedAt = now();
+    return run;
   }
 
   pulls() {

@@ -79,6 +79,7 @@ export class Operations {
       checkRuns: [],
       deployments: [],
       statuses: [],
+      workflowRuns: [],
     };
     this.state.repos.set(repo.fullName.toLowerCase(), repo);
     return repo;

@@ -15,6 +15,7 @@ import type {
   Repo,
   Review,
   User,
+  WorkflowRun,
 } from './state.js';
 
 export interface Urls {
@@ -506,5 +507,58 @@ export function gitRefJson(u: Urls, repo: Repo, ref: string, sha: string) {
     node_id: nodeId('Ref', `${repo.id}:${ref}`),
     url: `${u.api}/repos/${repo.fullName}/git/${ref}`,
     object: { type: 'commit', sha, url: `${u.api}/repos/${repo.fullName}/git/commits/${sha}` },
+  };
+}
+
+export function workflowRunJson(u: Urls, repo: Repo, run: WorkflowRun, headCommit: CommitObject | undefined) {
+  const url = `${u.api}/repos/${repo.fullName}/actions/runs/${run.id}`;
+  const person = (who: { name: string; email: string } | undefined) =>
+    who ? { name: who.name, email: who.email } : null;
+  return {
+    id: run.id,
+    name: run.name,
+    node_id: nodeId('WorkflowRun', run.id),
+    check_suite_id: run.id,
+    check_suite_node_id: nodeId('CheckSuite', run.id),
+    head_branch: run.headBranch,
+    head_sha: run.headSha,
+    path: run.path,
+    run_number: run.runNumber,
+    run_attempt: run.runAttempt,
+    referenced_workflows: [],
+    event: run.event,
+    status: run.status,
+    conclusion: run.conclusion,
+    workflow_id: run.workflowId,
+    url,
+    html_url: `${u.html}/${repo.fullName}/actions/runs/${run.id}`,
+    pull_requests: [],
+    created_at: run.createdAt,
+    updated_at: run.updatedAt,
+    actor: userJson(u, run.actor),
+    triggering_actor: userJson(u, run.actor),
+    run_started_at: run.runStartedAt,
+    jobs_url: `${url}/jobs`,
+    logs_url: `${url}/logs`,
+    check_suite_url: `${u.api}/repos/${repo.fullName}/check-suites/${run.id}`,
+    artifacts_url: `${url}/artifacts`,
+    cancel_url: `${url}/cancel`,
+    rerun_url: `${url}/rerun`,
+    previous_attempt_url: null,
+    workflow_url: `${u.api}/repos/${repo.fullName}/actions/workflows/${run.workflowId}`,
+    head_commit: headCommit
+      ? {
+          id: headCommit.sha,
+          tree_id: headCommit.tree,
+          message: headCommit.message,
+          timestamp: run.createdAt,
+          author: person(headCommit.author),
+          committer: person(headCommit.committer),
+        }
+      : null,
+    repository: repoJson(u, repo),
+    head_repository: repoJson(u, repo),
+    head_repository_id: repo.id,
+    display_title: run.displayTitle,
   };
 }

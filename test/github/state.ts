@@ -118,6 +118,29 @@ export interface Deployment {
   statuses: DeploymentStatus[];
 }
 
+/** A run of a GitHub Actions workflow, as a test records it (the double runs no workflow). */
+export interface WorkflowRun {
+  id: number;
+  /** The workflow's name, e.g. `assembly-line`. */
+  name: string;
+  /** The workflow file, e.g. `.github/workflows/assembly-line.yml`. */
+  path: string;
+  workflowId: number;
+  runNumber: number;
+  runAttempt: number;
+  event: string;
+  headBranch: string;
+  headSha: string;
+  /** For a push, the head commit's first line (what GitHub shows as the run's title). */
+  displayTitle: string;
+  status: 'queued' | 'in_progress' | 'completed';
+  conclusion: 'success' | 'failure' | 'cancelled' | 'skipped' | 'timed_out' | null;
+  actor: User;
+  createdAt: string;
+  updatedAt: string;
+  runStartedAt: string;
+}
+
 export interface CommitStatus {
   id: number;
   sha: string;
@@ -145,6 +168,7 @@ export interface Repo {
   checkRuns: CheckRun[];
   deployments: Deployment[];
   statuses: CommitStatus[];
+  workflowRuns: WorkflowRun[];
 }
 
 export interface Installation {
