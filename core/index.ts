@@ -12,10 +12,27 @@ export { type Diagnostic, formatDiagnostic } from './diagnostics.js';
 export { MemoryForge } from './forge/memory.js';
 // The SPEC line and the reconcile planner, for the bot: it runs them over GitHub's Workspace and Forge.
 export { intentHash, sha256 } from './hash.js';
+export { BodyTooLargeError, readBoundedBody } from './http-body.js';
+export { formatIntentFile, INTENT_SCHEMA_COMMENT } from './intent/format.js';
 export { InputError, InvalidIntentError, loadIntentFile, validateIntentPaths } from './intent/load.js';
 export { validateIntentRepository } from './intent/repository.js';
-export { type Intent, IntentSchema, KNOWN_INFRASTRUCTURE, PRIORITIES } from './intent/schema.js';
+export {
+  INTENT_FIELDS,
+  type Intent,
+  IntentSchema,
+  KNOWN_INFRASTRUCTURE,
+  PRIORITIES,
+} from './intent/schema.js';
+export {
+  type BuildsSummary,
+  buildsSummary,
+  type Dashboard,
+  dashboard,
+  runCost,
+} from './ledger/dashboard.js';
+export { readLedger } from './ledger/reader.js';
 export { fileLedger, ledgerDir } from './ledger/recorder.js';
+export type { LedgerRecord } from './ledger/schema.js';
 export { DEFAULT_ANTHROPIC_MODEL } from './llm/pricing.js';
 export { providerKind } from './llm/provider-kind.js';
 export { type ProviderChoice, type ProviderOptions, selectProvider } from './llm/select.js';
@@ -62,7 +79,13 @@ export {
 } from './pipeline/spec.js';
 export { stateDir } from './pipeline/state.js';
 export * from './ports/index.js';
-export { PriorityQueue, START_SLA_MS, type StartedEntry } from './queue/priority-queue.js';
+export {
+  intentId,
+  PriorityQueue,
+  type QueueSnapshot,
+  START_SLA_MS,
+  type StartedEntry,
+} from './queue/priority-queue.js';
 export { parseMarker, withMarker } from './reconcile/marker.js';
 export { type Plan, planRepository } from './reconcile/plan.js';
 export {
@@ -82,5 +105,6 @@ export { MAX_OPTIMIZATION_CYCLES, runSpecLine } from './spec/spec-line.js';
 export { normalizeSpec, readStoredSpec, type VerificationRecord } from './spec/store.js';
 export { type Verification, verifySpec } from './spec/verifier/index.js';
 export { PLAIN_STYLE, type Style } from './style.js';
+export { didYouMean } from './suggest.js';
 export { formatUdcMarkdown, formatUdcTable, type UdcReport, type UdcRow, verifyUdc } from './udc/verify.js';
 export { GitWorkspace } from './workspace/git.js';

@@ -1,5 +1,6 @@
+import { join } from 'node:path';
 import type { ApplicationFunction, Probot } from 'probot';
-import { DEFAULT_ANTHROPIC_MODEL, type LlmProvider, planRepository, specBranch } from './core.js';
+import { DEFAULT_ANTHROPIC_MODEL, fileLedger, type LlmProvider, planRepository, specBranch } from './core.js';
 import { GitHubForge } from './github/forge.js';
 import { type PacerOptions, pacedRequestHook, WritePacer } from './github/pacer.js';
 import { BlobCache, GitHubWorkspace, type Octokit } from './github/workspace.js';
@@ -14,7 +15,11 @@ import {
   type RepoContext,
   reverifySpecPullRequest,
 } from './line/spec-pr.js';
-import { planSummary, validatePullRequest } from './line/validation.js';
+import { planSummary, VALIDATION_CHECK, validatePullRequest } from './line/validation.js';
+import { LineViews } from './windows/derive.js';
+import { readRepositoryFacts } from './windows/facts.js';
+import { submitIntent } from './windows/submit.js';
+import { type SubmitAnswer, submitAnswer } from './windows/submit-answer.js';
 
 export interface BotOptions {
   provider: LlmProvider;
@@ -30,6 +35,10 @@ export interface BotOptions {
    * job's token, which may not list the app's installations: it turns this off.
    */
   reconcileAtStart?: boolean;
+  /** Root of the ledgers of the SPEC runs (`<dir>/<owner>/<repo>`); none: runs are not recorded. */
+  ledgerDir?: string;
+  /** How long a derived LineView is served before GitHub is read again (default 5 s). */
+  viewTtlMs?: number;
 }
 
 /** What the app exposes beyond Probot's handlers: its queue, and start-up/stop hooks. */
@@ -40,6 +49,12 @@ export interface BotHandle {
   reconcileAll(): Promise<void>;
   stop(): void;
   pacers: Map<number, WritePacer>;
+  /** Every repository of every installation the app serves. */
+  repositories(): Promise<RepoKey[]>;
+  /** The derived picture of the line, for the HTTP windows and the dashboard issue. */
+  views: LineViews;
+  /** `POST /intents/submit`'s work: judge, commit, open the PR; validation and an auto merge follow in the lane. */
+  submit(body: Record<string, unknown>): Promise<SubmitAnswer>;
 }
 
 // Webhook payloads are read field by field, each use checking what it needs.
@@ -121,6 +136,9 @@ export function createBot(options: BotOptions): { appFn: ApplicationFunction; ha
           forge: new GitHubForge(octokit, ref),
           provider: options.provider,
           log,
+          ...(options.ledgerDir
+            ? { ledger: fileLedger(join(options.ledgerDir, repo.owner, repo.repo)) }
+            : {}),
         };
         contexts.set(key, ctx);
       }
@@ -285,26 +303,93 @@ export function createBot(options: BotOptions): { appFn: ApplicationFunction; ha
       }
     });
 
-    /** Restart safety: the queue is rebuilt from GitHub, for every repository of every installation. */
-    const reconcileAll = async () => {
+    /** Every repository of every installation, as GitHub lists them now. */
+    const repositories = async (): Promise<RepoKey[]> => {
       const appOctokit = await app.auth();
       const installations = await appOctokit.paginate(appOctokit.rest.apps.listInstallations, {
         per_page: 100,
       });
+      const all: RepoKey[] = [];
       for (const installation of installations) {
         const octokit = await clientFor(installation.id);
         const repos = await octokit.paginate(octokit.rest.apps.listReposAccessibleToInstallation, {
           per_page: 100,
         });
         for (const r of repos)
-          scheduler.reconcile({
+          all.push({
             installationId: installation.id,
             owner: r.owner.login,
             repo: r.name,
             defaultBranch: r.default_branch,
           });
       }
+      return all;
     };
+
+    /** Restart safety: the queue is rebuilt from GitHub, for every repository of every installation. */
+    const reconcileAll = async () => {
+      for (const repo of await repositories()) scheduler.reconcile(repo);
+    };
+
+    const views = new LineViews(
+      {
+        repositories: async () =>
+          (await repositories()).map((repo) => ({
+            fullName: repoName(repo),
+            ...(options.ledgerDir ? { ledgerDir: join(options.ledgerDir, repo.owner, repo.repo) } : {}),
+            facts: async () => {
+              const ctx = await contextFor(repo);
+              return readRepositoryFacts(await clientFor(repo.installationId), ctx.workspace, {
+                owner: repo.owner,
+                repo: repo.repo,
+              });
+            },
+          })),
+        queue: () => scheduler.snapshot(),
+      },
+      options.viewTtlMs,
+    );
+
+    /**
+     * After a submit wrote: the validation check on the intent PR (the bot's own PR raises no webhook
+     * it acts on), then for approval_mode auto the merge, and the reconcile the merge's push would
+     * have started.
+     */
+    const followSubmit = (
+      repo: RepoKey,
+      number: number,
+      wrote: boolean,
+      intent: { service_name: string; approval_mode: string },
+    ) =>
+      scheduler.lane(repo, `validate intent #${number}`, async (ctx) => {
+        const pr = await ctx.forge.getPullRequest(number);
+        if (pr.state !== 'open') return;
+        const existing = await ctx.forge.findCheckRun(VALIDATION_CHECK, pr.headSha);
+        const passed =
+          wrote || !existing
+            ? (await validatePullRequest(ctx, { number, headSha: pr.headSha }, model)) === 'passed'
+            : existing.conclusion === 'success';
+        if (!passed || intent.approval_mode !== 'auto') return;
+        await ctx.forge.mergePullRequest(number, {
+          method: 'squash',
+          expectedHeadSha: pr.headSha,
+          title: `intent: ${intent.service_name} (#${number})`,
+        });
+        ctx.log.info(`merged #${number} (intent ${intent.service_name}, approval auto)`);
+        views.invalidate();
+        scheduler.reconcile(repo);
+      });
+
+    const submit = async (body: Record<string, unknown>) =>
+      submitAnswer(await repositories(), body, async (repo, fields) => {
+        const result = await submitIntent(await contextFor(repo), fields);
+        if (result.ok) {
+          views.invalidate();
+          if (result.pullRequest?.state === 'open')
+            void followSubmit(repo, result.pullRequest.number, result.wrote, result.intent);
+        }
+        return result;
+      });
 
     const started =
       options.reconcileAtStart === false
@@ -323,6 +408,9 @@ export function createBot(options: BotOptions): { appFn: ApplicationFunction; ha
       reconcileAll,
       stop: () => clearInterval(timer),
       pacers,
+      repositories,
+      views,
+      submit,
     });
   };
   return { appFn, handle };

@@ -20,6 +20,27 @@ export interface BotConfig {
   pacing: PacerOptions;
   reconcileIntervalMs: number;
   maxConcurrent: number;
+  /** Bearer token for POST /intents/submit; unset: submit answers 403. */
+  apiToken?: string;
+  /** Bearer token for the read routes; unset: they are public. */
+  dashboardToken?: string;
+  /** Root of the bot's ledgers: `<dir>/<owner>/<repo>/ledger.jsonl`. */
+  ledgerDir: string;
+  /** How long a derived view of the line is served before GitHub is read again. */
+  viewTtlMs: number;
+}
+
+/** Where the bot records its SPEC runs unless ASSEMBLY_LINE_LEDGER_DIR says otherwise (relative to the working directory). */
+export const DEFAULT_BOT_LEDGER_DIR = '.assembly-line/bot-ledger';
+
+function token(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  if (!value) return undefined;
+  if (value.length < 16)
+    throw new BotConfigError(
+      `${name} must be at least 16 characters (a random secret, e.g. openssl rand -hex 32)`,
+    );
+  return value;
 }
 
 type Env = Record<string, string | undefined>;
@@ -94,6 +115,8 @@ export function readBotConfig(env: Env): BotConfig {
   const logLevel = (env.LOG_LEVEL?.trim() || 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel))
     throw new BotConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not '${logLevel}'`);
+  const apiToken = token(env, 'ASSEMBLY_LINE_API_TOKEN');
+  const dashboardToken = token(env, 'ASSEMBLY_LINE_DASHBOARD_TOKEN');
   return {
     appId: Number(appIdRaw),
     privateKey,
@@ -105,5 +128,9 @@ export function readBotConfig(env: Env): BotConfig {
     pacing: readPacing(env),
     reconcileIntervalMs: wholeNumber(env, 'ASSEMBLY_LINE_RECONCILE_INTERVAL_MS', 10 * 60_000, 0),
     maxConcurrent: wholeNumber(env, 'ASSEMBLY_LINE_CONCURRENCY', 1, 1, 64),
+    ...(apiToken ? { apiToken } : {}),
+    ...(dashboardToken ? { dashboardToken } : {}),
+    ledgerDir: env.ASSEMBLY_LINE_LEDGER_DIR?.trim() || DEFAULT_BOT_LEDGER_DIR,
+    viewTtlMs: wholeNumber(env, 'ASSEMBLY_LINE_VIEW_TTL_MS', 5_000, 0, 600_000),
   };
 }

@@ -2,8 +2,9 @@ import { pino } from 'pino';
 import { Probot, Server } from 'probot';
 import { type BotHandle, createBot } from './app.js';
 import { type LlmProvider, providerKind, redactSecrets, selectProvider } from './core.js';
-import { BotConfigError, readBotConfig } from './env.js';
+import { BotConfigError, DEFAULT_BOT_LEDGER_DIR, readBotConfig } from './env.js';
 import { BotOctokit } from './octokit.js';
+import { windowsHandler } from './windows/routes.js';
 
 export const WEBHOOK_PATH = '/api/github/webhooks';
 
@@ -48,6 +49,8 @@ export async function startBot(
     pacing: config.pacing,
     reconcileIntervalMs: config.reconcileIntervalMs,
     maxConcurrent: config.maxConcurrent,
+    ledgerDir: config.ledgerDir,
+    viewTtlMs: config.viewTtlMs,
   });
   const server = new Server({
     host: config.host,
@@ -65,8 +68,18 @@ export async function startBot(
     }),
   });
   await server.load(appFn);
-  await server.start();
   const bot = await handle;
+  // After Probot's webhook middleware and /ping, before its empty 404: the seed's HTTP API.
+  server.addHandler(
+    windowsHandler({
+      views: bot.views,
+      submit: bot.submit,
+      ...(config.apiToken ? { apiToken: config.apiToken } : {}),
+      ...(config.dashboardToken ? { dashboardToken: config.dashboardToken } : {}),
+      log,
+    }),
+  );
+  await server.start();
   log.info(`webhooks at http://${config.host}:${server.port}${WEBHOOK_PATH}; GitHub at ${config.baseUrl}`);
   return {
     server,
@@ -94,6 +107,18 @@ Environment (Probot's):
   ASSEMBLY_LINE_WRITE_INTERVAL_MS      gap between writes to GitHub (default 1000)
   ASSEMBLY_LINE_RECONCILE_INTERVAL_MS  how often every repository is reconciled (default 600000; 0 = never)
   ASSEMBLY_LINE_CONCURRENCY            SPEC generations at once (default 1)
+  ASSEMBLY_LINE_LEDGER_DIR             where SPEC runs are recorded, <dir>/<owner>/<repo>/ledger.jsonl
+                                       (default ${DEFAULT_BOT_LEDGER_DIR}, under the working directory)
+
+HTTP (on the same port):
+  POST /intents/submit                 the seed's intent as JSON -> a pull request adding intents/<name>.yaml
+                                       (202); needs "Authorization: Bearer $ASSEMBLY_LINE_API_TOKEN"
+  GET  /intents/{id}/status            an intent's phase, score, pull request and history
+  GET  /dashboard, /builds             the seed's JSON; ?repo=owner/name filters
+  GET  /builds/{id}/status             one build's phases and outcome
+  ASSEMBLY_LINE_VIEW_TTL_MS            how long a derived view is served before GitHub is read again (default 5000)
+  ASSEMBLY_LINE_API_TOKEN              bearer token for writes (16+ characters); unset: submit answers 403
+  ASSEMBLY_LINE_DASHBOARD_TOKEN        bearer token for reads; unset: reads are public
 `;
 
 interface Io {

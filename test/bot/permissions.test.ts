@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { permissionsFromAppYml } from '../github/auth.js';
 import type { Services } from '../github/router.js';
+import { actionRoutes } from '../github/routes/actions.js';
 import { appRoutes } from '../github/routes/apps.js';
 import { checkRoutes } from '../github/routes/checks.js';
 import { deploymentRoutes } from '../github/routes/deployments.js';
@@ -46,6 +47,10 @@ describe("app.yml's permissions", () => {
     });
     await mallory.openPullRequest({ head: 'more', fromFork: true });
     await settle(double, bot);
+    // The dashboard reads the Action's workflow runs and deployments.
+    const dashboard = await fetch(`http://127.0.0.1:${bot.port}/dashboard`);
+    expect(dashboard.status).toBe(200);
+    expect((await bot.bot.views.view()).warnings).toBeUndefined();
     assertBotCallsValid(double);
 
     const calls = double.counters.calls.filter((c) => c.actor === `${double.app.slug}[bot]`);
@@ -64,6 +69,7 @@ describe("app.yml's permissions", () => {
       ...issueRoutes(services),
       ...checkRoutes(services),
       ...deploymentRoutes(services),
+      ...actionRoutes(services),
       ...appRoutes(services),
     ];
     const byEndpoint = new Map(routes.map((r) => [`${r.method} ${r.template}`, r.requires as Requirement]));

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CHECK_NAME } from '../../bot/src/line/render.js';
 import { type RunningBot, startBot, WEBHOOK_PATH } from '../../bot/src/main.js';
 import type { LlmProvider } from '../../core/ports/index.js';
@@ -19,6 +22,8 @@ export async function botEnv(double: GitHubDouble, extra: Record<string, string>
       ASSEMBLY_LINE_WRITE_INTERVAL_MS: '2',
       ASSEMBLY_LINE_BACKOFF_MS: '50',
       ASSEMBLY_LINE_RECONCILE_INTERVAL_MS: '0',
+      // The bot's ledger goes to a temporary directory, never the checkout (startBotOn removes it).
+      ASSEMBLY_LINE_LEDGER_DIR: mkdtempSync(join(tmpdir(), 'assembly-line-bot-ledger-')),
       ...extra,
     },
   };
@@ -32,6 +37,12 @@ export async function startBotOn(
   const { port, env } = await botEnv(double, options.env);
   double.webhooks.target = { url: `http://127.0.0.1:${port}${WEBHOOK_PATH}`, secret: WEBHOOK_SECRET };
   const bot = await startBot(env, options.provider ? { provider: options.provider } : {});
+  const stop = bot.stop.bind(bot);
+  bot.stop = async () => {
+    await stop();
+    if (!options.env?.ASSEMBLY_LINE_LEDGER_DIR)
+      rmSync(env.ASSEMBLY_LINE_LEDGER_DIR, { recursive: true, force: true });
+  };
   await bot.bot.started;
   return bot;
 }

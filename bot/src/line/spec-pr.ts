@@ -1,11 +1,14 @@
 import {
   type DesiredIntent,
   type Intent,
+  intentHash,
+  type LedgerSink,
   type LlmProvider,
   normalizeSpec,
   type PullRequest,
   parseMarker,
   RefConflict,
+  recordingReporter,
   runSpecLine,
   SPEC_BRANCH_PREFIX,
   sha256,
@@ -36,6 +39,8 @@ export interface RepoContext {
   log: Log;
   /** The bot's own login (`<slug>[bot]`), to tell its commits from a person's. */
   botLogin?: string;
+  /** Where the SPEC line's runs are recorded (phases, model calls, scores): the dashboard reads it. */
+  ledger?: LedgerSink;
 }
 
 export interface GenerateJob {
@@ -90,13 +95,31 @@ async function reportGate(ctx: RepoContext, headSha: string, report: SpecReport,
  * The SPEC line for one intent, as the files a SPEC branch holds: the best draft, normalized, and its
  * verification record. `startFrom` optimizes an existing SPEC instead of writing one.
  */
-export async function specFiles(intent: Intent, provider: LlmProvider, startFrom?: string) {
-  const line = await runSpecLine({
-    intent,
-    provider,
-    reporter: silentReporter,
-    ...(startFrom !== undefined ? { startFrom } : {}),
-  });
+export async function specFiles(
+  intent: Intent,
+  provider: LlmProvider,
+  startFrom?: string,
+  ledger?: LedgerSink,
+) {
+  // The run goes to the ledger as it happens (phases, model calls, scores): the dashboard reads it.
+  const run = ledger?.startRun('spec', { name: intent.service_name, hash: intentHash(intent) });
+  let line: Awaited<ReturnType<typeof runSpecLine>>;
+  try {
+    line = await runSpecLine({
+      intent,
+      provider,
+      reporter: run ? recordingReporter(run) : silentReporter,
+      ...(run ? { onUsage: (usage, task) => run.recordLlmCall({ ...usage, task }) } : {}),
+      ...(startFrom !== undefined ? { startFrom } : {}),
+    });
+  } catch (error) {
+    run?.finish('failed', error instanceof Error ? error.message : String(error));
+    throw error;
+  }
+  if (run) {
+    for (const score of line.scoreHistory) run.recordScore(score);
+    run.finish(line.passed ? 'succeeded' : 'needs-human-review');
+  }
   const markdown = normalizeSpec(line.best.markdown);
   const record = verificationRecord(
     intent,
@@ -144,7 +167,7 @@ export async function generateSpecPullRequest(ctx: RepoContext, job: GenerateJob
     if (job.optimize && head) startFrom = decoder.decode(head);
   }
 
-  const { line, record, changes } = await specFiles(intent, ctx.provider, startFrom);
+  const { line, record, changes } = await specFiles(intent, ctx.provider, startFrom, ctx.ledger);
   const message = `spec: ${name}\n\nScore ${record.score}/100 after ${record.optimization_cycles} optimization cycle(s).`;
   let commit: string;
   try {

@@ -86,6 +86,8 @@ export interface RunView {
   /** The workflow run, check run or pull request a person would open. */
   url?: string;
   reason?: string;
+  /** A build waiting for a runner (the seed's `queued` builds); outcome is `running` meanwhile. */
+  queued?: boolean;
 }
 
 export interface LineView {
@@ -96,4 +98,6 @@ export interface LineView {
   intents: IntentView[];
   /** Newest first. */
   runs: RunView[];
+  /** What could not be read (e.g. a permission an installation has not granted yet), for people. */
+  warnings?: string[];
 }
