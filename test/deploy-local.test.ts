@@ -10,6 +10,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describeDeployBehaviour('local', () => ({
   root,
+  cliFlags: ['--root', root],
   make: (options = {}) => createLocalTarget({ ...options, root }),
   child: (options) => ({ kind: 'local', options: { ...options, root } }),
 }));

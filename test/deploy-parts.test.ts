@@ -87,6 +87,7 @@ describe('systemd unit', () => {
       'ExecStart=/bin/sh -c \'release=$$(readlink current) && id=$${release##*/} && cd "$$release" && ' +
         'exec .venv/bin/python .assembly-line/launch.py --bind 0.0.0.0 --port 8210 ' +
         '--pid-file /srv/apps/orders/run/$$id.pid --ready-file /srv/apps/orders/run/$$id.port ' +
+        '--restart 1,30,5,60 --state-file /srv/apps/orders/run/$$id.state ' +
         ">>/srv/apps/orders/logs/$$id.log 2>&1'",
     );
     expect(lines.some((line) => line.startsWith('User='))).toBe(false);

@@ -35,6 +35,16 @@ function sshOptions(overrides: Partial<SshTargetOptions> = {}): SshTargetOptions
 
 describeDeployBehaviour('ssh', () => ({
   root,
+  cliFlags: [
+    '--target',
+    `ssh://${sshd.user}@127.0.0.1:${sshd.port}`,
+    '--known-hosts',
+    sshd.knownHostsFile,
+    '--identity',
+    sshd.identityFile,
+    '--root',
+    root,
+  ],
   make: (options = {}) => createSshTarget(sshOptions(options)),
   child: (options) => ({ kind: 'ssh', options: { ...sshOptions(options) } }),
 }));

@@ -106,9 +106,12 @@ export const rollbackCommand: Command = {
 
 export const psCommand: Command = {
   name: 'ps',
-  summary: 'List deployed services: release, status, URL, registration',
+  summary: 'List deployed services: release, status, restarts, URL, registration',
   usage: '',
-  description: 'Lists every service on the target with its current release and whether it is registered.',
+  description:
+    'Lists every service on the target with its current release, its status (running, restarting,\n' +
+    'stopped, failed), how often its supervisor restarted it, and whether it is registered. A registered\n' +
+    'service that is not running is marked degraded in the registry, and active again once it runs.',
   options: { ...TARGET_OPTIONS, ...FORMAT_OPTION },
   exitCodes: TARGET_EXIT_CODES,
   async run(context) {
@@ -126,10 +129,17 @@ export const psCommand: Command = {
       io.stdout.write('no services deployed\n');
       return EXIT.ok;
     }
-    const header = ['NAME', 'RELEASE', 'STATUS', 'URL', 'REGISTERED'];
+    const header = ['NAME', 'RELEASE', 'STATUS', 'RESTARTS', 'URL', 'REGISTERED'];
     const table = [
       header,
-      ...rows.map((r) => [r.name, r.release, r.status, r.url, r.registered ? 'yes' : 'no']),
+      ...rows.map((r) => [
+        r.name,
+        r.release,
+        r.status,
+        String(r.restarts),
+        r.url,
+        r.registered ? `yes (${r.health})` : 'no',
+      ]),
     ];
     const widths = header.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
     for (const row of table)
@@ -139,6 +149,7 @@ export const psCommand: Command = {
           .join('  ')
           .trimEnd()}\n`,
       );
+    for (const r of rows) if (r.note) io.stdout.write(`${r.name}: ${r.note}\n`);
     return EXIT.ok;
   },
 };

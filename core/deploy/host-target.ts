@@ -17,6 +17,7 @@ import { DeployError } from './errors.js';
 import { type HealthResult, waitForHealthy, watchAvailability } from './health.js';
 import { type AgentOutput, HostAgent, type HostChannel, type HostConnector } from './host-agent.js';
 import { isEnvName, isReleaseId, isServiceName } from './release-id.js';
+import { DEFAULT_RESTART_POLICY, type RestartPolicy, restartPolicyArgument } from './restart-policy.js';
 import { renderSystemdUnit } from './systemd.js';
 
 export interface HostTargetOptions {
@@ -43,6 +44,12 @@ export interface HostTargetOptions {
   /** A lock whose holder did nothing for this long is broken. Default 600000. */
   lockStaleMs?: number;
   logTailLines?: number;
+  /**
+   * How the supervisor of a release on the service port restarts its server when it dies: after
+   * `delayMs`, doubling up to `maxDelayMs`; it gives up (status `failed`) after `limit` restarts in a row
+   * of a server that died within `fastMs` of its start. Default 1 s, 30 s, 5, 60 s.
+   */
+  restart?: RestartPolicy;
   /** `auto`: write a boot unit where systemd runs (needs root on the host). Default `off`. */
   systemd?: 'auto' | 'off';
   /** Who deploys, for the lock and the audit log. Default `user@hostname` of this machine. */
@@ -68,6 +75,7 @@ function settingsFrom(options: HostTargetOptions): Settings {
     lockWaitMs: options.lockWaitMs ?? 60000,
     lockStaleMs: options.lockStaleMs ?? 600000,
     logTailLines: options.logTailLines ?? 40,
+    restart: { ...DEFAULT_RESTART_POLICY, ...options.restart },
     systemd: options.systemd ?? 'off',
     // One line: it goes into the lock file and the tab-separated audit log.
     who: (options.who ?? `${userInfo().username}@${hostname()}`).replace(/\s+/g, ' ').trim(),
@@ -243,13 +251,16 @@ export class HostDeployTarget implements DeployTarget {
   async list(): Promise<ReleaseInfo[]> {
     const output = await this.session((agent) => agent.text('list', [this.settings.root]));
     const releases: ReleaseInfo[] = [];
+    const statuses: ReleaseInfo['status'][] = ['running', 'restarting', 'stopped', 'failed'];
     for (const line of output.split('\n')) {
-      const [kind, name, releaseId, state, port, pid, current] = line.split('\t');
+      const [kind, name, releaseId, state, port, pid, current, restarts, note] = line.split('\t');
       if (kind !== 'release' || !name || !releaseId) continue;
-      const status = state === 'running' ? 'running' : state === 'failed' ? 'failed' : 'stopped';
+      const status = statuses.find((s) => s === state) ?? 'stopped';
       releases.push({
         ...this.releaseInfo(name, releaseId, Number(port) || 0, status, numberOrUndefined(pid ?? '')),
         current: current === '1',
+        restarts: Number(restarts) || 0,
+        ...(note ? { note } : {}),
       });
     }
     return releases;
@@ -363,6 +374,7 @@ export class HostDeployTarget implements DeployTarget {
           port,
           s.bindHost,
           seconds(standbyMs),
+          restartPolicyArgument(s.restart),
         ]),
       );
       stagingPort = Number(prepared.get('staging_port'));
@@ -426,6 +438,7 @@ export class HostDeployTarget implements DeployTarget {
               s.bindHost,
               seconds(s.startTimeoutMs),
               seconds(s.stopTimeoutMs),
+              restartPolicyArgument(s.restart),
             ]),
           );
           const pid = numberOrUndefined(restored.get('pid'));

@@ -2,8 +2,12 @@
  * A boot-time unit for hosts that run systemd: it starts the `current` release when the machine boots.
  * Deploys themselves do not go through systemd (the host agent starts and stops releases so that the old
  * one keeps serving until the new one listens); the unit writes the same pid and port files the agent
- * reads, so a release started at boot is stopped like any other at the next deploy.
+ * reads, so a release started at boot is stopped like any other at the next deploy. The launcher
+ * supervises its server there as after a deploy; systemd itself does not restart it (`Restart=no`), since
+ * two supervisors would fight over the port.
  */
+
+import { DEFAULT_RESTART_POLICY, restartPolicyArgument } from './restart-policy.js';
 
 export interface SystemdUnitOptions {
   name: string;
@@ -33,6 +37,7 @@ export function renderSystemdUnit(options: SystemdUnitOptions): string {
     'cd "$$release"',
     `exec .venv/bin/python .assembly-line/launch.py --bind ${bindHost} --port ${port}` +
       ` --pid-file ${serviceDir}/run/$$id.pid --ready-file ${serviceDir}/run/$$id.port` +
+      ` --restart ${restartPolicyArgument(DEFAULT_RESTART_POLICY)} --state-file ${serviceDir}/run/$$id.state` +
       ` >>${serviceDir}/logs/$$id.log 2>&1`,
   ].join(' && ');
   return [

@@ -1,5 +1,5 @@
 import type { Intent } from '../intent/schema.js';
-import type { DeployOutcome, ReleaseInfo } from '../ports/index.js';
+import type { DeployOutcome, RegistryEntry, ReleaseInfo } from '../ports/index.js';
 import { requireDeployableBuild } from './build-stamp.js';
 import { type DeployContext, startRecording } from './context.js';
 import { type DeployJobResult, runDeployJob } from './deploy-job.js';
@@ -77,22 +77,49 @@ export interface DeployedService {
   status: ReleaseInfo['status'];
   url: string;
   pid: number | null;
+  /** How often its supervisor restarted it. */
+  restarts: number;
+  /** Why it is not running, when it is not. */
+  note: string | null;
   /** The registry points at this release. */
   registered: boolean;
+  /** The registry entry's health, as this listing left it; null when not registered. */
+  health: RegistryEntry['health'] | null;
 }
 
-/** The current release of every service on the target, and whether the registry points at it. */
+/** What the registry should say of a release in this state: only a running one is `active`. */
+export function registryHealth(status: ReleaseInfo['status']): RegistryEntry['health'] {
+  return status === 'running' ? 'active' : 'degraded';
+}
+
+/**
+ * The current release of every service on the target, and whether the registry points at it. The
+ * registry's health follows what the target reports: a registered release whose server is down
+ * (restarting, given up on, stopped) becomes `degraded`, and `active` again once it serves; the
+ * supervisor on the host cannot reach every registry (a file registry lives on the deploying machine).
+ */
 export async function deployedServices(context: FleetContext): Promise<DeployedService[]> {
   const [releases, entries] = await Promise.all([context.target.list(), context.registry.list()]);
   const registered = new Map(entries.map((e) => [e.name, e]));
-  return releases
-    .filter((r) => r.current)
-    .map((r) => ({
+  const rows: DeployedService[] = [];
+  for (const r of releases.filter((release) => release.current)) {
+    let entry = registered.get(r.name);
+    if (entry?.release_id !== r.releaseId) entry = undefined;
+    if (entry && entry.health !== registryHealth(r.status)) {
+      entry = { ...entry, health: registryHealth(r.status) };
+      await context.registry.register(entry);
+    }
+    rows.push({
       name: r.name,
       release: r.releaseId,
       status: r.status,
       url: r.url,
       pid: r.pid ?? null,
-      registered: registered.get(r.name)?.release_id === r.releaseId,
-    }));
+      restarts: r.restarts ?? 0,
+      note: r.note ?? null,
+      registered: entry !== undefined,
+      health: entry?.health ?? null,
+    });
+  }
+  return rows;
 }

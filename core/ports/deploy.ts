@@ -17,10 +17,19 @@ export interface ReleaseInfo {
   releaseId: string;
   url: string;
   port: number;
+  /** The process that serves the release (under its supervisor, on a host target). */
   pid?: number;
-  status: 'running' | 'stopped' | 'failed';
+  /**
+   * `restarting`: its server died and its supervisor starts it again after a pause; `failed`: it failed
+   * its deploy, or its server kept dying and the supervisor gave up (see `note`).
+   */
+  status: 'running' | 'restarting' | 'stopped' | 'failed';
   /** The release the target's `current` link points at: the one that serves, or that a start would start. */
   current?: boolean;
+  /** How often its supervisor restarted its server since it was deployed. */
+  restarts?: number;
+  /** Why it is not running, in words: "crashed and was given up on after 5 restarts (last: exit code 1)". */
+  note?: string;
 }
 
 export interface DeployOutcome {

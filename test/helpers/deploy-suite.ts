@@ -21,8 +21,12 @@ import { httpGet } from '../../core/deploy/health.js';
 import type { HostDeployTarget, HostTargetOptions } from '../../core/deploy/host-target.js';
 import { createLocalTarget } from '../../core/deploy/local.js';
 import { makeReleaseId } from '../../core/deploy/release-id.js';
-import type { DeployRequest } from '../../core/ports/index.js';
+import { deployedServices } from '../../core/pipeline/deploy.js';
+import type { DeployRequest, Registry } from '../../core/ports/index.js';
+import { silentReporter } from '../../core/ports/index.js';
+import { createRegistry } from '../../core/registry/index.js';
 import { findFreePort } from '../../core/udc/launch.js';
+import { cli } from './cli.js';
 import { transpileForChildProcesses } from './transpile.js';
 
 export const FIXTURE_SERVICE = fileURLToPath(new URL('../fixtures/deploy-service', import.meta.url));
@@ -41,6 +45,8 @@ export const FAST: Partial<HostTargetOptions> = {
 export interface TargetUnderTest {
   /** The deploy root as a path on this machine (the ssh tests' host is this machine too). */
   root: string;
+  /** The CLI's flags for the same target and root (`--target`, `--known-hosts`, …). */
+  cliFlags: string[];
   make(options?: Partial<HostTargetOptions>): HostDeployTarget;
   /** How a child process builds the same target: `createLocalTarget` or `createSshTarget` options. */
   child(options: Partial<HostTargetOptions>): { kind: 'local' | 'ssh'; options: Record<string, unknown> };
@@ -82,9 +88,9 @@ process.stdout.write(JSON.stringify(outcome));
   });
 }
 
-async function until(check: () => boolean, what: string, limitMs = 30000): Promise<void> {
+async function until(check: () => boolean | Promise<boolean>, what: string, limitMs = 30000): Promise<void> {
   const deadline = Date.now() + limitMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`gave up waiting: ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -282,7 +288,11 @@ export function describeDeployBehaviour(label: string, setup: () => TargetUnderT
       expect(existsSync(join(sut.root, name, 'archive', broken.releaseId))).toBe(true);
       expect(existsSync(join(sut.root, name, 'releases', broken.releaseId))).toBe(false);
       expect(currentOf(sut.root, name)).toBe(`releases/${ids[1]}`);
-      expect(readdirSync(join(sut.root, name, 'run')).sort()).toEqual([`${ids[1]}.pid`, `${ids[1]}.port`]);
+      expect(readdirSync(join(sut.root, name, 'run')).sort()).toEqual([
+        `${ids[1]}.pid`,
+        `${ids[1]}.port`,
+        `${ids[1]}.state`,
+      ]);
     }, 60000);
 
     test('a release healthy on its staging port but not on the service port is replaced by the old one again', async () => {
@@ -337,6 +347,128 @@ export function describeDeployBehaviour(label: string, setup: () => TargetUnderT
       for (const line of lines) expect(line[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
       expect(lines[2]![5]).toContain('did not report "active"');
     });
+  });
+
+  describe(`${label}: a supervisor restarts a crashed service`, () => {
+    let sut: TargetUnderTest;
+    let registryDir: string;
+    beforeAll(() => {
+      sut = setup();
+      registryDir = mkdtempSync(join(tmpdir(), 'assembly-line-crash-registry-'));
+    });
+    afterAll(() => rmSync(registryDir, { recursive: true, force: true }));
+
+    // Quick restarts: a crash loop is given up on after 2 restarts, within about a second.
+    const RESTART = { delayMs: 100, maxDelayMs: 400, limit: 2, fastMs: 60000 };
+
+    /** A deployed, registered service, and `ps` over it (the CLI's listing, which also syncs the registry). */
+    async function deployedAndRegistered(name: string) {
+      const port = await findFreePort();
+      const target = sut.make({ ...FAST, restart: RESTART });
+      const registryFile = join(registryDir, `${name}.json`);
+      const registry: Registry = createRegistry(`file:${registryFile}`, { cwd: registryDir });
+      const deploy = request(name, port);
+      const outcome = await target.deploy(deploy);
+      expect(outcome.ok).toBe(true);
+      await registry.register({
+        name,
+        url: outcome.release.url,
+        version: '1.0.0',
+        release_id: deploy.releaseId,
+        registered_at: new Date().toISOString(),
+        health: 'active',
+      });
+      const ps = async () => (await deployedServices({ target, registry, reporter: silentReporter }))[0]!;
+      const status = async () => (await target.list()).find((r) => r.name === name && r.current)?.status;
+      const release = join(sut.root, name, 'releases', deploy.releaseId);
+      return { target, registry, registryFile, port, deploy, ps, status, release };
+    }
+
+    test('a server killed with SIGKILL is restarted: ps counts it, the registry is degraded until it serves again', async () => {
+      const name = 'crashy';
+      const { target, registry, registryFile, port, deploy, ps, status, release } =
+        await deployedAndRegistered(name);
+      try {
+        const before = await ps();
+        expect(before).toMatchObject({ name, status: 'running', restarts: 0, health: 'active', note: null });
+        // The restarted server waits at its start until the test lets it go: it is down for as long as needed.
+        writeFileSync(join(release, 'hold-start'), '');
+        process.kill(before.pid!, 'SIGKILL');
+        await until(async () => (await status()) === 'restarting', 'the supervisor to restart the server');
+
+        expect(await ps()).toMatchObject({
+          status: 'restarting',
+          restarts: 1,
+          pid: null,
+          registered: true,
+          health: 'degraded',
+          note: 'its server died (killed by SIGKILL); restarting',
+        });
+        expect((await registry.get(name))?.health).toBe('degraded');
+        expect(pidAlive(before.pid!)).toBe(false);
+
+        rmSync(join(release, 'hold-start'));
+        await until(async () => (await status()) === 'running', 'the restarted server to serve');
+        const after = await ps();
+        expect(after).toMatchObject({ status: 'running', restarts: 1, health: 'active', note: null });
+        expect(after.pid).not.toBe(before.pid);
+        expect(pidAlive(after.pid!)).toBe(true);
+        expect((await registry.get(name))?.health).toBe('active');
+        expect(await health(port)).toMatchObject({ status: 'active', release: deploy.releaseId });
+
+        const table = await cli(['ps', ...sut.cliFlags, '--registry', `file:${registryFile}`], registryDir);
+        expect(table.code).toBe(0);
+        expect(table.stdout).toMatch(/^NAME\s+RELEASE\s+STATUS\s+RESTARTS\s+URL\s+REGISTERED$/m);
+        expect(table.stdout).toMatch(
+          new RegExp(
+            `^crashy\\s+${deploy.releaseId}\\s+running\\s+1\\s+http://127\\.0\\.0\\.1:${port}\\s+yes \\(active\\)$`,
+            'm',
+          ),
+        );
+      } finally {
+        await target.stop(name);
+      }
+    }, 90000);
+
+    test('a server that keeps crashing at its start is given up on: failed, with the last exit, port closed', async () => {
+      const name = 'crash-loop';
+      const { target, registryFile, port, deploy, ps, status, release } = await deployedAndRegistered(name);
+      try {
+        const before = await ps();
+        writeFileSync(join(release, 'crash-at-start'), '');
+        process.kill(before.pid!, 'SIGKILL');
+        await until(async () => (await status()) === 'failed', 'the supervisor to give up');
+
+        const note = 'crashed and was given up on after 2 restarts (last: exit code 1)';
+        expect(await ps()).toMatchObject({
+          status: 'failed',
+          restarts: 2,
+          pid: null,
+          health: 'degraded',
+          note,
+        });
+        expect(await refused(port)).toBe(true);
+        expect(readFileSync(join(sut.root, name, 'logs', `${deploy.releaseId}.log`), 'utf8')).toContain(
+          'launch: gave up: the server died 3 times in a row within 60 s of its start (last: exit code 1)',
+        );
+        const table = await cli(['ps', ...sut.cliFlags, '--registry', `file:${registryFile}`], registryDir);
+        expect(table.stdout).toMatch(
+          new RegExp(`^crash-loop\\s+${deploy.releaseId}\\s+failed\\s+2\\s+`, 'm'),
+        );
+        expect(table.stdout).toContain(`crash-loop: ${note}\n`);
+
+        // A release given up on holds nothing: the next deploy takes the port at once.
+        const next = await target.deploy(request(name, port));
+        expect(next.ok).toBe(true);
+        expect((await target.list()).find((r) => r.name === name && r.current)).toMatchObject({
+          releaseId: next.release.releaseId,
+          status: 'running',
+          restarts: 0,
+        });
+      } finally {
+        await target.stop(name);
+      }
+    }, 90000);
   });
 
   describe(`${label}: locks, pruning, ports`, () => {
