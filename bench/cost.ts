@@ -1,13 +1,18 @@
 import type { Intent } from '../core/intent/schema.js';
+import { ANTHROPIC_DEFAULTS, messageRequest } from '../core/llm/anthropic.js';
 import { WRITE_FILES_TOOL } from '../core/llm/model-output.js';
 import { generateServiceOffline } from '../core/llm/offline/service/codegen.js';
 import { generateTestsOffline } from '../core/llm/offline/service/testgen.js';
 import { writeSpecOffline } from '../core/llm/offline/spec/writer.js';
 import { DEFAULT_ANTHROPIC_MODEL, priceFor } from '../core/llm/pricing.js';
-import { systemPrompt, writeCodeParts, writeSpecPrompt, writeTestsParts } from '../core/llm/prompts.js';
+import { type PromptParts, writeCodeParts, writeSpecPrompt, writeTestsParts } from '../core/llm/prompts.js';
+import { PIPELINE_SECTIONS } from '../core/llm/spec-completion.js';
 import { CHARS_PER_TOKEN, estimateTokens } from '../core/llm/spend-cap.js';
 import type { FileMap } from '../core/ports/index.js';
+import { endpointKey } from '../core/spec/api-section.js';
+import { UDC_ENDPOINTS } from '../core/spec/sections.js';
 import { exampleIntent, SIX_FEATURES } from '../test/helpers/intents.js';
+import { PromptCacheModel } from '../test/helpers/prompt-cache.js';
 
 /**
  * Estimated model cost of a new service: the prompts exactly as the anthropic provider renders them,
@@ -27,40 +32,68 @@ interface Call {
   output: number;
 }
 
+/**
+ * What the model writes of a SPEC: the SPEC without what the pipeline adds (PIPELINE_SECTIONS and the
+ * UDC endpoints of the API section). The offline writer's SPEC stands in for the model's.
+ */
+export function modelWrittenSpec(spec: string): string {
+  const udc = new Set(UDC_ENDPOINTS.map(endpointKey));
+  const pipeline = new Set<string>(PIPELINE_SECTIONS);
+  return spec
+    .split(/^(?=## )/m)
+    .filter((part) => !pipeline.has(part.slice(3, part.indexOf('\n')).trim()))
+    .map((part) =>
+      part.startsWith('## API')
+        ? part
+            .split(/^(?=### )/m)
+            .filter((block) => !udc.has(block.slice(4, block.indexOf('\n')).trim()))
+            .join('')
+        : part,
+    )
+    .join('');
+}
+
 const tokens = (text: string) => estimateTokens(text.length);
 const filesJson = (files: FileMap) =>
   JSON.stringify({ files: Object.entries(files).map(([path, content]) => ({ path, content })) });
 
+/** A call's tokens as the API would bill them: its request rendered by the provider, through the cache model. */
+function billed(
+  task: string,
+  cache: PromptCacheModel,
+  prompt: string | PromptParts,
+  tool: boolean,
+  output: string,
+): Call {
+  const body = messageRequest({
+    model: DEFAULT_ANTHROPIC_MODEL,
+    maxTokens: ANTHROPIC_DEFAULTS.maxTokens,
+    prompt,
+    ...(tool ? { tool: WRITE_FILES_TOOL } : {}),
+  });
+  const usage = cache.usage(body as unknown as Record<string, unknown>);
+  return {
+    task,
+    cacheWrite: usage.cache_creation_input_tokens,
+    cacheRead: usage.cache_read_input_tokens,
+    input: usage.input_tokens,
+    output: tokens(output),
+  };
+}
+
+/**
+ * The three calls of a new service in order, one cache across them: the SPEC call writes the shared
+ * prefix (tools + system prompt), the code call reads it and writes intent + SPEC, the tests call reads both.
+ */
 export function serviceCalls(intent: Intent): Call[] {
-  const system = systemPrompt();
-  const tools = JSON.stringify([WRITE_FILES_TOOL]);
+  const cache = new PromptCacheModel();
   const spec = writeSpecOffline(intent);
   const code = generateServiceOffline(intent, spec);
   const tests = generateTestsOffline(intent, spec, code);
-  const codeParts = writeCodeParts({ intent, spec });
-  const testsParts = writeTestsParts({ intent, spec, code });
   return [
-    {
-      task: 'write-spec',
-      cacheWrite: tokens(system),
-      cacheRead: 0,
-      input: tokens(writeSpecPrompt({ intent })),
-      output: tokens(spec),
-    },
-    {
-      task: 'write-code',
-      cacheWrite: tokens(tools + system + codeParts.shared),
-      cacheRead: 0,
-      input: tokens(codeParts.task),
-      output: tokens(filesJson(code)),
-    },
-    {
-      task: 'write-tests',
-      cacheWrite: 0,
-      cacheRead: tokens(tools + system + testsParts.shared),
-      input: tokens(testsParts.task),
-      output: tokens(filesJson(tests)),
-    },
+    billed('write-spec', cache, writeSpecPrompt({ intent }), false, modelWrittenSpec(spec)),
+    billed('write-code', cache, writeCodeParts({ intent, spec }), true, filesJson(code)),
+    billed('write-tests', cache, writeTestsParts({ intent, spec, code }), true, filesJson(tests)),
   ];
 }
 

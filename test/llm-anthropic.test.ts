@@ -7,6 +7,7 @@ import {
 } from '../core/llm/anthropic.js';
 import { WRITE_FILES_TOOL } from '../core/llm/model-output.js';
 import { describeRetry } from '../core/llm/retry.js';
+import { completeSpec } from '../core/llm/spec-completion.js';
 import { LlmError } from '../core/ports/index.js';
 import {
   errorReply,
@@ -22,6 +23,8 @@ const API_KEY = 'sk-ant-api03-test-SECRET-4f9c2a7e1b';
 const SPEC = '# greeter\n\nGreets people.\n\n## Purpose & Scope\nGreets people by name.\n';
 
 const intent = greeterIntent;
+/** What the provider returns for SPEC: the model's text with the parts the pipeline writes added. */
+const COMPLETED = completeSpec(intent(), SPEC);
 
 const files = (...paths: string[]) => ({ files: paths.map((path) => ({ path, content: `# ${path}\n` })) });
 
@@ -65,7 +68,7 @@ describe('AnthropicProvider requests', () => {
   test('writeSpec sends the model, the cached system prompt first, and the intent inside tags', async () => {
     const { provider, requests } = await setup([textReply(SPEC)]);
     const result = await provider.writeSpec({ intent: intent() });
-    expect(result.value).toBe(SPEC);
+    expect(result.value).toBe(COMPLETED);
     expect(requests).toHaveLength(1);
     const [request] = requests;
     expect(request!.path).toBe('/v1/messages');
@@ -76,6 +79,7 @@ describe('AnthropicProvider requests', () => {
       system: { type: string; text: string; cache_control?: unknown }[];
       messages: { role: string; content: string }[];
       tools?: unknown;
+      tool_choice?: unknown;
     };
     expect(body.model).toBe('claude-sonnet-4-6');
     expect(body.max_tokens).toBe(4_096);
@@ -87,12 +91,15 @@ describe('AnthropicProvider requests', () => {
     const user = body.messages[0]!.content;
     expect(user).toMatch(/^<intent>\n\{[\s\S]*"service_name": "greeter"[\s\S]*\}\n<\/intent>/);
     expect(user).not.toContain(body.system[0]!.text.slice(0, 200));
-    expect(body.tools).toBeUndefined();
+    // The tool is sent all the same, so the prefix (tools, system) is the one the code calls cache;
+    // tool_choice none keeps the answer in text.
+    expect(body.tools).toEqual([JSON.parse(JSON.stringify(WRITE_FILES_TOOL))]);
+    expect(body.tool_choice).toEqual({ type: 'none' });
   });
 
   test('a SPEC wrapped in a markdown fence is unwrapped', async () => {
     const { provider } = await setup([textReply(`\`\`\`markdown\n${SPEC}\`\`\`\n`)]);
-    expect((await provider.writeSpec({ intent: intent() })).value).toBe(SPEC);
+    expect((await provider.writeSpec({ intent: intent() })).value).toBe(COMPLETED);
   });
 
   test('improveSpec sends the SPEC, the score and the findings as data', async () => {
@@ -225,7 +232,7 @@ describe('AnthropicProvider retries (the seed policy, not the SDK)', () => {
       textReply(SPEC),
     ]);
     const result = await provider.writeSpec({ intent: intent() });
-    expect(result.value).toBe(SPEC);
+    expect(result.value).toBe(COMPLETED);
     expect(requests).toHaveLength(2);
     // retry-after (30 s) may shorten the configured wait, never lengthen it
     expect(retries).toEqual([
@@ -256,13 +263,13 @@ describe('AnthropicProvider retries (the seed policy, not the SDK)', () => {
 
   test('529 overloaded is retried like a 5xx', async () => {
     const { provider, requests } = await setup([errorReply(529, 'Overloaded'), textReply(SPEC)]);
-    expect((await provider.writeSpec({ intent: intent() })).value).toBe(SPEC);
+    expect((await provider.writeSpec({ intent: intent() })).value).toBe(COMPLETED);
     expect(requests).toHaveLength(2);
   });
 
   test('a dropped connection is retried', async () => {
     const { provider, requests, retries } = await setup([{ drop: true }, textReply(SPEC)]);
-    expect((await provider.writeSpec({ intent: intent() })).value).toBe(SPEC);
+    expect((await provider.writeSpec({ intent: intent() })).value).toBe(COMPLETED);
     expect(requests).toHaveLength(2);
     expect(retries[0]!.reason).toMatch(/^connection error \(.+\)$/);
   });
@@ -283,7 +290,7 @@ describe('AnthropicProvider retries (the seed policy, not the SDK)', () => {
     const { provider, requests, retries } = await setup([{ hang: true }, textReply(SPEC)], {
       timeoutMs: 300,
     });
-    expect((await provider.writeSpec({ intent: intent() })).value).toBe(SPEC);
+    expect((await provider.writeSpec({ intent: intent() })).value).toBe(COMPLETED);
     expect(requests).toHaveLength(2);
     expect(retries[0]!.reason).toBe('no answer within 300 ms');
   });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { readLedger } from '../core/ledger/reader.js';
 import { ledgerDir } from '../core/ledger/recorder.js';
-import { AnthropicProvider, anthropicConfigFromEnv } from '../core/llm/anthropic.js';
+import { AnthropicProvider, type AnthropicUsage, anthropicConfigFromEnv } from '../core/llm/anthropic.js';
 import { generateServiceOffline } from '../core/llm/offline/service/codegen.js';
 import { generateTestsOffline } from '../core/llm/offline/service/testgen.js';
 import { writeSpecOffline } from '../core/llm/offline/spec/writer.js';
@@ -19,6 +19,7 @@ import {
   toolReply,
 } from './helpers/fake-messages-api.js';
 import { greeterIntent } from './helpers/intents.js';
+import { PromptCacheModel } from './helpers/prompt-cache.js';
 import { tempTree } from './helpers/tmp.js';
 
 /**
@@ -61,6 +62,7 @@ interface Body {
   system: { text: string; cache_control?: unknown }[];
   messages: { content: string | { type: string; text: string; cache_control?: unknown }[] }[];
   tools?: unknown[];
+  tool_choice?: { type: string };
 }
 const bodyOf = (request: RecordedRequest) => request.body as unknown as Body;
 
@@ -123,11 +125,56 @@ describe('prompt caching across the code and tests calls', () => {
   }, 240_000);
 });
 
+describe('one cached prefix across the SPEC, code and tests calls', () => {
+  // Usage billed by a model of the API's prompt cache from each request as sent, not scripted.
+  async function threeCalls(tamper?: (body: Record<string, unknown>) => void) {
+    const cache = new PromptCacheModel();
+    const model = {
+      usage: (body: Record<string, unknown>) => {
+        tamper?.(body);
+        return cache.usage(body);
+      },
+    } as PromptCacheModel;
+    api = await startFakeMessagesApi([textReply(spec), toolReply(asTool(code)), toolReply(asTool(tests))], {
+      promptCache: model,
+    });
+    const usages: AnthropicUsage[] = [];
+    const provider = new AnthropicProvider({
+      ...anthropicConfigFromEnv({ ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: api.url }),
+      onUsage: (u) => usages.push(u),
+    });
+    await provider.writeSpec({ intent });
+    await provider.writeCode({ intent, spec });
+    await provider.writeTests({ intent, spec, code });
+    return usages;
+  }
+
+  test('the SPEC call writes tools + system prompt once; the code call reads them, the tests call reads them and the SPEC', async () => {
+    const [specCall, codeCall, testsCall] = await threeCalls();
+    expect(specCall!.cacheReadTokens).toBe(0);
+    expect(specCall!.cacheWriteTokens).toBeGreaterThanOrEqual(1024);
+    expect(codeCall!.cacheReadTokens).toBe(specCall!.cacheWriteTokens);
+    expect(codeCall!.cacheWriteTokens).toBeGreaterThan(0);
+    expect(testsCall!.cacheReadTokens).toBe(specCall!.cacheWriteTokens + codeCall!.cacheWriteTokens);
+    expect(testsCall!.cacheWriteTokens).toBe(0);
+  });
+
+  test('a SPEC call without the tool would share nothing: the code call would write the system prompt again', async () => {
+    const [specCall, codeCall] = await threeCalls((body) => {
+      if ((body.tool_choice as { type: string }).type === 'none') delete body.tools;
+    });
+    expect(specCall!.cacheWriteTokens).toBeGreaterThan(0);
+    expect(codeCall!.cacheReadTokens).toBe(0);
+  });
+});
+
 describe('a model per task', () => {
   test('ASSEMBLY_LINE_MODEL_SPEC, _IMPROVE, _CODE and _TESTS pick the model of each call, over ASSEMBLY_LINE_MODEL', async () => {
     api = await startFakeMessagesApi((request) => {
       const model = bodyOf(request).model;
-      return bodyOf(request).tools ? toolReply(asTool(code), { model }) : textReply(spec, { model });
+      return bodyOf(request).tool_choice?.type === 'tool'
+        ? toolReply(asTool(code), { model })
+        : textReply(spec, { model });
     });
     const config = anthropicConfigFromEnv({
       ANTHROPIC_API_KEY: KEY,

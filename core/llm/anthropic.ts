@@ -31,6 +31,7 @@ import {
   validateRetryPolicy,
   withRetry,
 } from './retry.js';
+import { completeSpec } from './spec-completion.js';
 import { type SpendCap, worstCaseCost } from './spend-cap.js';
 
 export const LLM_TASKS = ['write-spec', 'improve-spec', 'write-code', 'write-tests'] as const;
@@ -138,6 +139,46 @@ export function anthropicConfigFromEnv(
   };
 }
 
+/**
+ * The Messages API request of one task. Every request starts with the same prefix: the write_files
+ * tool, then the system prompt with a cache breakpoint, so the first call of a run writes that prefix
+ * to the cache and every later call reads it (the API caches tools, system, messages in that order, and
+ * a prefix is shared only when it is identical). The SPEC calls therefore send the tool too, with
+ * `tool_choice: none` so that they answer in text; a tool_choice change leaves the tools and system
+ * cache intact. The code and tests calls of a service then share a second cached block, the intent and
+ * the SPEC, so the tests call reads both from the cache (a tenth of the input price) and pays full price
+ * only for the code it is shown and its task.
+ */
+export function messageRequest({
+  model,
+  maxTokens,
+  prompt,
+  tool,
+}: {
+  model: string;
+  maxTokens: number;
+  prompt: string | PromptParts;
+  /** The tool the call must answer with; without one the call answers in text. */
+  tool?: Anthropic.Tool;
+}): Anthropic.MessageCreateParamsNonStreaming {
+  const cached = { type: 'ephemeral' } as const;
+  const content: string | Anthropic.TextBlockParam[] =
+    typeof prompt === 'string'
+      ? prompt
+      : [
+          { type: 'text', text: prompt.shared, cache_control: cached },
+          { type: 'text', text: prompt.task },
+        ];
+  return {
+    model,
+    max_tokens: maxTokens,
+    tools: [WRITE_FILES_TOOL],
+    tool_choice: tool ? { type: 'tool', name: tool.name } : { type: 'none' },
+    system: [{ type: 'text', text: systemPrompt(), cache_control: cached }],
+    messages: [{ role: 'user', content }],
+  };
+}
+
 /** The whole task of one provider method: how to ask, and how to read the answer. */
 interface TaskSpec<T> {
   task: LlmTask;
@@ -194,7 +235,8 @@ export class AnthropicProvider implements LlmProvider {
     return this.run({
       task: 'write-spec',
       prompt: writeSpecPrompt(request),
-      read: (m) => this.readMarkdown(m),
+      // The model writes what is unique to the service; the pipeline adds what the intent determines.
+      read: (m) => completeSpec(request.intent, this.readMarkdown(m)),
     });
   }
 
@@ -202,7 +244,7 @@ export class AnthropicProvider implements LlmProvider {
     return this.run({
       task: 'improve-spec',
       prompt: improveSpecPrompt(request),
-      read: (m) => this.readMarkdown(m),
+      read: (m) => completeSpec(request.intent, this.readMarkdown(m)),
     });
   }
 
@@ -226,32 +268,12 @@ export class AnthropicProvider implements LlmProvider {
     });
   }
 
-  /**
-   * The Messages API request of one task. The static instructions come first and carry a cache
-   * breakpoint: every call shares them. The code and tests calls of a service then share a second
-   * cached block, the intent and the SPEC, so the tests call reads both from the cache (a tenth of the
-   * input price) and pays full price only for the code it is shown and its task.
-   */
   private requestBody(
     task: LlmTask,
     prompt: string | PromptParts,
     tool?: Anthropic.Tool,
   ): Anthropic.MessageCreateParamsNonStreaming {
-    const cached = { type: 'ephemeral' } as const;
-    const content: string | Anthropic.TextBlockParam[] =
-      typeof prompt === 'string'
-        ? prompt
-        : [
-            { type: 'text', text: prompt.shared, cache_control: cached },
-            { type: 'text', text: prompt.task },
-          ];
-    return {
-      model: this.modelFor(task),
-      max_tokens: this.config.maxTokens,
-      system: [{ type: 'text', text: systemPrompt(), cache_control: cached }],
-      messages: [{ role: 'user', content }],
-      ...(tool ? { tools: [tool], tool_choice: { type: 'tool', name: tool.name } } : {}),
-    };
+    return messageRequest({ model: this.modelFor(task), maxTokens: this.config.maxTokens, prompt, tool });
   }
 
   /** Throws before the call when its worst case would take the run past the spend cap. */

@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { PromptCacheModel } from './prompt-cache.js';
 
 /**
  * A local stand-in for api.anthropic.com: POST /v1/messages answered from a script, with bodies shaped
@@ -99,7 +100,44 @@ export function errorReply(status: number, message: string, headers?: Record<str
   };
 }
 
-export async function startFakeMessagesApi(script: Script): Promise<FakeMessagesApi> {
+export interface FakeApiOptions {
+  /**
+   * Bill input, cache writes and cache reads of every answered message from the request, as the API's
+   * prompt cache would (output tokens stay as scripted), instead of taking them from the script.
+   */
+  promptCache?: PromptCacheModel;
+}
+
+/** A 200 message reply whose input and cache usage is what `cache` bills for `request`. */
+function billed(
+  reply: ScriptedReply,
+  request: Record<string, unknown>,
+  cache: PromptCacheModel,
+): ScriptedReply {
+  if (!('status' in reply) || reply.status !== 200) return reply;
+  const body = reply.body as { usage?: Record<string, unknown> };
+  if (!body.usage) return reply;
+  const usage = cache.usage(request);
+  return {
+    ...reply,
+    body: {
+      ...body,
+      usage: {
+        ...body.usage,
+        ...usage,
+        cache_creation: {
+          ephemeral_5m_input_tokens: usage.cache_creation_input_tokens,
+          ephemeral_1h_input_tokens: 0,
+        },
+      },
+    },
+  };
+}
+
+export async function startFakeMessagesApi(
+  script: Script,
+  options: FakeApiOptions = {},
+): Promise<FakeMessagesApi> {
   const requests: RecordedRequest[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -115,12 +153,13 @@ export async function startFakeMessagesApi(script: Script): Promise<FakeMessages
       const recorded = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body };
       const index = requests.length;
       requests.push(recorded);
-      const reply: ScriptedReply | undefined =
+      let reply: ScriptedReply | undefined =
         req.method === 'POST' && req.url?.split('?')[0] === '/v1/messages'
           ? typeof script === 'function'
             ? script(recorded, index)
             : script[index]
           : errorReply(404, `no route ${req.method} ${req.url}`);
+      if (reply && options.promptCache) reply = billed(reply, body, options.promptCache);
       if (!reply) {
         res.writeHead(500, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ type: 'error', error: { type: 'api_error', message: 'script exhausted' } }));

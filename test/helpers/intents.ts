@@ -1,8 +1,9 @@
-import { fileURLToPath } from 'node:url';
 import { loadIntentFile } from '../../core/intent/load.js';
 import { type Intent, IntentSchema } from '../../core/intent/schema.js';
+import { packageRoot } from '../../core/package-root.js';
 
-const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
+// The package root, not '../..': the benchmarks run this module compiled, from out/test/helpers/.
+const repositoryRoot = packageRoot(import.meta.url);
 
 /** An example intent of this repository, `intents/<name>.yaml`, validated with the intents beside it. */
 export const exampleIntent = (name: string): Intent => loadIntentFile(`intents/${name}.yaml`, repositoryRoot);

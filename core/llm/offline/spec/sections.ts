@@ -113,7 +113,7 @@ function dependencyUse(name: string, intent: Intent): { use: string; whenDown: s
 
 export function udcBlocks(
   intent: Intent,
-  plan: readonly PlannedEndpoint[],
+  plan: readonly { method: string; path: string }[],
 ): { key: string; lines: string[] }[] {
   const name = intent.service_name;
   const capabilities: Json = {
@@ -295,6 +295,61 @@ export function sectionBodies(
   ];
   while (models[models.length - 1] === '') models.pop();
 
+  const errorHandling: string[] = [
+    `- Invalid input: a body or parameter that does not match its model answers 422 with a ${code('detail')} list naming each field; ${name} answers no 500 for bad input.`,
+    `- Unknown paths answer 404 and known paths with the wrong method answer 405, both with a JSON ${code('detail')}.`,
+    ...plan.map((e) => `- ${code(`${e.method} ${e.path}`)} (${cell(e.feature)}): ${e.errors.join('; ')}.`),
+    upstreams.length > 0
+      ? `- Failing dependencies: a call to ${upstreams.join(' or ')} that times out after ${TIMEOUT_S} s is retried once, then answered with 503 and \`Retry-After: ${RETRY_S}\`.`
+      : `- Failing dependencies: ${deps.length > 0 ? `${deps.join(' and ')} never ${deps.length === 1 ? 'blocks' : 'block'} a request of ${name}` : `${name} has none, so no request waits on another service`}.`,
+    `- Unexpected exceptions answer 500 with ${code('{"detail": "internal error"}')}, add 1 to ${code('errors_total')} and are logged with the request's trace id.`,
+  ];
+
+  const testing: string[] = [
+    `- Unit tests (${code('tests/test_main.py')}) call every endpoint of ${name} through FastAPI's TestClient: ${plural(plan.length, 'feature endpoint')} and the 5 UDC endpoints, each with a valid call and a failing one.`,
+    ...plan.map(
+      (e) =>
+        `- FR-${e.index + 1}: ${code(`${e.method} ${e.path}`)} answers ${e.status} to the example under API and ${e.errors[0]?.split(' ')[0] ?? '422'} to a broken call.`,
+    ),
+    `- Integration tests (${code('tests/test_integration.py')}) start ${name} with uvicorn on a free local port and check the UDC answers against their schemas.`,
+    `- Coverage: line coverage of ${code('app/')} is at least 70% (${code('pytest --cov=app --cov-fail-under=70')}); below 70% the build of ${name} fails.`,
+    `- Lint: ${code('pyflakes')} reports 0 errors.`,
+  ];
+
+  const success: string[] = [
+    ...plan.map(
+      (e) =>
+        `- ${code(`${e.method} ${e.path}`)} (FR-${e.index + 1}) answers ${e.status} with the documented body in 100% of contract tests, with p95 latency under ${level.p95Ms} ms.`,
+    ),
+    `- 5 of 5 UDC endpoints of ${name} pass UDC verification after each deploy.`,
+    `- Line coverage of the tests of ${name} is at least 70%.`,
+    `- ${code('GET /health')} answers \`active\` within 30 s of each deploy, and availability stays at or above ${level.availability}% over 30 days.`,
+    `- ${name} sustains ${level.rps} requests per second with an error rate under 1%.`,
+  ];
+
+  const standard = standardSectionBodies(intent);
+  return {
+    'Purpose & Scope': purpose,
+    Requirements: requirements,
+    API: api,
+    'Data Models': models,
+    Dependencies: standard.Dependencies,
+    Configuration: standard.Configuration,
+    'Error Handling': errorHandling,
+    Security: standard.Security,
+    Testing: testing,
+    Deployment: standard.Deployment,
+    'Success Criteria': success,
+  };
+}
+
+/** The sections that follow from the intent alone, the same in every SPEC of it whoever writes the rest. */
+export type StandardSection = 'Dependencies' | 'Configuration' | 'Security' | 'Deployment';
+
+/** The bodies of the sections that the intent alone determines, heading excluded. */
+export function standardSectionBodies(intent: Intent): Record<StandardSection, string[]> {
+  const name = intent.service_name;
+  const deps = intent.dependencies;
   const dependencies: string[] =
     deps.length === 0
       ? [
@@ -327,33 +382,12 @@ export function sectionBodies(
     `| ${code('DEPENDENCY_TIMEOUT_S')} | ${code(String(TIMEOUT_S))} | timeout in seconds of each call ${name} makes to a dependency |`,
   ];
 
-  const errorHandling: string[] = [
-    `- Invalid input: a body or parameter that does not match its model answers 422 with a ${code('detail')} list naming each field; ${name} answers no 500 for bad input.`,
-    `- Unknown paths answer 404 and known paths with the wrong method answer 405, both with a JSON ${code('detail')}.`,
-    ...plan.map((e) => `- ${code(`${e.method} ${e.path}`)} (${cell(e.feature)}): ${e.errors.join('; ')}.`),
-    upstreams.length > 0
-      ? `- Failing dependencies: a call to ${upstreams.join(' or ')} that times out after ${TIMEOUT_S} s is retried once, then answered with 503 and \`Retry-After: ${RETRY_S}\`.`
-      : `- Failing dependencies: ${deps.length > 0 ? `${deps.join(' and ')} never ${deps.length === 1 ? 'blocks' : 'block'} a request of ${name}` : `${name} has none, so no request waits on another service`}.`,
-    `- Unexpected exceptions answer 500 with ${code('{"detail": "internal error"}')}, add 1 to ${code('errors_total')} and are logged with the request's trace id.`,
-  ];
-
   const security: string[] = [
     `- Input: every body is parsed by a pydantic model before use; request bodies over 1 MiB are refused with 413, and no field of ${name} is passed to a shell or a query string.`,
     `- Secrets: ${name} keeps none in code, SPEC or logs; any credential comes from the environment and is redacted from log lines.`,
     `- Exposure: ${name} binds to port ${intent.port}; locally it listens on 127.0.0.1:${intent.port}, and in production it sits behind TLS.`,
     `- Messages: ${code('POST /message')} accepts only a well-formed envelope whose ${code('target')} is ${code(name)}; the payload is treated as data, never executed.`,
     `- Errors: ${name} returns no stack trace to a caller; the ${code('detail')} says what was wrong.`,
-  ];
-
-  const testing: string[] = [
-    `- Unit tests (${code('tests/test_main.py')}) call every endpoint of ${name} through FastAPI's TestClient: ${plural(plan.length, 'feature endpoint')} and the 5 UDC endpoints, each with a valid call and a failing one.`,
-    ...plan.map(
-      (e) =>
-        `- FR-${e.index + 1}: ${code(`${e.method} ${e.path}`)} answers ${e.status} to the example under API and ${e.errors[0]?.split(' ')[0] ?? '422'} to a broken call.`,
-    ),
-    `- Integration tests (${code('tests/test_integration.py')}) start ${name} with uvicorn on a free local port and check the UDC answers against their schemas.`,
-    `- Coverage: line coverage of ${code('app/')} is at least 70% (${code('pytest --cov=app --cov-fail-under=70')}); below 70% the build of ${name} fails.`,
-    `- Lint: ${code('pyflakes')} reports 0 errors.`,
   ];
 
   const deployment: string[] = [
@@ -365,29 +399,11 @@ export function sectionBodies(
     `- Registration: after the health check passes, ${name} is registered with its URL on port ${intent.port} and its release id.`,
   ];
 
-  const success: string[] = [
-    ...plan.map(
-      (e) =>
-        `- ${code(`${e.method} ${e.path}`)} (FR-${e.index + 1}) answers ${e.status} with the documented body in 100% of contract tests, with p95 latency under ${level.p95Ms} ms.`,
-    ),
-    `- 5 of 5 UDC endpoints of ${name} pass UDC verification after each deploy.`,
-    `- Line coverage of the tests of ${name} is at least 70%.`,
-    `- ${code('GET /health')} answers \`active\` within 30 s of each deploy, and availability stays at or above ${level.availability}% over 30 days.`,
-    `- ${name} sustains ${level.rps} requests per second with an error rate under 1%.`,
-  ];
-
   return {
-    'Purpose & Scope': purpose,
-    Requirements: requirements,
-    API: api,
-    'Data Models': models,
     Dependencies: dependencies,
     Configuration: configuration,
-    'Error Handling': errorHandling,
     Security: security,
-    Testing: testing,
     Deployment: deployment,
-    'Success Criteria': success,
   };
 }
 

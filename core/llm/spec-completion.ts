@@ -1,0 +1,82 @@
+import type { Intent } from '../intent/schema.js';
+import { endpointKey } from '../spec/api-section.js';
+import { readSpec } from '../spec/document/index.js';
+import { SPEC_SECTIONS, type SpecSection, UDC_ENDPOINTS } from '../spec/sections.js';
+import { type StandardSection, standardSectionBodies, udcBlocks } from './offline/spec/sections.js';
+import { code, plural } from './offline/spec/text.js';
+
+/**
+ * The parts of a SPEC that follow from the intent alone are written by the pipeline, not by the model:
+ * output tokens are the dearest kind, and these parts are the same for every service but for the
+ * names. The model writes the title, Purpose & Scope, Requirements, the feature endpoints of the API,
+ * Data Models, Error Handling and Success Criteria; `completeSpec` adds the rest.
+ */
+
+/** Sections the pipeline writes from the intent (and the SPEC's own endpoints, for Testing). */
+export const PIPELINE_SECTIONS: readonly SpecSection[] = [
+  'Dependencies',
+  'Configuration',
+  'Security',
+  'Testing',
+  'Deployment',
+];
+
+const UDC_KEYS = new Set(UDC_ENDPOINTS.map(endpointKey));
+
+function testingBody(intent: Intent, features: readonly { method: string; path: string }[]): string[] {
+  const name = intent.service_name;
+  const listed = features.map((e) => code(`${e.method} ${e.path}`)).join(', ');
+  return [
+    `- Unit tests (${code('tests/test_features.py')}) call the ${plural(features.length, 'feature endpoint')} of ${name}${listed ? ` (${listed})` : ''} through FastAPI's TestClient, each with its example under API and with a broken call.`,
+    `- Each feature endpoint answers the status and JSON shape of its example under API, and one of the error statuses under its Errors to a broken call.`,
+    `- The five UDC endpoints are tested by the shared runtime's own suite, and after each build the UDC answers of ${name} are checked against their schemas.`,
+    `- Coverage: line coverage of ${code('app/')} is at least 70% (${code('pytest --cov=app --cov-fail-under=70')}); below 70% the build of ${name} fails.`,
+    `- Lint: ${code('pyflakes')} reports 0 errors.`,
+  ];
+}
+
+/**
+ * `markdown` with what the pipeline writes added where it is missing: the sections of
+ * PIPELINE_SECTIONS, each at its place in the contract order, and the five UDC endpoints at the top of
+ * the API section. What the SPEC already has is kept as written, so a complete SPEC comes back unchanged.
+ */
+export function completeSpec(intent: Intent, markdown: string): string {
+  const model = readSpec(markdown);
+  const lines = markdown.replace(/\n+$/, '').split('\n');
+  const features = model.endpoints.filter((e) => !UDC_KEYS.has(endpointKey(e)));
+  const standard = standardSectionBodies(intent);
+  /** Lines to insert before a 0-based line index; applied from the bottom up so indexes stay valid. */
+  const inserts: { at: number; lines: string[] }[] = [];
+
+  const present = new Set(model.endpoints.map(endpointKey));
+  const api = model.section('API');
+  const missingUdc = udcBlocks(intent, features).filter((b) => !present.has(b.key));
+  if (api && missingUdc.length > 0) {
+    const firstEndpoint = model.endpoints.find((e) => e.line > api.line)?.line;
+    const end = api.line + api.body.length;
+    const at = firstEndpoint !== undefined && firstEndpoint <= end ? firstEndpoint - 1 : end;
+    inserts.push({ at, lines: missingUdc.flatMap((b) => [...b.lines, '']) });
+  }
+
+  const order = (title: SpecSection) => SPEC_SECTIONS.indexOf(title);
+  for (const title of PIPELINE_SECTIONS) {
+    if (model.section(title)) continue;
+    const body = title === 'Testing' ? testingBody(intent, features) : standard[title as StandardSection];
+    const next = model.sections.find((s) => order(s.title) > order(title));
+    inserts.push({
+      at: next ? next.section.line - 1 : lines.length,
+      lines: [`## ${title}`, '', ...body, ''],
+    });
+  }
+  if (inserts.length === 0) return markdown;
+  // A stable sort: what is inserted at one place keeps the order it was pushed in (the contract order).
+  inserts.sort((a, b) => b.at - a.at);
+  for (let i = 0; i < inserts.length; ) {
+    const at = inserts[i]!.at;
+    const group: string[] = [];
+    for (; i < inserts.length && inserts[i]!.at === at; i++) group.push(...inserts[i]!.lines);
+    if (at === lines.length && lines[lines.length - 1] !== '') group.unshift('');
+    lines.splice(at, 0, ...group);
+  }
+  return `${lines.join('\n').replace(/\n+$/, '')}\n`;
+}
