@@ -4,6 +4,7 @@ import { type BotHandle, createBot } from './app.js';
 import { type LlmProvider, providerKind, redactSecrets, selectProvider } from './core.js';
 import { BotConfigError, DEFAULT_BOT_LEDGER_DIR, readBotConfig } from './env.js';
 import { BotOctokit } from './octokit.js';
+import { renderDashboardPage } from './windows/page.js';
 import { windowsHandler } from './windows/routes.js';
 
 export const WEBHOOK_PATH = '/api/github/webhooks';
@@ -74,6 +75,7 @@ export async function startBot(
     windowsHandler({
       views: bot.views,
       submit: bot.submit,
+      page: (view, now) => renderDashboardPage(view, { now }),
       ...(config.apiToken ? { apiToken: config.apiToken } : {}),
       ...(config.dashboardToken ? { dashboardToken: config.dashboardToken } : {}),
       log,
@@ -116,6 +118,7 @@ HTTP (on the same port):
   GET  /intents/{id}/status            an intent's phase, score, pull request and history
   GET  /dashboard, /builds             the seed's JSON; ?repo=owner/name filters
   GET  /builds/{id}/status             one build's phases and outcome
+  GET  /                               the HTML dashboard (no scripts, no CDN; reloads while a pipeline runs)
   ASSEMBLY_LINE_VIEW_TTL_MS            how long a derived view is served before GitHub is read again (default 5000)
   ASSEMBLY_LINE_API_TOKEN              bearer token for writes (16+ characters); unset: submit answers 403
   ASSEMBLY_LINE_DASHBOARD_TOKEN        bearer token for reads; unset: reads are public

@@ -408,6 +408,15 @@ describe('GET /dashboard and GET /builds over every repository of every installa
     const secondView = await bot!.bot.views.view('octo-org/second');
     expect(secondView.intents.map((i) => i.serviceName)).toEqual(['search']);
     expect((await api('GET', '/dashboard?repo=octo-org/nothing')).status).toBe(404);
+    // The HTML dashboard, from the same view: every intent of every repository, or one repository's.
+    const page = await api('GET', '/');
+    expect(page.status).toBe(200);
+    expect(page.type).toBe('text/html; charset=utf-8');
+    for (const name of ['ledger', 'mailer', 'search']) expect(page.text).toContain(name);
+    const filtered = await api('GET', '/?repo=octo-org/second');
+    expect(filtered.status).toBe(200);
+    expect(filtered.text).toContain('search');
+    expect(filtered.text).not.toContain('mailer');
     const ambiguous = await api('POST', '/intents/submit', payments());
     expect(ambiguous.status).toBe(422);
     expect(ambiguous.json.errors[0]).toMatchObject({ field: 'repository' });

@@ -22,7 +22,7 @@ export interface WindowsOptions {
   /** ASSEMBLY_LINE_DASHBOARD_TOKEN: reads need it when set. */
   dashboardToken?: string;
   /** The HTML dashboard at `GET /` (bot/src/windows/page.ts); absent: `/` is not served. */
-  page?: (view: LineView) => string;
+  page?: (view: LineView, now: number) => string;
   clock?: () => number;
   log?: { error(message: string): void };
 }
@@ -172,7 +172,7 @@ export function windowsHandler(options: WindowsOptions): Handler {
     }
     if (path === '/' && options.page) {
       known('GET');
-      const html = options.page(await read(req, url));
+      const html = options.page(await read(req, url), clock());
       res.writeHead(200, {
         'content-type': 'text/html; charset=utf-8',
         'cache-control': 'no-store',
