@@ -2,6 +2,7 @@ import { benchAction } from './action.js';
 import { benchBot } from './bot.js';
 import { benchPythonBuild } from './build-python.js';
 import { costReport } from './cost.js';
+import { benchDashboard } from './dashboard.js';
 import { benchDeploy } from './deploy.js';
 import { benchGitHubDouble } from './github-double.js';
 import { benchLedger } from './ledger.js';
@@ -28,6 +29,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchResult | BenchResult[]>> = {
   'github-double': () => benchGitHubDouble(),
   action: () => benchAction(3),
   bot: () => benchBot(),
+  dashboard: () => benchDashboard(),
   // An estimate computed from the rendered prompts, not a timing: it prints its own table.
   cost: () => {
     process.stdout.write(`${costReport()}\n\n`);
