@@ -6,7 +6,7 @@ import { generateTestsOffline } from '../core/llm/offline/service/testgen.js';
 import { writeSpecOffline } from '../core/llm/offline/spec/writer.js';
 import { DEFAULT_ANTHROPIC_MODEL, priceFor } from '../core/llm/pricing.js';
 import { type PromptParts, writeCodeParts, writeSpecPrompt, writeTestsParts } from '../core/llm/prompts.js';
-import { PIPELINE_SECTIONS } from '../core/llm/spec-completion.js';
+import { completeSpec, PIPELINE_SECTIONS } from '../core/llm/spec-completion.js';
 import { CHARS_PER_TOKEN, estimateTokens } from '../core/llm/spend-cap.js';
 import type { FileMap } from '../core/ports/index.js';
 import { endpointKey } from '../core/spec/api-section.js';
@@ -87,11 +87,13 @@ function billed(
  */
 export function serviceCalls(intent: Intent): Call[] {
   const cache = new PromptCacheModel();
-  const spec = writeSpecOffline(intent);
+  const written = modelWrittenSpec(writeSpecOffline(intent));
+  // The SPEC as the pipeline stores it and the code and tests calls read it: the model's part, completed.
+  const spec = completeSpec(intent, written);
   const code = generateServiceOffline(intent, spec);
   const tests = generateTestsOffline(intent, spec, code);
   return [
-    billed('write-spec', cache, writeSpecPrompt({ intent }), false, modelWrittenSpec(spec)),
+    billed('write-spec', cache, writeSpecPrompt({ intent }), false, written),
     billed('write-code', cache, writeCodeParts({ intent, spec }), true, filesJson(code)),
     billed('write-tests', cache, writeTestsParts({ intent, spec, code }), true, filesJson(tests)),
   ];

@@ -7,6 +7,7 @@ import { generateServiceOffline } from '../core/llm/offline/service/codegen.js';
 import { generateTestsOffline } from '../core/llm/offline/service/testgen.js';
 import { writeSpecOffline } from '../core/llm/offline/spec/writer.js';
 import { costUsd } from '../core/llm/pricing.js';
+import { withoutPipelineParts } from '../core/llm/spec-completion.js';
 import { parseMaxCost, SpendCap, worstCaseCost } from '../core/llm/spend-cap.js';
 import type { FileMap } from '../core/ports/index.js';
 import { LlmError } from '../core/ports/index.js';
@@ -97,7 +98,10 @@ describe('prompt caching across the code and tests calls', () => {
     if (typeof codeBlocks === 'string' || typeof testsBlocks === 'string') throw new Error('expected blocks');
     expect(testsBlocks[0]).toEqual(codeBlocks[0]);
     expect(codeBlocks[0]).toMatchObject({ type: 'text', cache_control: { type: 'ephemeral' } });
-    expect(codeBlocks[0]!.text).toContain(`<spec>\n${spec.trimEnd()}`);
+    // The SPEC without the parts the pipeline wrote from the intent and nobody changed.
+    expect(codeBlocks[0]!.text).toContain(`<spec>\n${withoutPipelineParts(intent, spec).trimEnd()}\n</spec>`);
+    expect(codeBlocks[0]!.text).toContain('## Requirements');
+    expect(codeBlocks[0]!.text).not.toContain('## Deployment');
     expect(codeBlocks[0]!.text).toContain('"service_name": "greeter"');
     // What differs comes after the cached prefix: the task, and for the tests the code.
     expect(codeBlocks[1]!.cache_control).toBeUndefined();

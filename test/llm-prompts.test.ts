@@ -165,18 +165,14 @@ describe('data in prompts', () => {
 describe('a person-edited SPEC', () => {
   const table = specFixture('corpus/url-shortener.table.md');
 
-  test('the code and tests tasks carry its endpoints in the ### layout, read from its table', () => {
+  test('the code and tests tasks carry its feature endpoints in the ### layout, read from its table', () => {
     for (const prompt of [
       writeCodePrompt({ intent: intent(), spec: table }),
       writeTestsPrompt({ intent: intent(), spec: table, code: {} }),
     ]) {
       const endpoints = between(prompt, 'endpoints');
+      // The feature endpoints only: the runtime serves the UDC ones.
       expect(endpoints.match(/^### (?:GET|POST) \/\S*$/gm)).toEqual([
-        '### GET /health',
-        '### GET /capabilities',
-        '### GET /state',
-        '### GET /dependencies',
-        '### POST /message',
         '### POST /links',
         '### GET /links/{code}',
         '### GET /links/{code}/stats',

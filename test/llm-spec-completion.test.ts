@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { modelWrittenSpec } from '../bench/cost.js';
 import { handWrittenSpecs, variedIntents } from '../bench/spec-corpus.js';
 import { writeSpecOffline } from '../core/llm/offline/spec/writer.js';
-import { completeSpec, PIPELINE_SECTIONS } from '../core/llm/spec-completion.js';
+import { completeSpec, PIPELINE_SECTIONS, withoutPipelineParts } from '../core/llm/spec-completion.js';
 import { endpointKey, readSpec } from '../core/spec/document/index.js';
 import { SPEC_SECTIONS, UDC_ENDPOINTS } from '../core/spec/sections.js';
 import { verifySpec } from '../core/spec/verifier/index.js';
@@ -67,5 +67,27 @@ describe('completeSpec', () => {
     const completed = completeSpec(intent, withoutSecurity);
     expect(titles(completed)).toEqual([...SPEC_SECTIONS]);
     expect(completed.replace(/## Security\n[\s\S]*?(?=## Testing)/, '')).toBe(withoutSecurity);
+  });
+
+  test('the code and tests calls read the SPEC without the parts the pipeline wrote, unless someone changed them', () => {
+    for (const intent of intents) {
+      const part = modelWrittenSpec(writeSpecOffline(intent));
+      const completed = completeSpec(intent, part);
+      const read = withoutPipelineParts(intent, completed);
+      expect(titles(read)).toEqual(titles(part));
+      expect(readSpec(read).endpoints.map(endpointKey)).toEqual(readSpec(part).endpoints.map(endpointKey));
+    }
+    const intent = exampleIntent('hello-world');
+    const completed = completeSpec(intent, modelWrittenSpec(writeSpecOffline(intent)));
+    const edited = completed
+      .replace('| `LOG_LEVEL` | `info` |', '| `LOG_LEVEL` | `debug` |')
+      .replace(
+        '- Feature: UDC\n- Request: none\n- Response: 200 `{"status"',
+        '- Feature: UDC\n- Request: none (a person wrote this)\n- Response: 200 `{"status"',
+      );
+    const read = withoutPipelineParts(intent, edited);
+    expect(titles(read)).toContain('Configuration');
+    expect(read).toContain('`debug`');
+    expect(readSpec(read).endpoints.map(endpointKey)).toEqual(['GET /health', 'GET /hello']);
   });
 });

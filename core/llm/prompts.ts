@@ -10,8 +10,11 @@ import type {
   SpecRequest,
   TestRequest,
 } from '../ports/index.js';
-import { readSpec, renderEndpoints } from '../spec/document/index.js';
-import { SPEC_SECTIONS } from '../spec/sections.js';
+import { endpointKey, readSpec, renderEndpoints } from '../spec/document/index.js';
+import { SPEC_SECTIONS, UDC_ENDPOINTS } from '../spec/sections.js';
+import { withoutPipelineParts } from './spec-completion.js';
+
+const UDC_KEYS = new Set(UDC_ENDPOINTS.map(endpointKey));
 
 /**
  * The prompts of the model-backed tasks. Their text lives in `core/llm/prompts/*.md`; this module loads
@@ -143,7 +146,8 @@ export function improveSpecPrompt({ intent, spec, score, findings }: ImproveSpec
  * the API as a table or a list, and the model must implement exactly what the build checks.
  */
 export function endpointsBlock(spec: string): string {
-  const endpoints = readSpec(spec).endpoints;
+  // The runtime serves the UDC endpoints: the model implements and tests the feature endpoints only.
+  const endpoints = readSpec(spec).endpoints.filter((e) => !UDC_KEYS.has(endpointKey(e)));
   return dataBlock('endpoints', endpoints.length > 0 ? renderEndpoints(endpoints) : '(no endpoint found)');
 }
 
@@ -164,7 +168,7 @@ export function joinParts(parts: PromptParts): string {
 function serviceContext(intent: CodeRequest['intent'], spec: string): string {
   return renderTemplate(loadPrompt('service-context.md'), {
     intent: intentBlock(intent),
-    spec: dataBlock('spec', spec),
+    spec: dataBlock('spec', withoutPipelineParts(intent, spec)),
     endpoints: endpointsBlock(spec),
   }).trim();
 }

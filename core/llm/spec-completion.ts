@@ -80,3 +80,48 @@ export function completeSpec(intent: Intent, markdown: string): string {
   }
   return `${lines.join('\n').replace(/\n+$/, '')}\n`;
 }
+
+function trimBlankLines(lines: readonly string[]): string[] {
+  let start = 0;
+  let end = lines.length;
+  while (start < end && lines[start]!.trim() === '') start++;
+  while (end > start && lines[end - 1]!.trim() === '') end--;
+  return lines.slice(start, end);
+}
+
+const sameLines = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((line, i) => line === b[i]);
+
+/**
+ * `markdown` without what completeSpec would add and nobody changed since: the pipeline's sections and
+ * UDC endpoints, where they are exactly as the pipeline writes them for this intent. The code and tests
+ * calls read the SPEC this way: those parts follow from the intent, which the calls also get, and
+ * sending them would cost input tokens for nothing. What a person edited stays in.
+ */
+export function withoutPipelineParts(intent: Intent, markdown: string): string {
+  const model = readSpec(markdown);
+  const lines = markdown.split('\n');
+  const features = model.endpoints.filter((e) => !UDC_KEYS.has(endpointKey(e)));
+  const standard = standardSectionBodies(intent);
+  const dropped = new Set<number>();
+  const drop = (from: number, to: number) => {
+    for (let i = from; i < to; i++) dropped.add(i);
+  };
+  for (const ref of model.sections) {
+    if (ref.synonym || !PIPELINE_SECTIONS.includes(ref.title)) continue;
+    const body =
+      ref.title === 'Testing' ? testingBody(intent, features) : standard[ref.title as StandardSection];
+    if (!sameLines(trimBlankLines(ref.section.body.map((l) => l.text)), body)) continue;
+    drop(ref.section.line - 1, ref.section.line + ref.section.body.length);
+  }
+  for (const block of udcBlocks(intent, features)) {
+    const endpoint = model.endpoints.find((e) => e.layout === 'heading' && endpointKey(e) === block.key);
+    if (!endpoint) continue;
+    const from = endpoint.line - 1;
+    if (!sameLines(lines.slice(from, from + block.lines.length), block.lines)) continue;
+    const end = from + block.lines.length;
+    drop(from, lines[end]?.trim() === '' ? end + 1 : end);
+  }
+  if (dropped.size === 0) return markdown;
+  return lines.filter((_, i) => !dropped.has(i)).join('\n');
+}
