@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { validateIntentPaths } from '../core/intent/load.js';
+import { validateIntentPaths } from '../core/workspace/intents.js';
 import { type BenchResult, measure } from './measure.js';
 
 /** A repository of `count` valid intents whose dependencies form a DAG, so every rule does real work. */
@@ -36,8 +36,8 @@ function writeRepository(count: number): string {
 export async function benchValidateIntents(count = 1000): Promise<BenchResult> {
   const root = writeRepository(count);
   try {
-    return await measure(`validate ${count} intents (all rules, repository-wide)`, () => {
-      const reports = validateIntentPaths([join(root, 'intents')], root);
+    return await measure(`validate ${count} intents (all rules, repository-wide)`, async () => {
+      const reports = await validateIntentPaths([join(root, 'intents')], root);
       const invalid = reports.filter((r) => r.errors.length > 0).length;
       if (reports.length !== count || invalid > 0)
         throw new Error(`expected ${count} valid intents, ${invalid} invalid`);

@@ -14,7 +14,6 @@ export { MemoryForge } from './forge/memory.js';
 export { intentHash, sha256 } from './hash.js';
 export { BodyTooLargeError, readBoundedBody } from './http-body.js';
 export { formatIntentFile, INTENT_SCHEMA_COMMENT } from './intent/format.js';
-export { InputError, InvalidIntentError, loadIntentFile, validateIntentPaths } from './intent/load.js';
 export { validateIntentRepository } from './intent/repository.js';
 export {
   INTENT_FIELDS,
@@ -108,3 +107,11 @@ export { PLAIN_STYLE, type Style } from './style.js';
 export { didYouMean } from './suggest.js';
 export { formatUdcMarkdown, formatUdcTable, type UdcReport, type UdcRow, verifyUdc } from './udc/verify.js';
 export { GitWorkspace } from './workspace/git.js';
+export {
+  InputError,
+  InvalidIntentError,
+  loadIntentAt,
+  loadIntentFile,
+  readIntentSources,
+  validateIntentPaths,
+} from './workspace/intents.js';

@@ -1,5 +1,9 @@
-import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
+
+// The command line's paths on this machine: where the checkout is, which named files are intents and
+// whether their links stay inside it. The files themselves are read through the Workspace port
+// (core/workspace/intents.ts) and written through it (core/build/write-service.ts).
 
 /** A path given or found that cannot be used as an intent, with a message for the user. */
 export class InputError extends Error {}
@@ -65,10 +69,6 @@ export function isSymlink(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-export function readBytes(path: string): Uint8Array {
-  return new Uint8Array(readFileSync(path));
 }
 
 /** A path as the user should see it: relative to the working directory unless the absolute one is shorter. */

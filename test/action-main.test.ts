@@ -90,7 +90,9 @@ beforeEach(() => {
     repository: { owner: 'acme', repo: 'services' },
     runUrl: 'https://github.com/acme/services/actions/runs/1',
   });
-  pipeline.loadIntent.mockReturnValue({ service_name: 'greeter' } as ReturnType<typeof pipeline.loadIntent>);
+  pipeline.loadIntent.mockResolvedValue({ service_name: 'greeter' } as Awaited<
+    ReturnType<typeof pipeline.loadIntent>
+  >);
   pipeline.targetProblem.mockReturnValue(null);
 });
 

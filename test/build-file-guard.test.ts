@@ -17,8 +17,12 @@ import {
   reusableGeneration,
   writeServiceFiles,
 } from '../core/build/write-service.js';
-import type { FileMap } from '../core/ports/index.js';
+import type { FileMap, Workspace } from '../core/ports/index.js';
+import { GitWorkspace } from '../core/workspace/git.js';
+import { gitRepo } from './helpers/git.js';
 import { tempTree } from './helpers/tmp.js';
+
+const ws = (root: string) => new GitWorkspace(root);
 
 const NAME = 'hello';
 const good: FileMap = {
@@ -155,9 +159,9 @@ describe('checkFileMap', () => {
 });
 
 describe('writeServiceFiles', () => {
-  it('writes the files and a manifest with hashes, provider and file list', () => {
+  it('writes the files and a manifest with hashes, provider and file list', async () => {
     const tree = repo();
-    const manifest = writeServiceFiles(tree.root, NAME, good, stamp, {
+    const manifest = await writeServiceFiles(ws(tree.root), NAME, good, stamp, {
       now: new Date('2026-01-02T03:04:05Z'),
     });
     expect(readFileSync(tree.path('services/hello/app/main.py'), 'utf8')).toBe(
@@ -177,11 +181,16 @@ describe('writeServiceFiles', () => {
     expect(readdirSync(tree.path('services'))).toEqual(['hello']);
   });
 
-  it('replaces the previous generation completely and keeps the venv', () => {
+  it('replaces the previous generation completely and keeps the venv', async () => {
     const tree = repo();
-    writeServiceFiles(tree.root, NAME, { ...good, 'services/hello/app/old.py': 'OLD = 1\n' }, stamp);
+    await writeServiceFiles(
+      ws(tree.root),
+      NAME,
+      { ...good, 'services/hello/app/old.py': 'OLD = 1\n' },
+      stamp,
+    );
     tree.write('services/hello/.venv/pyvenv.cfg', 'home = /usr/bin\n');
-    writeServiceFiles(tree.root, NAME, good, stamp);
+    await writeServiceFiles(ws(tree.root), NAME, good, stamp);
     expect(existsSync(tree.path('services/hello/app/old.py'))).toBe(false);
     expect(readFileSync(tree.path('services/hello/.venv/pyvenv.cfg'), 'utf8')).toBe('home = /usr/bin\n');
     expect(readdirSync(tree.path('services'))).toEqual(['hello']);
@@ -193,50 +202,52 @@ describe('writeServiceFiles', () => {
     ['a huge file', { 'services/hello/app/huge.py': 'x'.repeat(257 * 1024) }],
     ['a NUL byte', { 'services/hello/app/main.py': 'x = 1\0' }],
     ['a disallowed extension', { 'services/hello/app/evil.so': 'ELF' }],
-  ])('writes nothing for %s and keeps the previous code', (_label, extra) => {
+  ])('writes nothing for %s and keeps the previous code', async (_label, extra) => {
     const tree = repo();
-    writeServiceFiles(tree.root, NAME, good, stamp);
+    await writeServiceFiles(ws(tree.root), NAME, good, stamp);
     const before = readFileSync(tree.path('services/hello/app/main.py'), 'utf8');
     const call = () =>
       writeServiceFiles(
-        tree.root,
+        ws(tree.root),
         NAME,
         { ...good, 'services/hello/app/new.py': 'NEW = 1\n', ...extra },
         stamp,
       );
-    expect(call).toThrow(FileMapRefused);
-    expect(call).toThrow(/nothing was written/);
+    await expect(call()).rejects.toThrow(FileMapRefused);
+    await expect(call()).rejects.toThrow(/nothing was written/);
     expect(readFileSync(tree.path('services/hello/app/main.py'), 'utf8')).toBe(before);
     expect(existsSync(tree.path('services/hello/app/new.py'))).toBe(false);
     expect(existsSync(join(tree.root, '..', 'outside.py'))).toBe(false);
     expect(readdirSync(tree.path('services'))).toEqual(['hello']);
   });
 
-  it('refuses to write through a symlinked folder inside the target', () => {
+  it('refuses to write through a symlinked folder inside the target', async () => {
     const tree = repo();
     const victim = tempTree({ 'victim/keep.txt': 'keep\n' });
     trees.push(victim);
     mkdirSync(tree.path('services/hello'), { recursive: true });
     symlinkSync(victim.path('victim'), tree.path('services/hello/app'));
-    expect(() => writeServiceFiles(tree.root, NAME, good, stamp)).toThrow(
+    await expect(writeServiceFiles(ws(tree.root), NAME, good, stamp)).rejects.toThrow(
       /services\/hello\/app: is a symbolic link; refusing to write through it/,
     );
     expect(readdirSync(victim.path('victim'))).toEqual(['keep.txt']);
     expect(lstatSync(tree.path('services/hello/app')).isSymbolicLink()).toBe(true);
   });
 
-  it('refuses a symlinked services/ or service folder', () => {
+  it('refuses a symlinked services/ or service folder', async () => {
     const tree = repo();
     const elsewhere = tempTree();
     trees.push(elsewhere);
     symlinkSync(elsewhere.root, tree.path('services'));
-    expect(() => writeServiceFiles(tree.root, NAME, good, stamp)).toThrow(/services: is a symbolic link/);
+    await expect(writeServiceFiles(ws(tree.root), NAME, good, stamp)).rejects.toThrow(
+      /services: is a symbolic link/,
+    );
     expect(readdirSync(elsewhere.root)).toEqual([]);
 
     const other = repo();
     mkdirSync(other.path('services'));
     symlinkSync(elsewhere.root, other.path('services/hello'));
-    expect(() => writeServiceFiles(other.root, NAME, good, stamp)).toThrow(
+    await expect(writeServiceFiles(ws(other.root), NAME, good, stamp)).rejects.toThrow(
       /services\/hello: is a symbolic link/,
     );
     expect(readdirSync(elsewhere.root)).toEqual([]);
@@ -244,57 +255,57 @@ describe('writeServiceFiles', () => {
 });
 
 describe('reusableGeneration', () => {
-  it('is true only for the same SPEC, intent and generator with every file present', () => {
+  it('is true only for the same SPEC, intent and generator with every file present', async () => {
     const tree = repo();
-    expect(reusableGeneration(tree.root, NAME, stamp)).toBe(false);
-    writeServiceFiles(tree.root, NAME, good, stamp);
-    expect(reusableGeneration(tree.root, NAME, stamp)).toBe(true);
+    expect(await reusableGeneration(ws(tree.root), NAME, stamp)).toBe(false);
+    await writeServiceFiles(ws(tree.root), NAME, good, stamp);
+    expect(await reusableGeneration(ws(tree.root), NAME, stamp)).toBe(true);
 
     const same = generationStamp('# SPEC\n', '{"service_name":"hello"}', 'test/1', 'rt/1');
-    expect(reusableGeneration(tree.root, NAME, same)).toBe(true);
+    expect(await reusableGeneration(ws(tree.root), NAME, same)).toBe(true);
     expect(
-      reusableGeneration(
-        tree.root,
+      await reusableGeneration(
+        ws(tree.root),
         NAME,
         generationStamp('# SPEC changed\n', '{"service_name":"hello"}', 'test/1', 'rt/1'),
       ),
     ).toBe(false);
     expect(
-      reusableGeneration(
-        tree.root,
+      await reusableGeneration(
+        ws(tree.root),
         NAME,
         generationStamp('# SPEC\n', '{"service_name":"hello","port":1}', 'test/1', 'rt/1'),
       ),
     ).toBe(false);
     expect(
-      reusableGeneration(
-        tree.root,
+      await reusableGeneration(
+        ws(tree.root),
         NAME,
         generationStamp('# SPEC\n', '{"service_name":"hello"}', 'test/2', 'rt/1'),
       ),
     ).toBe(false);
     // A new version of the vendored runtime regenerates the service too.
     expect(
-      reusableGeneration(
-        tree.root,
+      await reusableGeneration(
+        ws(tree.root),
         NAME,
         generationStamp('# SPEC\n', '{"service_name":"hello"}', 'test/1', 'rt/2'),
       ),
     ).toBe(false);
   });
 
-  it('is false when a listed file is gone or the manifest is damaged', () => {
+  it('is false when a listed file is gone or the manifest is damaged', async () => {
     const tree = repo();
-    writeServiceFiles(tree.root, NAME, good, stamp);
+    await writeServiceFiles(ws(tree.root), NAME, good, stamp);
     writeFileSync(tree.path('services/hello/app/main.py'), 'edited = True\n');
-    expect(reusableGeneration(tree.root, NAME, stamp)).toBe(true); // a person's edit is kept, not regenerated
+    expect(await reusableGeneration(ws(tree.root), NAME, stamp)).toBe(true); // a person's edit is kept, not regenerated
     const manifestPath = tree.path(`services/hello/${MANIFEST_NAME}`);
     const manifest = readManifest(tree.root, NAME);
     writeFileSync(
       manifestPath,
       JSON.stringify({ ...manifest, files: [...(manifest?.files ?? []), 'services/hello/app/gone.py'] }),
     );
-    expect(reusableGeneration(tree.root, NAME, stamp)).toBe(false);
+    expect(await reusableGeneration(ws(tree.root), NAME, stamp)).toBe(false);
     // Paths that climb out of the service folder to files that do exist: only the `..` check refuses them.
     const escapes = [
       `services/hello/${relative(tree.path('services/hello'), '/etc/passwd')}`,
@@ -304,9 +315,65 @@ describe('reusableGeneration', () => {
     for (const climb of escapes) {
       expect(lstatSync(join(tree.root, climb)).isFile()).toBe(true);
       writeFileSync(manifestPath, JSON.stringify({ ...manifest, files: [climb] }));
-      expect(reusableGeneration(tree.root, NAME, stamp)).toBe(false);
+      expect(await reusableGeneration(ws(tree.root), NAME, stamp)).toBe(false);
     }
     writeFileSync(manifestPath, '{not json');
-    expect(reusableGeneration(tree.root, NAME, stamp)).toBe(false);
+    expect(await reusableGeneration(ws(tree.root), NAME, stamp)).toBe(false);
+  });
+});
+
+/** The build line writes and reuses services through the Workspace port, not through a folder path. */
+describe('services through a Workspace without a local folder, on a real git repository', () => {
+  const repository = gitRepo({ 'intents/hello.yaml': 'service_name: hello\n' });
+  afterAll(() => repository.cleanup());
+
+  /** The checkout seen only through the port's methods, as a remote adapter is: no localPath. */
+  function portOnly(workspace: GitWorkspace): Workspace {
+    return {
+      description: workspace.description,
+      resolveRef: (ref) => workspace.resolveRef(ref),
+      defaultBranch: () => workspace.defaultBranch(),
+      listFiles: (ref, prefix) => workspace.listFiles(ref, prefix),
+      readFile: (ref, path) => workspace.readFile(ref, path),
+      writeFiles: (changes) => workspace.writeFiles(changes),
+      commitFiles: (request) => workspace.commitFiles(request),
+    };
+  }
+
+  it('writes a generation, removes the files of the previous one, and judges reuse at a ref', async () => {
+    const workspace = portOnly(new GitWorkspace(repository.root));
+    await writeServiceFiles(workspace, NAME, { ...good, 'services/hello/app/old.py': 'OLD = 1\n' }, stamp);
+    const first = repository.commitAll('first generation');
+    await writeServiceFiles(workspace, NAME, good, stamp);
+    expect(existsSync(repository.path('services/hello/app/old.py'))).toBe(false);
+    expect(readFileSync(repository.path('services/hello/app/main.py'), 'utf8')).toBe(
+      good['services/hello/app/main.py'],
+    );
+    expect(
+      JSON.parse(readFileSync(repository.path(`services/hello/${MANIFEST_NAME}`), 'utf8')).files,
+    ).toEqual(Object.keys(good).sort());
+    const second = repository.commitAll('second generation');
+
+    expect(await reusableGeneration(workspace, NAME, stamp, first)).toBe(true);
+    expect(await reusableGeneration(workspace, NAME, stamp, repository.first)).toBe(false);
+    // Someone removes a generated file in a later commit: that commit's code is not reusable.
+    repository.git('rm', '--quiet', 'services/hello/app/main.py');
+    const broken = repository.commitAll('main.py removed');
+    expect(await reusableGeneration(workspace, NAME, stamp, second)).toBe(true);
+    expect(await reusableGeneration(workspace, NAME, stamp, broken)).toBe(false);
+  });
+
+  it('refuses an unsafe file map before the Workspace sees any change', async () => {
+    const workspace = portOnly(new GitWorkspace(repository.root));
+    const writes: unknown[] = [];
+    await expect(
+      writeServiceFiles(
+        { ...workspace, writeFiles: async (changes) => void writes.push(changes) },
+        NAME,
+        { ...good, 'services/hello/../../outside.py': 'x = 1\n' },
+        stamp,
+      ),
+    ).rejects.toThrow(FileMapRefused);
+    expect(writes).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import {
   generationStamp,
   MANIFEST_NAME,
   readManifest,
-  writeServiceFiles,
+  replaceServiceFolder,
 } from '../core/build/write-service.js';
 import { canonicalJson } from '../core/hash.js';
 import { type Intent, IntentSchema } from '../core/intent/schema.js';
@@ -139,7 +139,7 @@ function run(repoRoot: string, provider: LlmProvider, spec = SPEC) {
 /** Writes a previous, good generation made from another SPEC. */
 function previousGeneration(repoRoot: string) {
   const files = { ...fixtureCode(), ...fixtureTests(), [`${prefix}README.md`]: 'previous generation\n' };
-  writeServiceFiles(repoRoot, FIXTURE_SERVICE, files, {
+  replaceServiceFolder(repoRoot, FIXTURE_SERVICE, files, {
     ...generationStamp(
       '# an older SPEC\n',
       canonicalJson(intent),
@@ -352,7 +352,7 @@ describe('runBuildLine', () => {
 
   it('reuses the code of an unchanged SPEC without any model call, and still builds and tests it', async () => {
     const tree = repo();
-    writeServiceFiles(tree.root, FIXTURE_SERVICE, fixtureFiles(), {
+    replaceServiceFolder(tree.root, FIXTURE_SERVICE, fixtureFiles(), {
       ...generationStamp(SPEC, canonicalJson(intent), GENERATOR_VERSION, runtimeSources().version),
       provider: 'scripted',
     });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { validateIntentPaths } from '../core/intent/load.js';
 import { listIntentFiles } from '../core/repo-files.js';
+import { validateIntentPaths } from '../core/workspace/intents.js';
 import { renderIntentSchema } from '../scripts/generate-schema.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -27,12 +27,12 @@ describe('the committed examples and schema', () => {
     expect(schema.properties.approval_mode.default).toBe('checkpoints');
   });
 
-  test('every example intent is valid and points editors at the schema', () => {
+  test('every example intent is valid and points editors at the schema', async () => {
     const files = listIntentFiles(`${repoRoot}intents`);
     expect(files.map((f) => f.split('/').pop())).toEqual(
       expect.arrayContaining(['hello-world.yaml', 'payment-processor.yaml']),
     );
-    for (const report of validateIntentPaths(files, repoRoot)) expect(report.errors).toEqual([]);
+    for (const report of await validateIntentPaths(files, repoRoot)) expect(report.errors).toEqual([]);
     for (const file of files) {
       expect(readFileSync(file, 'utf8').split('\n')[0]).toBe(
         '# yaml-language-server: $schema=../schemas/intent.schema.json',
@@ -40,8 +40,8 @@ describe('the committed examples and schema', () => {
     }
   });
 
-  test('hello-world is the seed test intent', () => {
-    const [report] = validateIntentPaths(['intents/hello-world.yaml'], repoRoot);
+  test('hello-world is the seed test intent', async () => {
+    const [report] = await validateIntentPaths(['intents/hello-world.yaml'], repoRoot);
     expect(report!.intent).toMatchObject({
       service_name: 'hello-world',
       priority: 'low',

@@ -34,7 +34,7 @@ describe('health_check reports the real health wait, in the ledger and the progr
     tree.write('specs/fixture-svc/SPEC.md', SPEC);
     cpSync(FIXTURE_SERVICE, tree.path('services/fixture-svc'), { recursive: true });
     tree.write('services/fixture-svc/health-starting-polls', String(STARTING_POLLS));
-    const intent = loadIntentFile('intents/fixture-svc.yaml', tree.root);
+    const intent = await loadIntentFile('intents/fixture-svc.yaml', tree.root);
     // The stamp a build writes: this checkout's SPEC and intent, so deploy accepts the code as built.
     tree.write(
       'services/fixture-svc/.assembly-line.json',
@@ -84,7 +84,7 @@ describe('health_check reports the real health wait, in the ledger and the progr
     );
     const result = await runPipeline({
       command: 'deploy',
-      intent: loadIntentFile('intents/fixture-svc.yaml', tree.root),
+      intent: await loadIntentFile('intents/fixture-svc.yaml', tree.root),
       repoRoot: tree.root,
       target: 'local',
       root: deployRoot(),

@@ -1,19 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { variedIntents } from '../bench/spec-corpus.js';
-import { validateIntentPaths } from '../core/intent/load.js';
 import type { Intent } from '../core/intent/schema.js';
 import { OfflineProvider } from '../core/llm/offline/provider.js';
 import { type BuildJobResult, runBuildJob } from '../core/pipeline/build-job.js';
 import { silentReporter } from '../core/ports/index.js';
 import { runSpecJob } from '../core/spec/spec-job.js';
+import { validateIntentPaths } from '../core/workspace/intents.js';
 import { cli } from './helpers/cli.js';
 import { SHORTEST_INTENT, SIX_FEATURES } from './helpers/intents.js';
 import { tempTree } from './helpers/tmp.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
-const examples = validateIntentPaths(['intents'], repoRoot).map((r) => r.intent!);
+const examples = (await validateIntentPaths(['intents'], repoRoot)).map((r) => r.intent!);
 const edgeCases = [SHORTEST_INTENT, SIX_FEATURES];
 const varied = [...examples, ...edgeCases, ...variedIntents(18, 4242)];
 

@@ -131,7 +131,7 @@ async function execute(
   scratch: string[],
 ) {
   const { intentFile, repoRoot } = locateIntent(pipeline, inputs);
-  const intent = pipeline.loadIntent(intentFile, repoRoot);
+  const intent = await pipeline.loadIntent(intentFile, repoRoot);
   const { gitHubDeployments, runContext } = await import('./github.js');
   const knownHostsFile = inputs.knownHosts
     ? privateFile(scratch, 'known_hosts', inputs.knownHosts)

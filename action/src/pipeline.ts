@@ -117,9 +117,9 @@ export interface PipelineResult {
 export class PipelineInputError extends Error {}
 
 /** The intent in a file, judged with the intents beside it (core's loadIntentFile), as an input error. */
-export function loadIntent(intentFile: string, cwd: string): Intent {
+export async function loadIntent(intentFile: string, cwd: string): Promise<Intent> {
   try {
-    return loadIntentFile(intentFile, cwd);
+    return await loadIntentFile(intentFile, cwd);
   } catch (error) {
     if (error instanceof InputError) throw new PipelineInputError(error.message);
     throw error;

@@ -3,9 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canonicalJson } from '../hash.js';
 import type { Intent } from '../intent/schema.js';
-import type { FileMap, LlmProvider, LlmResult, LlmUsage, ProgressReporter } from '../ports/index.js';
+import type {
+  FileMap,
+  LlmProvider,
+  LlmResult,
+  LlmUsage,
+  ProgressReporter,
+  Workspace,
+} from '../ports/index.js';
 import { assembleService } from '../runtime/scaffold.js';
 import { runtimeSources } from '../runtime/service-runtime.js';
+import { GitWorkspace } from '../workspace/git.js';
 import {
   checkFileMap,
   checkModelOutput,
@@ -20,7 +28,8 @@ import { buildPythonService, type PythonBuildOptions, type PythonBuildResult } f
 import {
   type GenerationStamp,
   generationStamp,
-  readManifest,
+  readServiceManifest,
+  replaceServiceFolder,
   reusableGeneration,
   serviceDir,
   writeServiceFiles,
@@ -81,7 +90,10 @@ export interface BuildLineResult {
 
 export interface BuildLineOptions {
   provider: LlmProvider;
+  /** The checkout on this machine where the service is built, tested and then deployed from. */
   repoRoot: string;
+  /** Where the service's files are read from and written to; a GitWorkspace over repoRoot when absent. */
+  workspace?: Workspace;
   intent: Intent;
   /** The SPEC.md text. */
   spec: string;
@@ -99,6 +111,7 @@ export interface BuildLineOptions {
 export async function runBuildLine(options: BuildLineOptions): Promise<BuildLineResult> {
   const started = Date.now();
   const { provider, repoRoot, intent, spec, reporter } = options;
+  const workspace = options.workspace ?? new GitWorkspace(repoRoot);
   const name = intent.service_name;
   const prefix = serviceFolder(name);
   const maxCodeAttempts = options.maxCodeAttempts ?? MAX_CODE_ATTEMPTS;
@@ -137,7 +150,7 @@ export async function runBuildLine(options: BuildLineOptions): Promise<BuildLine
   const scratch = mkdtempSync(join(tmpdir(), `assembly-line-build-${name}-`));
   const buildOptions: PythonBuildOptions = { venvDir: join(scratch, 'venv'), ...options.build };
   try {
-    if (reusableGeneration(repoRoot, name, stamp)) {
+    if (await reusableGeneration(workspace, name, stamp)) {
       reporter.phaseStarted('code_generation');
       reporter.phaseFinished(
         'code_generation',
@@ -147,7 +160,7 @@ export async function runBuildLine(options: BuildLineOptions): Promise<BuildLine
       reporter.phaseStarted('test_generation');
       reporter.phaseFinished('test_generation', 'skipped', 'reusing the tests of the unchanged SPEC');
       result.reused = true;
-      result.files = readManifest(repoRoot, name)?.files ?? [];
+      result.files = (await readServiceManifest(workspace, name))?.files ?? [];
       const build = await buildAndTest(serviceDir(repoRoot, name), buildOptions, reporter, prefix);
       result.build = build;
       return finish(build.ok ? undefined : { phase: 'build_test', message: describeBuildFailure(build) });
@@ -253,7 +266,7 @@ export async function runBuildLine(options: BuildLineOptions): Promise<BuildLine
         reporter.phaseFinished('test_generation', 'ok', `${Object.keys(tests).length} files`);
 
         try {
-          writeServiceFiles(
+          replaceServiceFolder(
             scratch,
             name,
             files,
@@ -271,8 +284,8 @@ export async function runBuildLine(options: BuildLineOptions): Promise<BuildLine
         if (build.ok) {
           recordAttempt(result, 'tests', regeneration, codeAttempt, 'ok', []);
           try {
-            const manifest = writeServiceFiles(
-              repoRoot,
+            const manifest = await writeServiceFiles(
+              workspace,
               name,
               files,
               { ...stamp, provider: provider.name },

@@ -11,7 +11,7 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { sha256 } from '../hash.js';
-import type { FileMap } from '../ports/index.js';
+import { type FileChange, type FileMap, WORKING_TREE, type Workspace } from '../ports/index.js';
 import {
   checkFileMap,
   checkNoSymlinks,
@@ -64,11 +64,10 @@ export function serviceDir(repoRoot: string, serviceName: string): string {
   return join(repoRoot, 'services', serviceName);
 }
 
-export function readManifest(repoRoot: string, serviceName: string): ServiceManifest | undefined {
+/** The manifest's text judged: undefined when it is not one (damaged, or of an older format). */
+export function manifestFrom(text: string): ServiceManifest | undefined {
   try {
-    const path = join(serviceDir(repoRoot, serviceName), MANIFEST_NAME);
-    if (!lstatSync(path).isFile()) return undefined;
-    const data = JSON.parse(readFileSync(path, 'utf8')) as Partial<ServiceManifest>;
+    const data = JSON.parse(text) as Partial<ServiceManifest>;
     const strings = [
       'spec_hash',
       'intent_hash',
@@ -85,12 +84,47 @@ export function readManifest(repoRoot: string, serviceName: string): ServiceMani
   }
 }
 
+export function manifestPath(serviceName: string): string {
+  return `${serviceFolder(serviceName)}${MANIFEST_NAME}`;
+}
+
+/**
+ * The manifest beside the code in this checkout, on disk: what a deploy checks before it ships
+ * `services/<name>/` as it is (core/pipeline/build-stamp.ts).
+ */
+export function readManifest(repoRoot: string, serviceName: string): ServiceManifest | undefined {
+  try {
+    const path = join(serviceDir(repoRoot, serviceName), MANIFEST_NAME);
+    if (!lstatSync(path).isFile()) return undefined;
+    return manifestFrom(readFileSync(path, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+const decoder = new TextDecoder();
+
+/** The manifest of `services/<name>/` in the repository at `ref`, read through the Workspace. */
+export async function readServiceManifest(
+  workspace: Workspace,
+  serviceName: string,
+  ref: string = WORKING_TREE,
+): Promise<ServiceManifest | undefined> {
+  const bytes = await workspace.readFile(ref, manifestPath(serviceName));
+  return bytes === undefined ? undefined : manifestFrom(decoder.decode(bytes));
+}
+
 /**
  * True when the code in `services/<name>/` was generated from the same SPEC, intent and generator and
  * every file it listed is still there: the caller then skips code generation and spends nothing.
  */
-export function reusableGeneration(repoRoot: string, serviceName: string, stamp: GenerationStamp): boolean {
-  const manifest = readManifest(repoRoot, serviceName);
+export async function reusableGeneration(
+  workspace: Workspace,
+  serviceName: string,
+  stamp: GenerationStamp,
+  ref: string = WORKING_TREE,
+): Promise<boolean> {
+  const manifest = await readServiceManifest(workspace, serviceName, ref);
   if (!manifest) return false;
   if (
     manifest.spec_hash !== stamp.spec_hash ||
@@ -101,14 +135,32 @@ export function reusableGeneration(repoRoot: string, serviceName: string, stamp:
     return false;
   const prefix = serviceFolder(serviceName);
   if (manifest.files.length === 0) return false;
-  return manifest.files.every((file) => {
-    if (!file.startsWith(prefix) || file.split('/').includes('..')) return false;
-    try {
-      return lstatSync(join(repoRoot, file)).isFile();
-    } catch {
-      return false;
-    }
-  });
+  if (manifest.files.some((file) => !file.startsWith(prefix) || file.split('/').includes('..'))) return false;
+  const present = await Promise.all(
+    manifest.files.map((file) => workspace.readFile(ref, file).then((bytes) => bytes !== undefined)),
+  );
+  return present.every(Boolean);
+}
+
+/**
+ * A generation as Workspace changes: every file and the manifest written, and the files of the previous
+ * generation that are not in this one removed. Pure.
+ */
+export function serviceChanges(
+  serviceName: string,
+  files: FileMap,
+  manifest: ServiceManifest,
+  previous: ServiceManifest | undefined,
+): FileChange[] {
+  const prefix = serviceFolder(serviceName);
+  const stale = (previous?.files ?? []).filter(
+    (file) => !(file in files) && file.startsWith(prefix) && !file.split('/').includes('..'),
+  );
+  return [
+    ...Object.entries(files).map(([path, content]) => ({ path, content })),
+    { path: manifestPath(serviceName), content: `${JSON.stringify(manifest, null, 2)}\n` },
+    ...stale.map((path) => ({ path, delete: true as const })),
+  ];
 }
 
 export interface WriteOptions {
@@ -117,12 +169,49 @@ export interface WriteOptions {
 }
 
 /**
- * Replaces `services/<name>/` with exactly `files` plus the manifest. The files go into a fresh
+ * Writes a generation into `services/<name>/` of the Workspace's working copy: exactly `files` plus the
+ * manifest. Throws `FileMapRefused` (listing every problem) before writing anything if the map is
+ * unsafe. A Workspace with a local working copy (`localPath`) gets the whole folder replaced at once
+ * (see replaceServiceFolder), so a failure leaves the previous code in place; any other takes the
+ * changes through `writeFiles`.
+ */
+export async function writeServiceFiles(
+  workspace: Workspace,
+  serviceName: string,
+  files: FileMap,
+  stamp: WriteStamp,
+  options: WriteOptions = {},
+): Promise<ServiceManifest> {
+  if (workspace.localPath)
+    return replaceServiceFolder(workspace.localPath(''), serviceName, files, stamp, options);
+  const check = checkFileMap(files, serviceName, options.limits);
+  if (!check.ok) throw new FileMapRefused(serviceName, check.violations);
+  const manifest = manifestOf(files, stamp, options);
+  const previous = await readServiceManifest(workspace, serviceName);
+  await workspace.writeFiles(serviceChanges(serviceName, files, manifest, previous));
+  return manifest;
+}
+
+function manifestOf(files: FileMap, stamp: WriteStamp, options: WriteOptions): ServiceManifest {
+  return {
+    spec_hash: stamp.spec_hash,
+    intent_hash: stamp.intent_hash,
+    generator_version: stamp.generator_version,
+    runtime_version: stamp.runtime_version,
+    provider: stamp.provider,
+    generated_at: (options.now ?? new Date()).toISOString(),
+    files: Object.keys(files).sort(),
+  };
+}
+
+/**
+ * Replaces `services/<name>/` of a folder on this machine with exactly `files` plus the manifest: the
+ * local working copy's writer, and the build line's scratch folder's. The files go into a fresh
  * folder beside the target first; only when all are written is the old folder renamed away and the
  * new one renamed in. A failure at any point leaves the previous code in place.
  * Throws `FileMapRefused` (listing every problem) before writing anything if the map is unsafe.
  */
-export function writeServiceFiles(
+export function replaceServiceFolder(
   repoRoot: string,
   serviceName: string,
   files: FileMap,
@@ -142,15 +231,7 @@ export function writeServiceFiles(
     throw new Error(`services/${serviceName} exists and is not a folder; remove it first`);
   removeLeftovers(servicesDir, serviceName);
 
-  const manifest: ServiceManifest = {
-    spec_hash: stamp.spec_hash,
-    intent_hash: stamp.intent_hash,
-    generator_version: stamp.generator_version,
-    runtime_version: stamp.runtime_version,
-    provider: stamp.provider,
-    generated_at: (options.now ?? new Date()).toISOString(),
-    files: Object.keys(files).sort(),
-  };
+  const manifest = manifestOf(files, stamp, options);
 
   const prefix = serviceFolder(serviceName);
   const staging = mkdtempSync(join(servicesDir, `.${serviceName}.new-`));

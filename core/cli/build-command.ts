@@ -71,7 +71,7 @@ export const buildCommand: Command = {
       throw new UserError(
         `no intent for '${name}': expected ${displayPath(join(repoRoot, 'intents', `${name}.yaml`), io.cwd)}`,
       );
-    const intent = loadIntentArgument(intentFile, io.cwd);
+    const intent = await loadIntentArgument(intentFile, io.cwd);
     const specFile = specPaths(repoRoot, name).spec;
     if (!existsSync(specFile)) {
       throw new UserError(

@@ -48,7 +48,7 @@ export const deployCommand: Command = {
     const intentFile = ['yaml', 'yml'].map((e) => join(repoRoot, 'intents', `${name}.${e}`)).find(existsSync);
     if (!intentFile)
       throw new UserError(`no intent for '${name}' in ${displayPath(join(repoRoot, 'intents'), io.cwd)}`);
-    const intent = loadIntentArgument(intentFile, io.cwd);
+    const intent = await loadIntentArgument(intentFile, io.cwd);
     const result = await deployService(
       { repoRoot, target, registry, reporter, ledger: cliLedger(repoRoot) },
       intent,

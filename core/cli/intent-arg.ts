@@ -1,12 +1,12 @@
-import { InputError, InvalidIntentError, loadIntentFile } from '../intent/load.js';
 import type { Intent } from '../intent/schema.js';
 import { findRepositoryRoot } from '../repo-files.js';
+import { InputError, InvalidIntentError, loadIntentFile } from '../workspace/intents.js';
 import { UserError } from './io.js';
 
 /** A validated intent named on the command line, judged with the intents beside it. */
-export function loadIntentArgument(path: string, cwd: string): Intent {
+export async function loadIntentArgument(path: string, cwd: string): Promise<Intent> {
   try {
-    return loadIntentFile(path, cwd);
+    return await loadIntentFile(path, cwd);
   } catch (error) {
     if (error instanceof InvalidIntentError)
       throw new UserError(`${error.message}\n(run 'assembly-line validate ${path}')`);

@@ -28,7 +28,7 @@ export const runCommand: Command = {
     const { io, values, positionals } = context;
     if (positionals.length !== 1) throw new UsageError('run takes exactly one intent file');
     const started = performance.now();
-    const intent = loadIntentArgument(positionals[0]!, io.cwd);
+    const intent = await loadIntentArgument(positionals[0]!, io.cwd);
     const repoRoot = repositoryRootFor(positionals[0]!, io.cwd);
     const choice = await cliProvider(
       io.env,

@@ -35,11 +35,13 @@ export const specCommand: Command = {
       throw new UsageError(`--concurrency must be a whole number from 1 to 16, not '${values.concurrency}'`);
     }
     // Each intent belongs to the repository that holds it: its SPEC and ledger record are written there.
-    const jobs = positionals.map((path) => ({
-      intent: loadIntentArgument(path, io.cwd),
-      repoRoot: repositoryRootFor(path, io.cwd),
-      path,
-    }));
+    const jobs = [];
+    for (const path of positionals)
+      jobs.push({
+        intent: await loadIntentArgument(path, io.cwd),
+        repoRoot: repositoryRootFor(path, io.cwd),
+        path,
+      });
     const seen = new Map<string, string>();
     for (const { intent, path } of jobs) {
       const first = seen.get(intent.service_name);

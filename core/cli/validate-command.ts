@@ -1,6 +1,6 @@
 import { formatDiagnostic } from '../diagnostics.js';
-import { InputError, validateIntentPaths } from '../intent/load.js';
 import { findRepositoryRoot } from '../repo-files.js';
+import { InputError, validateIntentPaths } from '../workspace/intents.js';
 import { type Command, FORMAT_OPTION, outputFormat } from './command.js';
 import { EXIT, styleFor, UserError } from './io.js';
 
@@ -21,9 +21,9 @@ export const validateCommand: Command = {
       if (!root) throw new UserError('no intents/ folder here or in any parent directory; pass a PATH');
       targets = [`${root}/intents`];
     }
-    let reports: ReturnType<typeof validateIntentPaths>;
+    let reports: Awaited<ReturnType<typeof validateIntentPaths>>;
     try {
-      reports = validateIntentPaths(targets, io.cwd);
+      reports = await validateIntentPaths(targets, io.cwd);
     } catch (error) {
       if (error instanceof InputError) throw new UserError(error.message);
       throw error;

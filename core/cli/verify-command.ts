@@ -37,7 +37,7 @@ export const verifyCommand: Command = {
     if (!intentPath) {
       throw new UserError(`no intent found for ${specArg}; pass --intent intents/<name>.yaml`);
     }
-    const intent = loadIntentArgument(intentPath, io.cwd);
+    const intent = await loadIntentArgument(intentPath, io.cwd);
     const verification = verifySpec(readFileSync(specPath, 'utf8'), intent);
     if (outputFormat(values) === 'json') {
       const rules = verification.rules.map(({ id, weight, score, findings }) => ({

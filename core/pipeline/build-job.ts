@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { type BuildLineResult, runBuildLine } from '../build/build-line.js';
 import type { Intent } from '../intent/schema.js';
-import type { LlmProvider, LlmUsage, ProgressReporter } from '../ports/index.js';
+import type { LlmProvider, LlmUsage, ProgressReporter, Workspace } from '../ports/index.js';
 import { ServiceStartError, startLocalService } from '../udc/launch.js';
 import { type UdcReport, verifyUdc } from '../udc/verify.js';
 import { buildVenvDir, serviceDir } from './state.js';
@@ -16,6 +16,8 @@ export interface BuildJobResult {
 
 export interface BuildJobOptions {
   repoRoot: string;
+  /** Where the service's files are written; a GitWorkspace over repoRoot when absent. */
+  workspace?: Workspace;
   intent: Intent;
   spec: string;
   provider: LlmProvider;
@@ -36,6 +38,7 @@ export async function runBuildJob(options: BuildJobOptions): Promise<BuildJobRes
   const line = await runBuildLine({
     provider: options.provider,
     repoRoot,
+    ...(options.workspace ? { workspace: options.workspace } : {}),
     intent,
     spec: options.spec,
     reporter,

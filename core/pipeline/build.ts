@@ -49,6 +49,7 @@ export async function buildService(
   try {
     job = await runBuildJob({
       repoRoot: context.repoRoot,
+      ...(context.workspace ? { workspace: context.workspace } : {}),
       intent,
       spec,
       provider: context.provider,

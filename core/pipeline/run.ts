@@ -101,6 +101,7 @@ export async function runIntent(
 
     const build = await runBuildJob({
       repoRoot,
+      ...(context.workspace ? { workspace: context.workspace } : {}),
       intent,
       spec: spec.markdown,
       provider,

@@ -3,8 +3,8 @@ import { validateIntentRepository } from '../intent/repository.js';
 import { SERVICE_NAME_PATTERN } from '../intent/schema.js';
 import { intentNameFromPath } from '../intent/validate.js';
 import type { Forge, PullRequest, Workspace } from '../ports/index.js';
-import { isIntentFile } from '../repo-files.js';
 import { normalizeSpec, readStoredSpec } from '../spec/store.js';
+import { readIntentSources } from '../workspace/intents.js';
 import { parseMarker } from './marker.js';
 import {
   type DesiredIntent,
@@ -34,13 +34,7 @@ export async function readReconcileInput(
 const decoder = new TextDecoder();
 
 export async function readIntents(workspace: Workspace, ref: string): Promise<DesiredIntent[]> {
-  // Intent files sit directly in intents/; anything deeper is not an intent.
-  const paths = (await workspace.listFiles(ref, 'intents/')).filter(
-    (path) => path.split('/').length === 2 && isIntentFile(path),
-  );
-  const sources = await Promise.all(
-    paths.map(async (path) => ({ path, bytes: (await workspace.readFile(ref, path)) ?? new Uint8Array() })),
-  );
+  const sources = await readIntentSources(workspace, ref, 'intents/');
   return validateIntentRepository(sources).map((report) => ({
     name: report.intent?.service_name ?? intentNameFromPath(report.path),
     path: report.path,

@@ -4,12 +4,14 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type SimpleGit, simpleGit } from 'simple-git';
+import { isAbsolute, join, relative } from 'node:path';
+import type { SimpleGit } from 'simple-git';
 import { writeFileAtomic } from '../fs-atomic.js';
 import {
   type CommitRequest,
@@ -41,17 +43,18 @@ export class GitWorkspace implements Workspace {
     this.description = `git:${root}`;
   }
 
-  private git(extraEnv: Record<string, string> = {}): SimpleGit {
+  private async git(extraEnv: Record<string, string> = {}): Promise<SimpleGit> {
     // A fixed environment: no GIT_DIR or GIT_INDEX_FILE of a calling hook leaks in, messages are English.
     const env: Record<string, string> = { LANG: 'C', LC_ALL: 'C', ...extraEnv };
     for (const key of ['PATH', 'HOME', 'TMPDIR']) if (process.env[key]) env[key] = process.env[key]!;
+    const simpleGit = await loadSimpleGit();
     return simpleGit({ baseDir: this.root }).env(env);
   }
 
   /** Where `root` lies inside the git repository (`` at its top), for plumbing that wants full names. */
   private repoPrefix(): Promise<string> {
     this.prefixPromise ??= this.git()
-      .raw(['rev-parse', '--show-prefix'])
+      .then((git) => git.raw(['rev-parse', '--show-prefix']))
       .then((out) => out.trim())
       .catch((error: Error) => {
         this.prefixPromise = undefined;
@@ -63,7 +66,7 @@ export class GitWorkspace implements Workspace {
   async resolveRef(ref: string): Promise<string | undefined> {
     checkRef(ref);
     try {
-      const out = await this.git().raw([
+      const out = await (await this.git()).raw([
         'rev-parse',
         '--verify',
         '--quiet',
@@ -78,7 +81,7 @@ export class GitWorkspace implements Workspace {
 
   async defaultBranch(): Promise<string> {
     await this.repoPrefix();
-    const git = this.git();
+    const git = await this.git();
     const remoteHead = await git
       .raw(['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD'])
       .catch(() => '');
@@ -93,7 +96,15 @@ export class GitWorkspace implements Workspace {
     const folder = checkRepositoryPrefix(prefix);
     if (ref === WORKING_TREE) return walk(this.root, folder).sort();
     const commit = await this.commitOf(ref);
-    const out = await this.git().raw(['ls-tree', '-r', '-z', '--name-only', commit, '--', folder || '.']);
+    const out = await (await this.git()).raw([
+      'ls-tree',
+      '-r',
+      '-z',
+      '--name-only',
+      commit,
+      '--',
+      folder || '.',
+    ]);
     return out
       .split('\0')
       .filter((path) => path !== '')
@@ -104,8 +115,11 @@ export class GitWorkspace implements Workspace {
     checkRepositoryPath(path);
     if (ref === WORKING_TREE) {
       try {
-        if (!lstatSync(join(this.root, path)).isFile()) return undefined;
-        return new Uint8Array(readFileSync(join(this.root, path)));
+        const full = join(this.root, path);
+        const stats = lstatSync(full);
+        if (!stats.isFile() && !(stats.isSymbolicLink() && linkedFileInside(this.root, full)))
+          return undefined;
+        return new Uint8Array(readFileSync(full));
       } catch {
         return undefined;
       }
@@ -113,7 +127,7 @@ export class GitWorkspace implements Workspace {
     const commit = await this.commitOf(ref);
     try {
       // `<commit>:./path` is relative to root, which may be a folder inside the git repository.
-      const content: Buffer = await this.git().binaryCatFile(['blob', `${commit}:./${path}`]);
+      const content: Buffer = await (await this.git()).binaryCatFile(['blob', `${commit}:./${path}`]);
       return new Uint8Array(content);
     } catch {
       return undefined;
@@ -139,14 +153,10 @@ export class GitWorkspace implements Workspace {
     for (const change of changes) checkRepositoryPath(change.path);
     const prefix = await this.repoPrefix();
     // git exits 1 without a message for a bad name, which simple-git does not count as a failure.
-    const normalized = await this.git()
-      .raw(['check-ref-format', '--normalize', ref])
-      .catch(() => '');
+    const normalized = await (await this.git()).raw(['check-ref-format', '--normalize', ref]).catch(() => '');
     if (normalized.trim() !== ref) throw new Error(`'${branch}' is not a valid branch name`);
     const checkedOut = (
-      await this.git()
-        .raw(['symbolic-ref', '--quiet', 'HEAD'])
-        .catch(() => '')
+      await (await this.git()).raw(['symbolic-ref', '--quiet', 'HEAD']).catch(() => '')
     ).trim();
     if (checkedOut === ref) {
       // Moving the checked-out branch behind git's back would make its working tree look reverted.
@@ -156,7 +166,7 @@ export class GitWorkspace implements Workspace {
 
     const scratch = mkdtempSync(join(tmpdir(), 'assembly-line-commit-'));
     try {
-      const git = this.git({ GIT_INDEX_FILE: join(scratch, 'index') });
+      const git = await this.git({ GIT_INDEX_FILE: join(scratch, 'index') });
       await git.raw(['read-tree', base]);
       const writes = changes.filter((c): c is Extract<FileChange, { content: unknown }> => !('delete' in c));
       const deletes = changes.filter((c) => 'delete' in c).map((c) => prefix + c.path);
@@ -179,16 +189,15 @@ export class GitWorkspace implements Workspace {
       const tree = (await git.raw(['write-tree'])).trim();
 
       const author = request.author ?? DEFAULT_AUTHOR;
-      const commit = (
-        await this.git({
-          GIT_AUTHOR_NAME: author.name,
-          GIT_AUTHOR_EMAIL: author.email,
-          GIT_COMMITTER_NAME: author.name,
-          GIT_COMMITTER_EMAIL: author.email,
-        }).raw(['commit-tree', tree, '-p', base, '-m', request.message])
-      ).trim();
+      const committer = await this.git({
+        GIT_AUTHOR_NAME: author.name,
+        GIT_AUTHOR_EMAIL: author.email,
+        GIT_COMMITTER_NAME: author.name,
+        GIT_COMMITTER_EMAIL: author.email,
+      });
+      const commit = (await committer.raw(['commit-tree', tree, '-p', base, '-m', request.message])).trim();
       try {
-        await this.git().raw([
+        await (await this.git()).raw([
           'update-ref',
           '-m',
           `assembly-line: ${firstLine(request.message)}`,
@@ -222,7 +231,21 @@ function firstLine(text: string): string {
   return text.trim().split('\n')[0] ?? '';
 }
 
-/** Regular files under `folder` of the working tree; `.git` is not part of the repository's content. */
+/** Whether the symlink `full` leads to a regular file inside `root` (a link out is not the repository's). */
+function linkedFileInside(root: string, full: string): boolean {
+  try {
+    const target = realpathSync(full);
+    const rel = relative(realpathSync(root), target);
+    return !rel.startsWith('..') && !isAbsolute(rel) && statSync(target).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Regular files under `folder` of the working tree, and symlinks to files inside the root (as a
+ * checkout shows them); `.git` is not part of the repository's content.
+ */
 function walk(root: string, folder: string): string[] {
   let entries: Dirent[];
   try {
@@ -233,6 +256,16 @@ function walk(root: string, folder: string): string[] {
   return entries.flatMap((entry) => {
     const path = `${folder}${entry.name}`;
     if (entry.isDirectory()) return entry.name === '.git' ? [] : walk(root, `${path}/`);
+    if (entry.isSymbolicLink()) return linkedFileInside(root, join(root, path)) ? [path] : [];
     return entry.isFile() ? [path] : [];
   });
+}
+
+type SimpleGitFactory = (options: { baseDir: string }) => SimpleGit;
+let simpleGitModule: Promise<SimpleGitFactory> | undefined;
+
+/** simple-git loads on the first git command: reading the working tree (validate, run) never needs it. */
+function loadSimpleGit(): Promise<SimpleGitFactory> {
+  simpleGitModule ??= import('simple-git').then((module) => module.simpleGit as SimpleGitFactory);
+  return simpleGitModule;
 }

@@ -1,12 +1,19 @@
-import { loadIntentFile } from '../../core/intent/load.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type Intent, IntentSchema } from '../../core/intent/schema.js';
+import { validateIntentSource } from '../../core/intent/validate.js';
 import { packageRoot } from '../../core/package-root.js';
 
 // The package root, not '../..': the benchmarks run this module compiled, from out/test/helpers/.
 const repositoryRoot = packageRoot(import.meta.url);
 
-/** An example intent of this repository, `intents/<name>.yaml`, validated with the intents beside it. */
-export const exampleIntent = (name: string): Intent => loadIntentFile(`intents/${name}.yaml`, repositoryRoot);
+/** An example intent of this repository, `intents/<name>.yaml`, validated as the CLI would. */
+export function exampleIntent(name: string): Intent {
+  const path = `intents/${name}.yaml`;
+  const report = validateIntentSource(path, readFileSync(join(repositoryRoot, path)));
+  if (!report.intent) throw new Error(`${path} is invalid: ${JSON.stringify(report.errors)}`);
+  return report.intent;
+}
 
 /** A small valid intent for tests that need one in memory, with fields overridden. */
 export const greeterIntent = (overrides: Partial<Intent> = {}): Intent =>

@@ -3,13 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { type Intent, IntentSchema } from '../../core/intent/schema.js';
 import { validateIntentSource } from '../../core/intent/validate.js';
 
-/** An example intent of the repository, validated as the CLI would. */
-export function exampleIntent(name: string): Intent {
-  const path = fileURLToPath(new URL(`../../intents/${name}.yaml`, import.meta.url));
-  const report = validateIntentSource(path, readFileSync(path));
-  if (!report.intent) throw new Error(`intents/${name}.yaml is invalid: ${JSON.stringify(report.errors)}`);
-  return report.intent;
-}
+export { exampleIntent } from './intents.js';
 
 export function intent(fields: Record<string, unknown>): Intent {
   return IntentSchema.parse({ service_type: 'domain', purpose: 'Serve requests', port: 9000, ...fields });
