@@ -1,7 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { type Intent, IntentSchema } from '../../core/intent/schema.js';
-import { validateIntentSource } from '../../core/intent/validate.js';
 
 export { exampleIntent } from './intents.js';
 
