@@ -122,43 +122,13 @@ function invalidBody(route: FeatureRoute, plan: RoutePlan): unknown {
 function testFeaturesPy(intent: Intent, plan: RoutePlan, data: string): string {
   const hasInvalidBodies = plan.routes.some((route) => invalidBody(route, plan) !== null);
   return `"""Tests of the ${intent.service_name} service's feature routes, through the ASGI test client."""
-from datetime import datetime
-
 import pytest
 from starlette.testclient import TestClient
 
 from app.main import app
+from assembly_line_runtime.testing import assert_shape, parse_time
 
 ${data}
-
-def parse_time(value):
-    assert isinstance(value, str), value
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
-def assert_shape(value, template, where="response"):
-    """value has template's JSON shape: the same keys at every level, the same kind of every value."""
-    if template is None:
-        return
-    if isinstance(template, dict):
-        assert isinstance(value, dict), where
-        if template:
-            assert set(value) == set(template), where
-            for key, sub in template.items():
-                assert_shape(value[key], sub, where + "." + key)
-    elif isinstance(template, list):
-        assert isinstance(value, list), where
-        for index, item in enumerate(value):
-            assert_shape(item, template[0] if template else None, "%s[%d]" % (where, index))
-    elif isinstance(template, bool):
-        assert isinstance(value, bool), where
-    elif isinstance(template, int):
-        assert isinstance(value, int) and not isinstance(value, bool), where
-    elif isinstance(template, float):
-        assert isinstance(value, (int, float)) and not isinstance(value, bool), where
-    else:
-        assert isinstance(value, str), where
-
 
 def call(client, case):
     if case["body"] is None:

@@ -1,0 +1,33 @@
+import pytest
+
+from assembly_line_runtime.testing import assert_shape, parse_time
+
+
+def test_assert_shape_accepts_the_same_keys_and_kinds_at_every_level():
+    template = {"id": "ord_1", "total": 1.5, "count": 2, "paid": False, "items": [{"sku": "a", "qty": 1}]}
+    assert_shape({"id": "x", "total": 3, "count": 7, "paid": True, "items": []}, template)
+    assert_shape({"id": "x", "total": 2.5, "count": 0, "paid": False, "items": [{"sku": "b", "qty": 9}]}, template)
+
+
+@pytest.mark.parametrize(
+    "value, where",
+    [
+        ({"id": "x"}, "response"),
+        ({"id": 1, "items": []}, "response.id"),
+        ({"id": "x", "items": [{"sku": "a", "qty": "1"}]}, "response.items[0].qty"),
+        ({"id": "x", "items": [{"sku": "a", "qty": True}]}, "response.items[0].qty"),
+        ({"id": "x", "items": {}}, "response.items"),
+    ],
+)
+def test_assert_shape_names_where_the_shape_differs(value, where):
+    with pytest.raises(AssertionError) as failure:
+        assert_shape(value, {"id": "ord_1", "items": [{"sku": "a", "qty": 1}]})
+    assert str(failure.value).startswith(where)
+
+
+def test_parse_time_reads_iso_times_with_z_and_refuses_other_values():
+    assert parse_time("2026-01-01T00:00:00Z").utcoffset().total_seconds() == 0
+    with pytest.raises(AssertionError):
+        parse_time(1767225600)
+    with pytest.raises(ValueError):
+        parse_time("yesterday")
