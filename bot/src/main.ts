@@ -39,7 +39,15 @@ export async function startBot(
       throw new BotConfigError((error as Error).message);
     }
   }
-  const log = pino({ level: config.logLevel, name: 'assembly-line' }, options.logStream ?? process.stdout);
+  // Probot's request log (pino-http) writes each request's headers: the API's bearer tokens must not.
+  const log = pino(
+    {
+      level: config.logLevel,
+      name: 'assembly-line',
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+    },
+    options.logStream ?? process.stdout,
+  );
   log.info(
     provider.name === 'offline'
       ? `LLM provider: offline (${reason}); SPECs are written by the deterministic offline writer`

@@ -1,12 +1,22 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Octokit } from '@octokit/rest';
 import * as z from 'zod';
-import type { RunningBot } from '../../bot/src/main.js';
+import { type RunningBot, startBot, WEBHOOK_PATH } from '../../bot/src/main.js';
 import { PHASES } from '../../bot/src/windows/view.js';
 import { permissionsFromAppYml } from '../github/auth.js';
 import { GitHubDouble } from '../github/double.js';
-import { assertBotCallsValid, fileAt, intentYaml, settle, specPulls, startBotOn } from '../helpers/bot.js';
+import {
+  assertBotCallsValid,
+  botEnv,
+  fileAt,
+  intentYaml,
+  settle,
+  specPulls,
+  startBotOn,
+  WEBHOOK_SECRET,
+} from '../helpers/bot.js';
 
 const API_TOKEN = 'test-api-token-0123456789';
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
@@ -14,11 +24,14 @@ const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 let double: GitHubDouble | undefined;
 let bot: RunningBot | undefined;
 
+const cleanups: (() => void)[] = [];
+
 afterEach(async () => {
   await bot?.stop();
   await double?.stop();
   bot = undefined;
   double = undefined;
+  for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
 /** The seed's shapes (assembly-line-architecture.md, "Monitoring & Observability"), strictly. */
@@ -431,4 +444,34 @@ describe('GET /dashboard and GET /builds over every repository of every installa
     await settle(gh, bot!);
     assertBotCallsValid(gh);
   }, 300_000);
+});
+
+describe('secrets stay out of the logs', () => {
+  it('the bearer tokens of API requests are not in the bot’s request log', async () => {
+    double = await GitHubDouble.start({ files: { 'README.md': '# demo\n' } });
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const { port, env } = await botEnv(double, {
+      ASSEMBLY_LINE_API_TOKEN: API_TOKEN,
+      ASSEMBLY_LINE_DASHBOARD_TOKEN: 'test-dashboard-token-0123',
+      LOG_LEVEL: 'info',
+    });
+    cleanups.push(() => rmSync(env.ASSEMBLY_LINE_LEDGER_DIR, { recursive: true, force: true }));
+    double.webhooks.target = { url: `http://127.0.0.1:${port}${WEBHOOK_PATH}`, secret: WEBHOOK_SECRET };
+    bot = await startBot(env, { logStream: sink });
+    await bot.bot.started;
+    await client(API_TOKEN)('POST', '/intents/submit', payments());
+    await client('test-dashboard-token-0123')('GET', '/dashboard');
+    await client('a-wrong-token-0123456789')('GET', '/dashboard');
+    const log = lines.join('');
+    expect(log).toContain('/dashboard');
+    expect(log).not.toContain(API_TOKEN);
+    expect(log).not.toContain('test-dashboard-token-0123');
+    expect(log).not.toContain('a-wrong-token-0123456789');
+  }, 120_000);
 });
