@@ -16,8 +16,9 @@ import {
   reverifySpecPullRequest,
 } from './line/spec-pr.js';
 import { planSummary, VALIDATION_CHECK, validatePullRequest } from './line/validation.js';
-import { LineViews } from './windows/derive.js';
+import { LineViews, type ServedRepository } from './windows/derive.js';
 import { readRepositoryFacts } from './windows/facts.js';
+import { DashboardIssues } from './windows/issue-refresh.js';
 import { submitIntent } from './windows/submit.js';
 import { type SubmitAnswer, submitAnswer } from './windows/submit-answer.js';
 
@@ -39,6 +40,11 @@ export interface BotOptions {
   ledgerDir?: string;
   /** How long a derived LineView is served before GitHub is read again (default 5 s). */
   viewTtlMs?: number;
+  /**
+   * Keep each repository's "Assembly Line Dashboard" issue up to date after its reconciles and SPEC
+   * runs (default true).
+   */
+  dashboardIssue?: boolean;
 }
 
 /** What the app exposes beyond Probot's handlers: its queue, and start-up/stop hooks. */
@@ -149,7 +155,11 @@ export function createBot(options: BotOptions): { appFn: ApplicationFunction; ha
       contextFor,
       log,
       options.maxConcurrent,
-      (repo, head) => (ctx) => reconcileRepository(ctx, head, (job) => scheduler.generate(repo, job)),
+      (repo, head) => async (ctx) => {
+        const state = await reconcileRepository(ctx, head, (job) => scheduler.generate(repo, job));
+        dashboards?.request(repo);
+        return state;
+      },
     );
 
     const repoOf = (payload: Payload): RepoKey | undefined => {
@@ -331,24 +341,34 @@ export function createBot(options: BotOptions): { appFn: ApplicationFunction; ha
       for (const repo of await repositories()) scheduler.reconcile(repo);
     };
 
+    /** A repository as the views read it: its facts from GitHub, its runs from the ledger. */
+    const served = (repo: RepoKey): ServedRepository => ({
+      fullName: repoName(repo),
+      ...(options.ledgerDir ? { ledgerDir: join(options.ledgerDir, repo.owner, repo.repo) } : {}),
+      facts: async () => {
+        const ctx = await contextFor(repo);
+        return readRepositoryFacts(await clientFor(repo.installationId), ctx.workspace, {
+          owner: repo.owner,
+          repo: repo.repo,
+        });
+      },
+    });
+
     const views = new LineViews(
       {
-        repositories: async () =>
-          (await repositories()).map((repo) => ({
-            fullName: repoName(repo),
-            ...(options.ledgerDir ? { ledgerDir: join(options.ledgerDir, repo.owner, repo.repo) } : {}),
-            facts: async () => {
-              const ctx = await contextFor(repo);
-              return readRepositoryFacts(await clientFor(repo.installationId), ctx.workspace, {
-                owner: repo.owner,
-                repo: repo.repo,
-              });
-            },
-          })),
+        repositories: async () => (await repositories()).map(served),
         queue: () => scheduler.snapshot(),
       },
       options.viewTtlMs,
     );
+
+    // Read fresh for the repository at hand: it needs no list of installations, so it works in a
+    // workflow step too, and it sees the writes the lane just made.
+    const dashboards =
+      options.dashboardIssue === false
+        ? undefined
+        : new DashboardIssues(scheduler, (repo) => views.fresh([served(repo)]));
+    if (dashboards) scheduler.onSpecDone = (repo) => dashboards.request(repo);
 
     /**
      * After a submit wrote: the validation check on the intent PR (the bot's own PR raises no webhook

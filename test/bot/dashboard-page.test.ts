@@ -1,9 +1,11 @@
 import { mkdirSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { renderDashboardPage } from '../../bot/src/windows/page.js';
+import { BotBed, intentYaml, settle } from '../helpers/bot.js';
 import { collectErrors, findChromium, launchChromium } from '../helpers/chromium.js';
 import { intentView, lineView, runView, T0 } from '../helpers/line-view.js';
+import { GatedProvider } from '../helpers/providers.js';
 
 const ARTIFACTS = 'test-artifacts';
 const PHONE = { width: 390, height: 844 };
@@ -14,6 +16,14 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
+});
+
+const bed = new BotBed();
+let provider: GatedProvider | undefined;
+afterEach(async () => {
+  provider?.release();
+  provider = undefined;
+  await bed.stop();
 });
 
 /** What a person sees, read from the rendered DOM (not the HTML text). */
@@ -101,4 +111,70 @@ describe('the HTML dashboard in Chromium (rendered page)', () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
+});
+
+describe("the HTML dashboard at the bot's GET /, in Chromium", () => {
+  it('shows the queue, the running pipeline and the graph of the intents the double holds', async () => {
+    provider = new GatedProvider();
+    const { double, bot } = await bed.start({ provider });
+    const alice = double.person('alice');
+    // With one SPEC generation at a time and the model held, the critical intent runs and the others wait.
+    await alice.push({
+      files: {
+        'intents/ledger.yaml': intentYaml('ledger', { port: 8431, priority: 'critical' }),
+        'intents/billing.yaml': intentYaml('billing', {
+          port: 8432,
+          priority: 'high',
+          dependencies: ['ledger', 'registry'],
+          purpose: '<script>window.__pwned=1</script> bills the ledger',
+        }),
+        'intents/reports.yaml': intentYaml('reports', {
+          port: 8433,
+          priority: 'low',
+          dependencies: ['billing', 'ledger', 'verifier'],
+        }),
+      },
+    });
+    await provider.firstCall;
+    for (let i = 0; i < 500 && bot.bot.scheduler.snapshot().queued.length < 2; i++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+
+    const page = await browser!.newPage({ viewport: { width: 1100, height: 900 } });
+    const errors = collectErrors(page);
+    const origin = `http://127.0.0.1:${bot.port}`;
+    const foreign: string[] = [];
+    page.on('request', (r) => {
+      if (!r.url().startsWith(origin)) foreign.push(r.url());
+    });
+    const answer = await page.goto(`${origin}/`, { waitUntil: 'load' });
+    expect(answer?.status()).toBe(200);
+    expect(answer?.headers()['content-type']).toMatch(/^text\/html/);
+    expect(await seen(page)).toEqual({
+      queue: ['billing', 'reports'],
+      breached: 0,
+      pipelines: ['ledger', 'spec generation'],
+      intentNodes: 3,
+      externalNodes: 2,
+      edges: 6,
+      pwned: undefined,
+      scripts: 0,
+    });
+    // The purpose reached the page as text (a row's tooltip), not as markup.
+    expect(await page.locator('#queue tr[title^="<script>window.__pwned=1</script>"]').count()).toBe(1);
+    // While a pipeline runs the page reloads itself.
+    expect(await page.locator('meta[http-equiv="refresh"]').count()).toBe(1);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: `${ARTIFACTS}/dashboard.png`, fullPage: true });
+
+    const phone = await widthsAt(page, PHONE);
+    expect(phone.body).toBeLessThanOrEqual(phone.viewport);
+    expect(phone.document).toBeLessThanOrEqual(phone.viewport);
+    await page.screenshot({ path: `${ARTIFACTS}/dashboard-phone.png`, fullPage: true });
+
+    expect(foreign).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+    provider.release();
+    await settle(double, bot);
+  }, 240_000);
 });

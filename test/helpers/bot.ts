@@ -122,8 +122,9 @@ export async function fileAt(double: GitHubDouble, ref: string, path: string): P
 
 export function intentYaml(
   name: string,
-  fields: { priority?: string; port: number; approval?: string; purpose?: string },
+  fields: { priority?: string; port: number; approval?: string; purpose?: string; dependencies?: string[] },
 ) {
+  const dependencies = fields.dependencies ?? ['registry'];
   return [
     `service_name: ${name}`,
     'service_type: domain',
@@ -131,8 +132,9 @@ export function intentYaml(
     `purpose: ${fields.purpose ?? `Keeps track of ${name} records for the team`}`,
     'key_features:',
     `  - GET /${name}/items endpoint`,
-    'dependencies:',
-    '  - registry',
+    ...(dependencies.length === 0
+      ? ['dependencies: []']
+      : ['dependencies:', ...dependencies.map((d) => `  - ${d}`)]),
     `port: ${fields.port}`,
     `approval_mode: ${fields.approval ?? 'checkpoints'}`,
     '',

@@ -55,3 +55,39 @@ export class ScriptedSpecProvider implements LlmProvider {
     throw new Error('not used');
   }
 }
+
+/**
+ * The offline provider, except that every SPEC draft waits until the test calls `release()`: a SPEC
+ * generation that stays running, so the line has an active pipeline and a queue to look at.
+ */
+export class GatedProvider implements LlmProvider {
+  readonly name = 'gated-offline';
+  private readonly inner = new OfflineProvider();
+  private open!: () => void;
+  private readonly gate = new Promise<void>((resolve) => {
+    this.open = resolve;
+  });
+  private called!: () => void;
+  /** Resolves when the first SPEC draft has been asked for. */
+  readonly firstCall = new Promise<void>((resolve) => {
+    this.called = resolve;
+  });
+
+  release(): void {
+    this.open();
+  }
+  async writeSpec(request: Parameters<LlmProvider['writeSpec']>[0]) {
+    this.called();
+    await this.gate;
+    return this.inner.writeSpec(request);
+  }
+  improveSpec(request: ImproveSpecRequest) {
+    return this.inner.improveSpec(request);
+  }
+  writeCode(request: Parameters<LlmProvider['writeCode']>[0]) {
+    return this.inner.writeCode(request);
+  }
+  writeTests(request: Parameters<LlmProvider['writeTests']>[0]) {
+    return this.inner.writeTests(request);
+  }
+}

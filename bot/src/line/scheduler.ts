@@ -32,6 +32,8 @@ export class Scheduler {
   private nonce = 0;
   /** Intents in the order their generation started: what the priority order is checked on. */
   readonly started: string[] = [];
+  /** Called when a SPEC run of `repo` has ended, whatever its outcome (the dashboard issue follows). */
+  onSpecDone?: (repo: RepoKey) => void;
 
   constructor(
     private readonly contextFor: (repo: RepoKey) => Promise<RepoContext>,
@@ -110,6 +112,7 @@ export class Scheduler {
         ctx.log.info(`${started.name}: ${outcome}`);
       }).finally(() => {
         this.queue.complete(started.id, Date.now());
+        this.onSpecDone?.(spec.repo);
         this.schedulePump();
         this.settle();
       });

@@ -191,6 +191,7 @@ export function assembleRepository(
       serviceName: name,
       priority: intent.priority,
       approvalMode: intent.approval_mode,
+      purpose: intent.purpose,
       dependencies: [...intent.dependencies],
       phase: result.phase,
       ...(result.score !== undefined ? { score: result.score } : {}),
@@ -281,6 +282,14 @@ export class LineViews {
     const chosen = repository
       ? all.filter((r) => r.fullName.toLowerCase() === repository.toLowerCase())
       : all;
+    return this.fresh(chosen);
+  }
+
+  /**
+   * The view of `chosen`, read now and not cached: for a caller that must see its own latest writes
+   * (the dashboard issue after a reconcile), or that knows its repository without listing them all.
+   */
+  async fresh(chosen: readonly ServedRepository[]): Promise<LineView> {
     const facts = await Promise.all(chosen.map((r) => r.facts()));
     const now = new Date(this.clock()).toISOString();
     const queue = this.sources.queue();

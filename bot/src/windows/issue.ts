@@ -11,7 +11,6 @@ import { dependencyGraph } from './graph.js';
 import { renderMermaid } from './mermaid.js';
 import {
   costPerService,
-  dataTime,
   filterView,
   formatUsd,
   formatWait,
@@ -126,8 +125,6 @@ export function renderDashboardIssue(full: LineView, repository: string, now: nu
       'Arrows run from a dependency to the service that needs it; rounded dashed nodes are infrastructure or names that are not intents of this repository.',
     );
 
-  const asOf = dataTime(view);
-  if (asOf) out.push('', `<sub>Latest event: ${md(asOf)}</sub>`);
   return `${out.join('\n')}\n`;
 }
 

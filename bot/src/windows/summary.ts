@@ -145,15 +145,6 @@ export function recentFailures(view: LineView, limit: number): Failure[] {
   return failures.sort((a, b) => byText(b.at, a.at) || byService(a, b)).slice(0, Math.max(0, limit));
 }
 
-/** The latest time the data mentions: what a rendering can say it is "as of" without churning. */
-export function dataTime(view: LineView): string | undefined {
-  const times = [
-    ...view.intents.map((i) => i.updatedAt),
-    ...view.runs.map((r) => r.finishedAt ?? r.startedAt),
-  ].filter((t) => Number.isFinite(Date.parse(t)));
-  return times.sort(byText).at(-1);
-}
-
 /** A wait as a person reads it: `40 s`, `12 min`, `1 h`, `3 h 05 min`, `2 d 4 h`. */
 export function formatWait(ms: number): string {
   const s = Math.floor(ms / 1000);
