@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeployError } from '../core/deploy/errors.js';
-import { createSshTarget, type SshTargetOptions } from '../core/deploy/ssh.js';
+import { createSshTarget, SshConnector, type SshTargetOptions } from '../core/deploy/ssh.js';
 import { createDeployTarget } from '../core/deploy/target.js';
 import { findFreePort } from '../core/udc/launch.js';
 import { describeDeployBehaviour, FAST, request } from './helpers/deploy-suite.js';
@@ -72,19 +72,13 @@ describe('ssh: real failures, not canned stderr', () => {
 });
 
 describe('ssh: trust and secrets', () => {
-  // This test process's ssh connections keep their folders in a TMPDIR of its own: other tests use the
-  // shared /tmp at the same time.
+  // The connections of these tests keep their folders in a temporary folder of their own: other tests
+  // use the shared /tmp at the same time.
   let privateTmp: string;
-  const sharedTmp = process.env.TMPDIR;
   beforeAll(() => {
     privateTmp = mkdtempSync(join(tmpdir(), 'assembly-line-ssh-tmp-'));
-    process.env.TMPDIR = privateTmp;
   });
-  afterAll(() => {
-    if (sharedTmp === undefined) delete process.env.TMPDIR;
-    else process.env.TMPDIR = sharedTmp;
-    rmSync(privateTmp, { recursive: true, force: true });
-  });
+  afterAll(() => rmSync(privateTmp, { recursive: true, force: true }));
   const sessionDirs = () => readdirSync(privateTmp);
 
   test('a host key that differs from known_hosts refuses the deploy before anything is sent', async () => {
@@ -137,17 +131,28 @@ describe('ssh: trust and secrets', () => {
     const target = createDeployTarget(`ssh://${sshd.user}@127.0.0.1:${sshd.port}`, {
       ...FAST,
       root,
+      tmpDir: privateTmp,
       knownHostsFile: sshd.knownHostsFile,
       env: { ASSEMBLY_LINE_SSH_KEY: keyText },
     });
     expect(Array.isArray(await target.list())).toBe(true);
+    expect(sessionDirs()).toEqual([]);
+    // While a connection is open, the key is a 0600 file in its folder; closing it removes both.
+    const channel = await new SshConnector(
+      sshOptions({ identityFile: undefined, identityKey: keyText, tmpDir: privateTmp }),
+    ).open();
+    const [open] = sessionDirs();
+    expect(statSync(join(privateTmp, open!, 'id')).mode & 0o777).toBe(0o600);
+    await channel.close();
     expect(sessionDirs()).toEqual([]);
 
     const dir = mkdtempSync(join(tmpdir(), 'assembly-line-stranger-'));
     try {
       await generateKey(join(dir, 'stranger'));
       const strangerKey = readFileSync(join(dir, 'stranger'), 'utf8');
-      const refused = createSshTarget(sshOptions({ identityFile: undefined, identityKey: strangerKey }));
+      const refused = createSshTarget(
+        sshOptions({ identityFile: undefined, identityKey: strangerKey, tmpDir: privateTmp }),
+      );
       const error: DeployError = await refused.deploy(request('guarded', 8000)).then(
         () => {
           throw new Error('the deploy should have been refused');

@@ -649,6 +649,7 @@ dispatch() {
     list) cmd_list "$@" ;;
     logs) cmd_logs "$@" ;;
     write-unit) cmd_write_unit "$@" ;;
+    ping) echo ok ;;
     *) fail "unknown host-agent command '$command'" ;;
   esac
 }
@@ -661,6 +662,12 @@ cmd_serve() { # boundary
   boundary=$1
   scratch=$(mktemp -d 2>/dev/null) || fail "cannot create a scratch directory (mktemp -d)"
   trap 'rm -rf "$scratch"' EXIT
+  # A deployer killed mid-command leaves this agent writing its answer into a closed pipe: SIGPIPE would
+  # end the shell without the EXIT trap, and leave the scratch folder behind. Exit through the trap instead.
+  trap 'exit 141' PIPE
+  trap 'exit 129' HUP
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
   while IFS= read -r count; do
     text=
     while [ "$count" -gt 0 ] && IFS= read -r line; do

@@ -98,6 +98,11 @@ export class AgentSession {
     await this.child;
   }
 
+  /** Ends the agent's process now, whatever it is doing (a connection that hangs). */
+  kill(): void {
+    this.child.kill('SIGTERM');
+  }
+
   private send(args: string[]): Promise<CommandResult> {
     if (this.ended) return Promise.reject(this.ended);
     return new Promise((resolve, reject) => {

@@ -52,6 +52,8 @@ export interface HostTargetOptions {
   restart?: RestartPolicy;
   /** `auto`: write a boot unit where systemd runs (needs root on the host). Default `off`. */
   systemd?: 'auto' | 'off';
+  /** Where this machine's temporary files of an operation go (release metadata, ssh key and socket). Default: the OS's. */
+  tmpDir?: string;
   /** Who deploys, for the lock and the audit log. Default `user@hostname` of this machine. */
   who?: string;
   reporter?: ProgressReporter;
@@ -77,6 +79,7 @@ function settingsFrom(options: HostTargetOptions): Settings {
     logTailLines: options.logTailLines ?? 40,
     restart: { ...DEFAULT_RESTART_POLICY, ...options.restart },
     systemd: options.systemd ?? 'off',
+    tmpDir: options.tmpDir ?? tmpdir(),
     // One line: it goes into the lock file and the tab-separated audit log.
     who: (options.who ?? `${userInfo().username}@${hostname()}`).replace(/\s+/g, ' ').trim(),
   };
@@ -312,7 +315,7 @@ export class HostDeployTarget implements DeployTarget {
   }
 
   private async upload(channel: HostChannel, request: DeployRequest, serviceDir: string, before: string) {
-    const meta = mkdtempSync(join(tmpdir(), 'assembly-line-release-'));
+    const meta = mkdtempSync(join(this.settings.tmpDir, 'assembly-line-release-'));
     const forget = onInterrupt(() => rmSync(meta, { recursive: true, force: true }), { last: true });
     try {
       const dir = join(meta, '.assembly-line');

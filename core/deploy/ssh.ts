@@ -1,13 +1,26 @@
 /**
  * The ssh target: plain OpenSSH and rsync, run through execa. One operation (deploy, rollback, stop, list,
- * logs) opens one ControlMaster connection in a private temporary directory and sends everything through
- * it: the host agent's session, rsync (`-e "ssh -o ControlPath=…"`), and the health checks. Health is
+ * logs) opens one connection in a private temporary directory and sends everything through it: the host
+ * agent's session, rsync (`-e "ssh -o ControlPath=…"`), and the health checks. The connection is the
+ * agent's session itself, run as the ControlMaster with no ControlPersist: it lives exactly as long as
+ * the session's input, so it ends with this process however that ends (a SIGKILL included) instead of
+ * lingering in the background. Health is
  * polled from here through a forward of a local Unix socket to the port on the host's loopback
  * (`ssh -O forward -L SOCKET:127.0.0.1:PORT`), so the same TypeScript polling serves both targets, needs
  * nothing on the host (no curl), and takes no local TCP port that another process could race for.
  */
 
-import { accessSync, chmodSync, constants, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -72,15 +85,23 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** How long a closed connection may take to end before it is ended. */
+const CLOSE_WAIT_MS = 5000;
+
 class SshChannel implements HostChannel {
   private forwards = 0;
   private session?: AgentSession;
   private closing?: Promise<void>;
   private readonly forgetCleanup: () => void;
 
+  /**
+   * `masterArgs` open the connection (the agent's session, as ControlMaster); `muxArgs` send rsync and
+   * the port forwards through it.
+   */
   constructor(
     private readonly connector: SshConnector,
     private readonly workDir: string,
+    private readonly masterArgs: string[],
     private readonly muxArgs: string[],
   ) {
     // Interrupted: the same as a close, in this order: the agent, the connection, then its folder (key
@@ -96,9 +117,13 @@ class SshChannel implements HostChannel {
     return this.connector.scrub(text);
   }
 
-  async runAgent(args: string[]): Promise<CommandResult> {
-    this.session ??= new AgentSession(
-      (boundary) => ['ssh', [...this.muxArgs, this.destination, shellCommand(agentServeCommand(boundary))]],
+  /** Connects: starts the agent's session (the connection) and waits for its first answer. */
+  async connect(timeoutMs: number): Promise<void> {
+    const session = new AgentSession(
+      (boundary) => [
+        'ssh',
+        [...this.masterArgs, this.destination, shellCommand(agentServeCommand(boundary))],
+      ],
       agentEnvironment(),
       (stderr, exitCode) =>
         exitCode === 255
@@ -108,6 +133,28 @@ class SshChannel implements HostChannel {
               `the host agent on ${this.connector.description} stopped (exit ${exitCode}): ${this.scrub(stderr).trim() || 'no message'}`,
             ),
     );
+    this.session = session;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        session.kill();
+        reject(
+          new DeployError(
+            'connect',
+            `ssh to ${this.connector.description} did not finish connecting in time`,
+          ),
+        );
+      }, timeoutMs);
+    });
+    try {
+      await Promise.race([session.run(['ping']), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async runAgent(args: string[]): Promise<CommandResult> {
+    if (!this.session) throw new Error('the ssh channel is not connected');
     const result = await this.session.run(args);
     return {
       exitCode: result.exitCode,
@@ -170,12 +217,18 @@ class SshChannel implements HostChannel {
   }
 
   private async shutDown(): Promise<void> {
-    await this.session?.close().catch(() => undefined);
-    await execa('ssh', [...this.muxArgs.slice(0, 2), '-O', 'exit', this.destination], {
-      reject: false,
-      env: agentEnvironment(),
-      extendEnv: false,
-    });
+    const session = this.session;
+    if (session) {
+      // The connection ends with the agent's session; one kept open (a forwarded connection) is ended.
+      const ended = session.close().catch(() => undefined);
+      let timer: NodeJS.Timeout | undefined;
+      const waited = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), CLOSE_WAIT_MS);
+      });
+      if ((await Promise.race([ended, waited])) === 'late') session.kill();
+      clearTimeout(timer);
+      await ended;
+    }
     rmSync(this.workDir, { recursive: true, force: true });
     this.forgetCleanup();
   }
@@ -252,11 +305,15 @@ export class SshConnector implements HostConnector {
 
   async open(): Promise<HostChannel> {
     this.checkFiles();
-    const workDir = mkdtempSync(join(tmpdir(), 'al-ssh-'));
+    const base = this.options.tmpDir ?? tmpdir();
+    removeAbandonedWorkDirs(base);
+    const workDir = mkdtempSync(join(base, WORK_DIR_PREFIX));
     // The key written below must not outlive an interrupted run.
     const forget = onInterrupt(() => rmSync(workDir, { recursive: true, force: true }), { last: true });
+    let channel: SshChannel | undefined;
     try {
       chmodSync(workDir, 0o700);
+      writeFileSync(join(workDir, OWNER_FILE), `${process.pid}\n`);
       let identity = this.options.identityFile;
       if (this.options.identityKey) {
         identity = join(workDir, 'id');
@@ -287,40 +344,59 @@ export class SshConnector implements HostConnector {
         ...(identity ? ['-o', 'IdentitiesOnly=yes', '-i', identity] : []),
       ];
       const controlPath = `ControlPath=${sshOptionPath(join(workDir, 'c'))}`;
-      const master = await execa(
-        'ssh',
-        [
-          '-o',
-          controlPath,
-          '-o',
-          'ControlMaster=yes',
-          '-o',
-          'ControlPersist=60',
-          '-N',
-          ...common,
-          this.destination,
-        ],
-        {
-          reject: false,
-          env: agentEnvironment(),
-          extendEnv: false,
-          timeout: ((this.options.connectTimeoutSeconds ?? 10) + 20) * 1000,
-        },
+      channel = new SshChannel(
+        this,
+        workDir,
+        ['-o', controlPath, '-o', 'ControlMaster=yes', '-o', 'ControlPersist=no', ...common],
+        ['-o', controlPath, '-o', 'ControlMaster=no', ...common],
       );
-      if (master.exitCode !== 0) {
-        const stderr = this.scrub(String(master.stderr));
-        throw master.timedOut
-          ? new DeployError('connect', `ssh to ${this.description} did not finish connecting in time`)
-          : explainSshFailure(stderr, this.endpoint);
-      }
-      forget();
-      return new SshChannel(this, workDir, ['-o', controlPath, '-o', 'ControlMaster=no', ...common]);
+      forget(); // the channel's own clean-up covers the folder from here on
+      await channel.connect(((this.options.connectTimeoutSeconds ?? 10) + 20) * 1000);
+      return channel;
     } catch (error) {
       forget();
+      await channel?.close();
       rmSync(workDir, { recursive: true, force: true });
       if (error instanceof DeployError) throw error;
       throw new DeployError('connect', `ssh to ${this.description} failed: ${this.scrub(errorText(error))}`);
     }
+  }
+}
+
+const WORK_DIR_PREFIX = 'al-ssh-';
+const OWNER_FILE = 'owner';
+
+/**
+ * Removes the work folders of earlier operations whose process is gone: one killed with SIGKILL cleans up
+ * nothing, and its folder may hold a key file. A folder without a readable owner (another user's, one
+ * being created) is left alone.
+ */
+export function removeAbandonedWorkDirs(base: string): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(base).filter((entry) => entry.startsWith(WORK_DIR_PREFIX));
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const dir = join(base, entry);
+    let owner: number;
+    try {
+      owner = Number(readFileSync(join(dir, OWNER_FILE), 'utf8').trim());
+    } catch {
+      continue;
+    }
+    if (!Number.isInteger(owner) || owner <= 0 || processExists(owner)) continue;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -158,6 +158,20 @@ export function hammer(port: number) {
   };
 }
 
+/** Processes of this machine whose command line contains `text` (an ssh ControlPath, say). */
+function processesMentioning(text: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(text)) found.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
+
 function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -626,7 +640,11 @@ export function describeDeployBehaviour(label: string, setup: () => TargetUnderT
         const child = deployInChild(sut.child({ ...FAST, healthTimeoutMs: 30000 }), deploy, tmp);
         children.push(child);
         const staging = join(sut.root, name, 'run', `${deploy.releaseId}.staging.pid`);
-        await until(() => existsSync(staging), `the staging instance of ${deploy.releaseId}`);
+        // The agent writes the pid file with a shell redirection: it exists a moment before it has the pid.
+        await until(
+          () => existsSync(staging) && /^\d+$/.test(readFileSync(staging, 'utf8').trim()),
+          `the staging instance of ${deploy.releaseId}`,
+        );
         const stagingPid = Number(readFileSync(staging, 'utf8'));
         return { child, deploy, stagingPid, tmp };
       }
@@ -669,16 +687,24 @@ export function describeDeployBehaviour(label: string, setup: () => TargetUnderT
       test('a lock whose holder was killed on this host is broken at once, and the audit log says so', async () => {
         const name = 'cut-kill';
         const port = await findFreePort();
-        const { child, stagingPid } = await stuckInGate(name, port);
+        const { child, stagingPid, tmp } = await stuckInGate(name, port);
+        if (sut.child({}).kind === 'ssh') expect(processesMentioning(tmp)).not.toEqual([]);
         child.kill('SIGKILL');
         await exited(child);
         expect(existsSync(join(sut.root, name, 'deploy.lock'))).toBe(true);
+        // Its ssh connection ends with it (it used to linger up to 60 s as a background ControlMaster).
+        await until(() => processesMentioning(tmp).length === 0, `no process left that uses ${tmp}`);
 
         // A wait of 1 s would fail against a live holder; a dead one does not make it wait at all.
-        const target = sut.make({ ...FAST, lockWaitMs: 1000 });
+        // In the killed deploy's temporary folder: the next operation removes what a dead one left there.
+        const target = sut.make({ ...FAST, lockWaitMs: 1000, tmpDir: tmp });
         try {
           const outcome = await target.deploy(request(name, port));
           expect(outcome.ok).toBe(true);
+          await until(
+            () => readdirSync(tmp).length === 0,
+            `the killed deploy's files to go (left: ${readdirSync(tmp).join(', ')})`,
+          );
           const broken = auditLines(sut.root, name).find((line) => line[2] === 'lock-broken');
           expect(broken?.[5]).toContain(`broken: its process ${child.pid} on this host is gone`);
           // Stopping the service ends the killed deploy's leftovers too.
