@@ -206,6 +206,15 @@ describe('the bundled Action, run as GitHub runs it', () => {
     const [deployment, ...others] = deploymentsOf('staging');
     expect(others).toEqual([]);
     expect(deployment!.sha).toBe(sha);
+    // The build's figures, for the bot's dashboard: numbers from the run's ledger record, no text.
+    expect(github.repo.deployments.find((d) => d.id === deployment!.id)!.payload).toEqual({
+      service: SERVICE,
+      score: Number(outputs.score),
+      tests_passed: Number(outputs['tests-passed']),
+      tests_failed: 0,
+      coverage: Number(outputs.coverage),
+      cost_usd: 0,
+    });
     expect(deployment!.statuses.map((s) => s.state)).toEqual(['in_progress', 'success']);
     expect(deployment!.statuses[1]!.environmentUrl).toBe(serviceUrl);
     expect(deployment!.statuses[1]!.logUrl).toBe(`${github.url}/octo-org/services/actions/runs/4242`);

@@ -25,7 +25,7 @@ export interface DeploymentApi {
     ref: string;
     environment: string;
     description: string;
-    payload: Record<string, string>;
+    payload: Record<string, string | number>;
   }): Promise<{ id: number } | { message: string }>;
   createStatus(id: number, params: DeploymentStatusParams): Promise<void>;
 }
@@ -90,6 +90,8 @@ export interface TrackerOptions {
   ref: string;
   service: string;
   logUrl?: string;
+  /** The build's figures for the payload (score, tests, coverage, cost), read when the deploy starts. */
+  figures?: () => Record<string, number>;
   notice(message: string): void;
   warning(message: string): void;
   scrub(text: string): string;
@@ -121,7 +123,7 @@ export class DeploymentTracker {
           description: describe(
             `assembly-line deploy of ${o.service}${releaseDetail ? `, ${releaseDetail}` : ''}`,
           ),
-          payload: { service: o.service },
+          payload: { service: o.service, ...this.figures() },
         });
         if ('message' in created) {
           this.skip(`GitHub did not create a deployment: ${created.message}`, 'warning');
@@ -163,6 +165,15 @@ export class DeploymentTracker {
       this.outcome = `deployment ${id}: failure (${lead})`;
     } catch (error) {
       this.failed(error);
+    }
+  }
+
+  /** Figures are extra: a ledger that cannot be read leaves them out, never the deployment. */
+  private figures(): Record<string, number> {
+    try {
+      return this.options.figures?.() ?? {};
+    } catch {
+      return {};
     }
   }
 

@@ -147,6 +147,7 @@ async function execute(
       ref: github.sha,
       service: intent.service_name,
       ...(github.runUrl ? { logUrl: github.runUrl } : {}),
+      figures: () => pipeline.deploymentFigures(repoRoot, intent.service_name),
       notice: (message) => core.notice(scrub(message)),
       warning: (message) => core.warning(scrub(message)),
       scrub,

@@ -24,7 +24,9 @@ import {
   type ProgressReporter,
   parseTarget,
   type Registry,
+  readLedger,
   readStoredSpec,
+  runCost,
   runIntent,
   selectProvider,
   stateDir,
@@ -266,4 +268,28 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineRes
   buildFigures(result, run.build);
   deployFigures(result, run.deploy);
   return Object.assign(result, { status: run.status, message: run.message, costUsd: run.costUsd });
+}
+
+/**
+ * What the GitHub Deployment's payload tells the bot's dashboard about the build it deploys: the
+ * figures of the service's latest build (or run) in this checkout's ledger. Numbers only, never text
+ * a secret could hide in; empty when the ledger has no build of the service (a deploy-only job).
+ */
+export function deploymentFigures(repoRoot: string, service: string): Record<string, number> {
+  const record = readLedger(ledgerDir(repoRoot)).records.findLast(
+    (r) => r.intent.name === service && (r.kind === 'build' || r.kind === 'run'),
+  );
+  if (!record) return {};
+  const score = record.score_history.at(-1);
+  return {
+    ...(score !== undefined ? { score } : {}),
+    ...(record.tests
+      ? {
+          tests_passed: record.tests.passed,
+          tests_failed: record.tests.failed,
+          coverage: record.tests.coverage,
+        }
+      : {}),
+    cost_usd: Math.round(runCost(record) * 1e6) / 1e6,
+  };
 }
