@@ -1,8 +1,10 @@
-import { resolve } from 'node:path';
-import { cycles, packageImports, unitEdges } from './helpers/import-graph.js';
+import { readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { cycles, importsOf, packageImports, sourceFiles, unitEdges } from './helpers/import-graph.js';
 import { tempTree } from './helpers/tmp.js';
 
-const CORE = resolve(import.meta.dirname, '..', 'core');
+const REPO = resolve(import.meta.dirname, '..');
+const CORE = resolve(REPO, 'core');
 const GITHUB_PACKAGES = /^(@actions\/|@octokit\/|probot(\/|$))/;
 
 describe("core's architecture", () => {
@@ -12,6 +14,35 @@ describe("core's architecture", () => {
 
   test('core imports no GitHub package', () => {
     expect(packageImports(CORE, GITHUB_PACKAGES)).toEqual([]);
+  });
+
+  test('bot/ and action/ reach core only through its public entry, core/index.ts', () => {
+    const deep = ['bot/src', 'action/src'].flatMap((folder) =>
+      sourceFiles(resolve(REPO, folder)).flatMap((file) =>
+        importsOf(file)
+          .filter((specifier) => specifier.startsWith('.'))
+          .map((specifier) => relative(REPO, resolve(dirname(file), specifier)))
+          .filter((target) => target.startsWith('core/') && target !== 'core/index.js')
+          .map((target) => `${relative(REPO, file)}: ${target}`),
+      ),
+    );
+    expect(deep).toEqual([]);
+  });
+
+  test('no CLI command decides pipeline policy: it neither reads the policy fields nor calls the deciders', () => {
+    const deciding = sourceFiles(resolve(CORE, 'cli')).flatMap((file) => {
+      const text = readFileSync(file, 'utf8');
+      const found = [
+        ...text.matchAll(
+          /\.(auto_build|deploy_local|approval_mode)\b|\b(buildsAfterSpec|deploysAfterBuild|approvalPolicy)\b/g,
+        ),
+      ];
+      const phases = importsOf(file).filter((specifier) =>
+        /\/(spec\/spec-(job|line)|build\/build-line|pipeline\/(build|deploy)-job)\.js$/.test(specifier),
+      );
+      return [...found.map((m) => m[0]), ...phases].map((what) => `${relative(CORE, file)}: ${what}`);
+    });
+    expect(deciding).toEqual([]);
   });
 
   describe('the checks find what they look for', () => {

@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { buildService } from '../pipeline/build.js';
-import type { BuildJobResult } from '../pipeline/build-job.js';
+import { type BuildJobResult, buildService } from '../pipeline/build.js';
 import { PASSING_SCORE } from '../pipeline/policy.js';
 import { displayPath, findRepositoryRoot } from '../repo-files.js';
 import { specPaths } from '../spec/store.js';

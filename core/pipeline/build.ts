@@ -2,6 +2,9 @@ import type { Intent } from '../intent/schema.js';
 import type { LedgerRun } from '../ports/index.js';
 import { type Verification, verifySpec } from '../spec/verifier/index.js';
 import { type BuildJobResult, runBuildJob } from './build-job.js';
+
+export type { BuildJobResult };
+
 import { type BuildContext, startRecording } from './context.js';
 import { PASSING_SCORE, SERVICE_VERSION } from './policy.js';
 
