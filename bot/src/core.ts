@@ -54,6 +54,7 @@ export {
   RefConflict,
   type Review,
   readBoundedBody,
+  readIntentSources,
   readIntents,
   readLedger,
   readSpecs,

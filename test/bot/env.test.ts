@@ -43,6 +43,12 @@ describe('assembly-line bot: its environment', () => {
     [{ ...GOOD, PORT: '70000' }, "PORT must be a whole number from 1 to 65535, not '70000'"],
     [{ ...GOOD, GHE_HOST: 'https://github.example.com' }, 'GHE_HOST must be a host name'],
     [{ ...GOOD, GHE_PROTOCOL: 'ftp' }, "GHE_PROTOCOL must be http or https, not 'ftp'"],
+    [{ ...GOOD, ASSEMBLY_LINE_API_TOKEN: 'short' }, 'ASSEMBLY_LINE_API_TOKEN must be at least 16 characters'],
+    [
+      { ...GOOD, ASSEMBLY_LINE_DASHBOARD_TOKEN: 'short' },
+      'ASSEMBLY_LINE_DASHBOARD_TOKEN must be at least 16 characters',
+    ],
+    [{ ...GOOD, ASSEMBLY_LINE_VIEW_TTL_MS: 'soon' }, 'ASSEMBLY_LINE_VIEW_TTL_MS must be a whole number'],
     [
       { ...GOOD, LOG_LEVEL: 'loud' },
       "LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent, not 'loud'",
@@ -61,6 +67,11 @@ describe('assembly-line bot: its environment', () => {
     expect(config.baseUrl).toBe('http://127.0.0.1:8443/api/v3');
     expect(config.port).toBe(3000);
     expect(config.pacing.writeIntervalMs).toBe(1000);
+    // The HTTP API: writes off and reads public until their tokens are set; the ledger in the working directory.
+    expect(config.apiToken).toBeUndefined();
+    expect(config.dashboardToken).toBeUndefined();
+    expect(config.ledgerDir).toBe('.assembly-line/bot-ledger');
+    expect(config.viewTtlMs).toBe(5000);
   });
 
   it('exits 1 with one line and no stack trace when a variable is missing', async () => {

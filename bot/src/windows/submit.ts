@@ -10,8 +10,8 @@ import {
   type Intent,
   IntentSchema,
   intentHash,
-  isIntentFile,
   type PullRequest,
+  readIntentSources,
   validateIntentRepository,
 } from '../core.js';
 import type { RepoContext } from '../line/spec-pr.js';
@@ -69,18 +69,6 @@ export interface Submitted {
   alreadyMerged: boolean;
 }
 
-async function intentSources(ctx: RepoContext, ref: string) {
-  const paths = (await ctx.workspace.listFiles(ref, 'intents/')).filter(
-    (p) => p.split('/').length === 2 && isIntentFile(p),
-  );
-  return Promise.all(
-    paths.map(async (path) => ({
-      path,
-      bytes: (await ctx.workspace.readFile(ref, path)) ?? new Uint8Array(),
-    })),
-  );
-}
-
 export const intentBranch = (name: string) => `${INTENT_BRANCH_PREFIX}${name}`;
 
 /**
@@ -95,7 +83,7 @@ export async function submitIntent(
   const base = await ctx.workspace.defaultBranch();
   const baseSha = await ctx.workspace.resolveRef(base);
   if (!baseSha) throw new Error(`${ctx.workspace.description} has no branch ${base}`);
-  const judged = judgeSubmission(fields, await intentSources(ctx, baseSha));
+  const judged = judgeSubmission(fields, await readIntentSources(ctx.workspace, baseSha, 'intents/'));
   if (!judged.ok) return judged;
   const { intent, hash, path, text } = judged;
   const name = intent.service_name;
