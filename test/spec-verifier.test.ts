@@ -199,6 +199,19 @@ const CASES: RuleCase[] = [
   },
   {
     rule: 'endpoints-complete',
+    name: 'one route twice under two parameter names',
+    mutate: (s) =>
+      `${s}\n`.replace(
+        '## 4. Data Models',
+        '### GET /refunds/{refund_id}\n- Feature: Refunds\n- Request: none\n- Response: 200 `{}`\n- Errors: 404 x\n\n' +
+          '### GET /refunds/{id}\n- Feature: Refunds\n- Request: none\n- Response: 200 `{}`\n- Errors: 404 x\n\n## 4. Data Models',
+      ),
+    line: (m) => lineOf(m, '### GET /refunds/{id}'),
+    message:
+      /'GET \/refunds\/\{id\}' is the same route as 'GET \/refunds\/\{refund_id\}' \(line \d+\), parameter names aside: merge the two into one/,
+  },
+  {
+    rule: 'endpoints-complete',
     name: 'an invalid path',
     mutate: (s) => s.replace('### POST /refunds', '### POST /Refunds/'),
     line: (m) => lineOf(m, '### POST /Refunds/'),

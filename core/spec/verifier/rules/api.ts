@@ -131,19 +131,24 @@ export const endpointsCompleteRule: Rule = {
       });
       return { score: 0, findings };
     }
-    const seen = new Map<string, number>();
+    // One route, whatever its parameters are called: a router cannot tell /items/{id} from /items/{item_id}.
+    const seen = new Map<string, { line: number; key: string }>();
     let earned = 0;
     for (const endpoint of doc.endpoints) {
       const key = endpointKey(endpoint);
-      const first = seen.get(key);
+      const route = `${endpoint.method} ${endpoint.path.replace(/\{[^}]*\}/g, '{}')}`;
+      const first = seen.get(route);
       if (first !== undefined) {
         findings.push({
           line: endpoint.line,
-          message: `'${key}' is defined twice (first at line ${first}): merge the two into one`,
+          message:
+            first.key === key
+              ? `'${key}' is defined twice (first at line ${first.line}): merge the two into one`
+              : `'${key}' is the same route as '${first.key}' (line ${first.line}), parameter names aside: merge the two into one`,
         });
         continue;
       }
-      seen.set(key, endpoint.line);
+      seen.set(route, { line: endpoint.line, key });
       let credit = 0;
       const request = requestProblem(endpoint);
       if (request)
