@@ -81,12 +81,14 @@ async function bareTransport(sshd: TestSshd, root: string, run: number): Promise
   return ms;
 }
 
-/** Requests the port back to back during a deploy; counts the ones that got no answer. */
+/** Requests the port back to back during a deploy; counts them, and the ones that got no answer. */
 function watch(port: number) {
   let running = true;
+  let requests = 0;
   let failures = 0;
   const loop = (async () => {
     while (running) {
+      requests++;
       await httpGet(`http://127.0.0.1:${port}/health`, 2000).catch(() => failures++);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
@@ -94,7 +96,7 @@ function watch(port: number) {
   return async () => {
     running = false;
     await loop;
-    return failures;
+    return { requests, failures };
   };
 }
 
@@ -139,13 +141,16 @@ export async function benchDeploy(runs = 5): Promise<BenchResult[]> {
     const redeploy: number[] = [];
     const gaps: number[] = [];
     let failed = 0;
+    let sent = 0;
     const steps: Record<string, number[]> = {};
     for (let run = 0; run < runs; run++) {
       const stop = watch(port);
       const [ms, outcome] = await timed(async () =>
         ensureOk(await ssh.deploy(deployRequest('steady', port))),
       );
-      failed += await stop();
+      const seen = await stop();
+      failed += seen.failures;
+      sent += seen.requests;
       redeploy.push(ms);
       gaps.push(outcome.cutoverGapMs ?? 0);
       for (const [step, stepMs] of Object.entries(outcome.timingsMs))
@@ -183,7 +188,7 @@ export async function benchDeploy(runs = 5): Promise<BenchResult[]> {
         versus: ratio(medianOf(redeploy)),
         'median step ms': stepSummary,
         'longest cutover gap ms': Math.max(...gaps),
-        'requests without an answer during the redeploys': failed,
+        'requests without an answer during the redeploys': `${failed} of ${sent}`,
       }),
       summary('rollback over loopback ssh', rollback, { versus: ratio(medianOf(rollback)) }),
       summary('deploy on the local target: redeploy of an unchanged release', localRedeploy),
