@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
+import { statusWorthy } from '../../bot/src/windows/facts.js';
 import { buildsJson, dashboardJson, intentStatusJson, queueOf } from '../../bot/src/windows/seed.js';
 import { judgeSubmission } from '../../bot/src/windows/submit.js';
 import type { IntentView, LineView, Phase, RunView } from '../../bot/src/windows/view.js';
@@ -157,5 +158,19 @@ describe('judgeSubmission', () => {
     ]);
     const nameless = judgeSubmission({ ...fields, service_name: 'Pay Ments' }, existing);
     expect(nameless.ok ? [] : nameless.errors.map((e) => e.field)).toEqual(['service_name']);
+  });
+});
+
+describe('statusWorthy', () => {
+  it('reads the status of each service’s newest deployment, however old, and of the newest 30', () => {
+    const deployments = Array.from({ length: 60 }, (_, i) => ({
+      id: i,
+      // Newest first: 50 of busy, then an old one of quiet, then older busy ones and a string payload.
+      payload: i === 50 ? JSON.stringify({ service: 'quiet' }) : i === 55 ? {} : { service: 'busy' },
+    }));
+    expect(statusWorthy(deployments).map((d) => d.id)).toEqual([
+      ...Array.from({ length: 30 }, (_, i) => i),
+      50,
+    ]);
   });
 });

@@ -24,8 +24,22 @@ export const SPEC_PREFIX = 'assembly-line/spec/';
 export const WORKFLOW_FILE = '.github/workflows/assembly-line.yml';
 /** The newest workflow runs and deployments read per repository: the dashboard shows recent work. */
 export const RECENT_LIMIT = 100;
-/** Deployments whose statuses are read (one call each). */
+/** Deployments whose statuses are read (one call each), besides each service's newest. */
 export const DEPLOYMENT_STATUS_LIMIT = 30;
+
+/**
+ * The deployments (newest first) whose status is worth a call: the newest of each service, so a
+ * service deployed long ago still shows live, and the newest few for the recent runs.
+ */
+export function statusWorthy<T extends { payload: unknown }>(deployments: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return deployments.filter((d, index) => {
+    const service = figuresOf(d.payload).service;
+    const newestOfService = service !== undefined && !seen.has(service);
+    if (service !== undefined) seen.add(service);
+    return newestOfService || index < DEPLOYMENT_STATUS_LIMIT;
+  });
+}
 
 export interface PullFact extends PullRequestFact {
   head: string;
@@ -199,7 +213,7 @@ export async function readRepositoryFacts(
       async () => {
         const { data } = await octokit.rest.repos.listDeployments({ ...ref, per_page: RECENT_LIMIT });
         return Promise.all(
-          data.slice(0, DEPLOYMENT_STATUS_LIMIT).map(async (d): Promise<DeploymentRecord> => {
+          statusWorthy(data).map(async (d): Promise<DeploymentRecord> => {
             const { data: statuses } = await octokit.rest.repos.listDeploymentStatuses({
               ...ref,
               deployment_id: d.id,
