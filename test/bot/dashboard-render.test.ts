@@ -6,6 +6,7 @@ import {
   DASHBOARD_TITLE,
   dashboardMarkerHash,
   ensureDashboardIssue,
+  MAX_BODY_CHARS,
   renderDashboardIssue,
 } from '../../bot/src/windows/issue.js';
 import { mermaidIds, renderMermaid } from '../../bot/src/windows/mermaid.js';
@@ -261,5 +262,41 @@ describe('the dashboard issue', () => {
     expect(escapeMarkdown('a|b\n@team #7 <i>`x`</i> [l](u)')).toBe(
       'a\\|b @&#8203;team #&#8203;7 &lt;i&gt;\\`x\\`&lt;/i&gt; \\[l\\]\\(u\\)',
     );
+  });
+});
+
+describe('the dashboard issue of a large repository', () => {
+  const many = (n: number) =>
+    lineView(
+      Array.from({ length: n }, (_, i) =>
+        intentView(`service-number-${i}`, {
+          dependencies: i === 0 ? ['registry'] : ['registry', `service-number-${Math.floor(i / 2)}`],
+          phase: i % 3 === 0 ? 'queued' : 'awaiting_review',
+          minutesQueued: i,
+          pullRequest: {
+            number: i + 1,
+            url: `https://github.test/o/r/pull/${i + 1}`,
+            title: `spec: service-number-${i}`,
+            state: 'open',
+          },
+        }),
+      ),
+      Array.from({ length: 2000 }, (_, i) => runView(`r${i}`, `service-number-${i % n}`, { costUsd: 0.01 })),
+    );
+
+  it('stays under GitHub’s body limit with shorter tables and no graph, saying so', () => {
+    const body = renderDashboardIssue(many(500), REPO, T0);
+    expect(body.length).toBeLessThanOrEqual(MAX_BODY_CHARS);
+    expect(body).not.toContain('```mermaid');
+    expect(body).toContain('500 intents and their dependencies are too many to draw here');
+    expect(body).toMatch(/\| … and \d+ more \(see the bot's dashboard page\) \|/);
+    // The total still counts every service.
+    expect(body).toMatch(/\| \*\*Total\*\* \| 2000 \| \$20\.00 \|/);
+  });
+
+  it('keeps the whole graph while it fits', () => {
+    const body = renderDashboardIssue(many(60), REPO, T0);
+    expect(count(body, / --> /g)).toBe(119);
+    expect(body).not.toContain('… and');
   });
 });

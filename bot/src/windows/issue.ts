@@ -17,6 +17,7 @@ import {
   pipelines,
   queueByPriority,
   recentFailures,
+  type ServiceCost,
 } from './summary.js';
 import type { LineView } from './view.js';
 
@@ -28,20 +29,67 @@ const MARKER = /\n*<!-- assembly-line:dashboard sha256=([0-9a-f]{64}) -->\s*$/;
 const link = (url: string | undefined, text: string) =>
   url && /^https?:\/\//.test(url) ? `[${md(text)}](${url.replace(/[()\s]/g, encodeURIComponent)})` : md(text);
 
-function table(head: string[], rows: string[][]): string {
+/** At most `limit` rows, then one row saying how many more the page shows. */
+function table(head: string[], rows: string[][], limit: number): string {
+  const shown = rows.slice(0, limit);
+  if (rows.length > shown.length)
+    shown.push([
+      `… and ${rows.length - shown.length} more (see the bot's dashboard page)`,
+      ...head.slice(1).map(() => ''),
+    ]);
   return [
     `| ${head.join(' | ')} |`,
     `| ${head.map(() => '---').join(' | ')} |`,
-    ...rows.map((r) => `| ${r.join(' | ')} |`),
+    ...shown.map((r) => `| ${r.join(' | ')} |`),
   ].join('\n');
 }
 
+/** GitHub refuses an issue body over 65,536 characters; the rest is room for the marker. */
+export const MAX_BODY_CHARS = 65_000;
+/** GitHub's mermaid draws at most 500 edges and 50,000 characters; past that the graph is left out. */
+const MERMAID_MAX_EDGES = 500;
+const MERMAID_MAX_CHARS = 40_000;
+/** Rows per table, tried in turn until the body fits. */
+const ROW_LIMITS = [Number.POSITIVE_INFINITY, 200, 100, 50, 20, 10];
+
 /**
  * The issue's body for one repository, marker excluded. `now` is accepted for symmetry with the page
- * but only orders the queue: waits are not shown, since they change every second.
+ * but only orders the queue: waits are not shown, since they change every second. A repository too
+ * large for one issue gets shorter tables (and no graph) rather than a body GitHub refuses.
  */
 export function renderDashboardIssue(full: LineView, repository: string, now: number): string {
   const view = filterView(full, repository);
+  const graph = dependencyGraph(view.intents);
+  let mermaid: string | undefined = renderMermaid(graph);
+  if (graph.edges.length > MERMAID_MAX_EDGES || mermaid.length > MERMAID_MAX_CHARS) mermaid = undefined;
+  let body = '';
+  for (const limit of ROW_LIMITS) {
+    body = renderBody(view, repository, now, limit, mermaid);
+    if (body.length <= MAX_BODY_CHARS) return body;
+    if (mermaid) {
+      mermaid = undefined;
+      body = renderBody(view, repository, now, limit, mermaid);
+      if (body.length <= MAX_BODY_CHARS) return body;
+    }
+  }
+  return body;
+}
+
+function otherServices(costs: readonly ServiceCost[]): string[] {
+  return [
+    `${costs.length} other services`,
+    String(costs.reduce((n, c) => n + c.runs, 0)),
+    formatUsd(costs.reduce((n, c) => n + c.costUsd, 0)),
+  ];
+}
+
+function renderBody(
+  view: LineView,
+  repository: string,
+  now: number,
+  limit: number,
+  mermaid: string | undefined,
+): string {
   const out: string[] = [
     `The Assembly Line bot keeps this issue up to date for \`${md(repository)}\`; edits are replaced at its next change.`,
     '',
@@ -61,6 +109,7 @@ export function renderDashboardIssue(full: LineView, repository: string, now: nu
           row.slaMs === undefined ? 'best effort' : `within ${formatWait(row.slaMs)}`,
           row.intent.queuedAt ? md(row.intent.queuedAt.replace('T', ' ').slice(0, 16)) : '—',
         ]),
+        limit,
       ),
     );
 
@@ -77,6 +126,7 @@ export function renderDashboardIssue(full: LineView, repository: string, now: nu
           i.score === undefined ? '—' : String(i.score),
           i.pullRequest ? link(i.pullRequest.url, `#${i.pullRequest.number} ${i.pullRequest.title}`) : '—',
         ]),
+        limit,
       ),
     );
 
@@ -93,6 +143,7 @@ export function renderDashboardIssue(full: LineView, repository: string, now: nu
           md(f.what.replace(/_/g, ' ')),
           md(f.reason),
         ]),
+        limit,
       ),
     );
 
@@ -104,22 +155,24 @@ export function renderDashboardIssue(full: LineView, repository: string, now: nu
       table(
         ['Service', 'Runs', 'Cost (USD)'],
         [
-          ...costs.map((c) => [md(c.serviceName), String(c.runs), formatUsd(c.costUsd)]),
-          [
-            '**Total**',
-            String(costs.reduce((n, c) => n + c.runs, 0)),
-            formatUsd(costs.reduce((n, c) => n + c.costUsd, 0)),
-          ],
+          ...costs.slice(0, limit).map((c) => [md(c.serviceName), String(c.runs), formatUsd(c.costUsd)]),
+          ...(costs.length > limit ? [otherServices(costs.slice(limit))] : []),
+          ['**Total**', ...otherServices(costs).slice(1)],
         ],
+        Number.POSITIVE_INFINITY,
       ),
     );
 
   out.push('', '### Dependencies', '');
   if (view.intents.length === 0) out.push('No intents.');
+  else if (!mermaid)
+    out.push(
+      `${view.intents.length} intents and their dependencies are too many to draw here: the bot's dashboard page (GET /) draws them all.`,
+    );
   else
     out.push(
       '```mermaid',
-      renderMermaid(dependencyGraph(view.intents)),
+      mermaid,
       '```',
       '',
       'Arrows run from a dependency to the service that needs it; rounded dashed nodes are infrastructure or names that are not intents of this repository.',
