@@ -15,9 +15,14 @@ export interface MarkdownOutline {
   sections: MarkdownSection[];
 }
 
+/** The lines of a text, whatever its line ends; a plain string split when it has no CR (most texts). */
+export function splitLines(text: string): string[] {
+  return text.includes('\r') ? text.split(/\r?\n/) : text.split('\n');
+}
+
 /** Splits Markdown into level-2 sections; headings inside fenced code blocks are ignored. */
 export function outline(markdown: string): MarkdownOutline {
-  const lines = markdown.split(/\r?\n/);
+  const lines = splitLines(markdown);
   const result: MarkdownOutline = { sections: [] };
   let current: MarkdownSection | undefined;
   let fence: string | undefined;

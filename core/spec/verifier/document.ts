@@ -1,6 +1,6 @@
 import type { Intent } from '../../intent/schema.js';
 import { type ApiEndpoint, isApiFieldLine, readSpec, type SpecModel } from '../document/index.js';
-import type { MarkdownOutline, MarkdownSection } from '../markdown.js';
+import { type MarkdownOutline, type MarkdownSection, splitLines } from '../markdown.js';
 import type { SpecSection } from '../sections.js';
 import { countWords, GLUE_WORDS, type Prepared, prepare, stripInlineCode, words } from './text.js';
 
@@ -72,7 +72,7 @@ function classify(
   if (inFence) return 'code';
   const trimmed = text.trim();
   if (!trimmed) return 'blank';
-  if (/^#{1,6}\s/.test(trimmed)) return 'heading';
+  if (trimmed.startsWith('#') && /^#{1,6}\s/.test(trimmed)) return 'heading';
   if (trimmed.startsWith('|')) return 'table';
   // Only under API: elsewhere "Input: …" is prose, and stuffing must not hide behind a label.
   if (inApi && (endpointLine || isApiFieldLine(text))) return 'field';
@@ -100,11 +100,11 @@ export function analyseSpec(markdown: string, intent: Intent): SpecDocument {
   const apiLast = api?.body.at(-1)?.line ?? -1;
   // A list item naming an endpoint with inline fields is data, not a sentence to judge.
   const endpointLines = new Set(model.endpoints.filter((e) => e.layout === 'bullet').map((e) => e.line));
-  const raw = markdown.split(/\r?\n/);
+  const raw = splitLines(markdown);
   // Blanked in one pass over the whole text, then split as `raw` is: a quoted text holds no line break
   // and is replaced by a space, so line for line this is what blanking each line gives, at a fraction
   // of the cost.
-  const ownLines = blankOut(markdown, intentTexts(intent)).split(/\r?\n/);
+  const ownLines = splitLines(blankOut(markdown, intentTexts(intent)));
   const lines: SpecLine[] = [];
   let fence: string | undefined;
   const repeats = new Map<string, { count: number; first: number }>();
