@@ -623,11 +623,18 @@ export function describeDeployBehaviour(label: string, setup: () => TargetUnderT
     describe('interrupts', () => {
       const children: ChildProcess[] = [];
       const tmps: string[] = [];
+      const services: string[] = [];
       afterEach(async () => {
         for (const child of children.splice(0)) {
           child.kill('SIGKILL');
           await exited(child);
         }
+        // Whatever a failing test left running (the killed deploy's staging instance, say) is stopped.
+        for (const name of services.splice(0))
+          await sut
+            .make({ ...FAST, lockWaitMs: 1000 })
+            .stop(name)
+            .catch(() => undefined);
         for (const dir of tmps.splice(0)) rmSync(dir, { recursive: true, force: true });
       });
       afterAll(() => compiled?.cleanup());
@@ -635,6 +642,7 @@ export function describeDeployBehaviour(label: string, setup: () => TargetUnderT
       // A deploy sitting in its health gate (the release says "starting" for 30 s), as a process of its own.
       async function stuckInGate(name: string, port: number) {
         const deploy = request(name, port, { env: { FIXTURE_HEALTH: 'starting' } });
+        services.push(name);
         const tmp = mkdtempSync(join(tmpdir(), 'assembly-line-child-tmp-'));
         tmps.push(tmp);
         const child = deployInChild(sut.child({ ...FAST, healthTimeoutMs: 30000 }), deploy, tmp);
