@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { ApplicationFunction, Probot } from 'probot';
-import { DEFAULT_ANTHROPIC_MODEL, fileLedger, type LlmProvider, planRepository, specBranch } from './core.js';
+import { DEFAULT_ANTHROPIC_MODEL, fileLedger, type LlmProvider, planRepository } from './core.js';
 import { GitHubForge } from './github/forge.js';
 import { type PacerOptions, pacedRequestHook, WritePacer } from './github/pacer.js';
 import { BlobCache, GitHubWorkspace, type Octokit } from './github/workspace.js';
@@ -68,6 +68,19 @@ export interface BotHandle {
 type Payload = Record<string, any>;
 
 const SEEN_LIMIT = 10_000;
+
+/** A delivery that lacks what a handler reads: answered 400 with this one line, never a stack trace. */
+class MalformedPayload extends Error {
+  override readonly name = 'MalformedPayload';
+  readonly status = 400;
+}
+
+/** What a handler reads of Probot's context. */
+interface Delivery {
+  id: string;
+  name: string;
+  payload: Payload;
+}
 
 /** Remembers the last deliveries by X-GitHub-Delivery, so a redelivery does nothing. */
 class DeliveryLog {
@@ -174,144 +187,184 @@ export function createBot(options: BotOptions): { appFn: ApplicationFunction; ha
       };
     };
 
+    /**
+     * Handlers read the payload and queue work; one that throws met a payload GitHub would not send.
+     * The sender hears 400 and what was missing, the log a warning, and the server goes on.
+     */
+    const guard =
+      (handler: (context: Delivery) => void) =>
+      (context: { id: string; name: string; payload: unknown }): void => {
+        try {
+          handler(context as Delivery);
+        } catch (error) {
+          const message = `${context.name} delivery ${context.id}: malformed payload (${(error as Error).message})`;
+          log.warn(message);
+          throw new MalformedPayload(message);
+        }
+      };
+
     /** Every handler's gate: a delivery seen before, or sent by a bot (this one included), does nothing. */
     const accept = (context: { id: string; payload: Payload }): boolean => {
       if (!deliveries.firstTime(context.id)) return false;
       return context.payload.sender?.type !== 'Bot';
     };
 
-    app.on('push', (context) => {
-      const payload = context.payload as Payload;
-      if (!accept(context) || payload.deleted) return;
-      const repo = repoOf(payload);
-      if (!repo) return;
-      const branch = String(payload.ref).replace(/^refs\/heads\//, '');
-      if (branch === payload.repository.default_branch) {
-        if (touchesIntents(payload)) scheduler.reconcile(repo, payload.after);
-        return;
-      }
-      const name = intentNameOfBranch(branch);
-      if (!name) return;
-      // A person pushed to a SPEC branch: theirs from now on; score it again, write nothing to it.
-      scheduler.lane(repo, `re-verify ${branch}`, async (ctx) => {
-        const state = await readAndPlan(ctx);
-        const pr = state.pullRequests.find((p) => p.head === branch);
-        const intent = state.intents.find((d) => d.name === name)?.intent;
-        if (pr && intent) await reverifySpecPullRequest(ctx, intent, pr);
-      });
-    });
-
-    app.on(['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened'], (context) => {
-      const payload = context.payload as Payload;
-      if (!accept(context)) return;
-      const repo = repoOf(payload);
-      const pr = payload.pull_request;
-      if (!repo || !pr) return;
-      const fromFork = pr.head.repo?.full_name !== payload.repository.full_name;
-      if (!fromFork && intentNameOfBranch(pr.head.ref)) return;
-      if (pr.base.ref !== payload.repository.default_branch) return;
-      scheduler.lane(repo, `validate #${pr.number}`, (ctx) =>
-        validatePullRequest(ctx, { number: pr.number, headSha: pr.head.sha }, model),
-      );
-    });
-
-    app.on(['pull_request_review.submitted', 'pull_request_review.dismissed'], (context) => {
-      const payload = context.payload as Payload;
-      if (!accept(context)) return;
-      const repo = repoOf(payload);
-      const pr = payload.pull_request;
-      const name = pr && intentNameOfBranch(pr.head.ref);
-      if (!repo || !name || pr.head.repo?.full_name !== payload.repository.full_name) return;
-      scheduler.lane(repo, `review on #${pr.number}`, async (ctx) => {
-        const state = await readAndPlan(ctx);
-        const open = state.pullRequests.find((p) => p.number === pr.number);
-        const intent = state.intents.find((d) => d.name === name)?.intent;
-        if (!open || !intent) return;
-        const gate = await ctx.forge.findCheckRun(CHECK_NAME, open.headSha);
-        const outcome = await mergeIfReady(ctx, open, intent, gate?.conclusion === 'success', {
-          noReviewsYet: false,
+    app.on(
+      'push',
+      guard((context) => {
+        const payload = context.payload as Payload;
+        if (!accept(context) || payload.deleted) return;
+        const repo = repoOf(payload);
+        if (!repo) return;
+        const branch = String(payload.ref).replace(/^refs\/heads\//, '');
+        if (branch === payload.repository.default_branch) {
+          if (touchesIntents(payload)) scheduler.reconcile(repo, payload.after);
+          return;
+        }
+        const name = intentNameOfBranch(branch);
+        if (!name) return;
+        // A person pushed to a SPEC branch: theirs from now on; score it again, write nothing to it.
+        scheduler.lane(repo, `re-verify ${branch}`, async (ctx) => {
+          const state = await readAndPlan(ctx);
+          const pr = state.pullRequests.find((p) => p.head === branch);
+          const intent = state.intents.find((d) => d.name === name)?.intent;
+          if (pr && intent) await reverifySpecPullRequest(ctx, intent, pr);
         });
-        ctx.log.info(`#${pr.number} after a review: ${outcome}`);
-      });
-    });
+      }),
+    );
 
-    app.on('issue_comment.created', (context) => {
-      const payload = context.payload as Payload;
-      if (!accept(context)) return;
-      const repo = repoOf(payload);
-      const issue = payload.issue;
-      if (!repo || !issue?.pull_request) return;
-      const command = parseCommand(String(payload.comment?.body ?? ''));
-      if (command.kind === 'none') return;
-      const login: string = payload.sender.login;
-      const commentId: number = payload.comment.id;
-      scheduler.lane(repo, `command on #${issue.number}`, async (ctx) => {
-        if (!(await ctx.forge.canWrite(login))) {
-          await ctx.forge.createComment(issue.number, refusal(login));
-          return;
-        }
-        await ctx.forge.react(commentId, command.kind === 'command' ? '+1' : 'confused');
-        if (command.kind === 'unknown') {
-          await ctx.forge.createComment(issue.number, helpReply(command.word));
-          return;
-        }
-        if (command.name === 'plan') {
-          const plan = await planRepository({
-            workspace: ctx.workspace,
-            forge: ctx.forge,
-            ref: await ctx.workspace.defaultBranch(),
-            model,
+    app.on(
+      ['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened'],
+      guard((context) => {
+        const payload = context.payload as Payload;
+        if (!accept(context)) return;
+        const repo = repoOf(payload);
+        const pr = payload.pull_request;
+        if (!repo || !pr) return;
+        const fromFork = pr.head.repo?.full_name !== payload.repository.full_name;
+        if (!fromFork && intentNameOfBranch(pr.head.ref)) return;
+        if (pr.base.ref !== payload.repository.default_branch) return;
+        scheduler.lane(repo, `validate #${pr.number}`, (ctx) =>
+          validatePullRequest(ctx, { number: pr.number, headSha: pr.head.sha }, model),
+        );
+      }),
+    );
+
+    app.on(
+      ['pull_request_review.submitted', 'pull_request_review.dismissed'],
+      guard((context) => {
+        const payload = context.payload as Payload;
+        if (!accept(context)) return;
+        const repo = repoOf(payload);
+        const pr = payload.pull_request;
+        const name = pr && intentNameOfBranch(pr.head.ref);
+        if (!repo || !name || pr.head.repo?.full_name !== payload.repository.full_name) return;
+        scheduler.lane(repo, `review on #${pr.number}`, async (ctx) => {
+          const state = await readAndPlan(ctx);
+          const open = state.pullRequests.find((p) => p.number === pr.number);
+          const intent = state.intents.find((d) => d.name === name)?.intent;
+          if (!open || !intent) return;
+          const gate = await ctx.forge.findCheckRun(CHECK_NAME, open.headSha);
+          const outcome = await mergeIfReady(ctx, open, intent, gate?.conclusion === 'success', {
+            noReviewsYet: false,
           });
-          await ctx.forge.createComment(issue.number, planSummary(plan));
-          return;
-        }
-        const pr = await ctx.forge.getPullRequest(issue.number);
-        const name = intentNameOfBranch(pr.head);
-        const state = await readAndPlan(ctx);
-        const job = name && pr.state === 'open' ? generateJobFor(state, name) : undefined;
-        if (!job) {
-          await ctx.forge.createComment(
-            issue.number,
-            helpReply(`${command.name} (not on an open SPEC pull request)`),
-          );
-          return;
-        }
-        scheduler.generate(repo, {
-          ...job,
-          pullRequest: pr,
-          ...(command.name === 'regenerate' ? { force: true } : {}),
-          ...(command.name === 'optimize' ? { optimize: true, force: true } : {}),
+          ctx.log.info(`#${pr.number} after a review: ${outcome}`);
         });
-      });
-    });
+      }),
+    );
 
-    app.on('check_run.rerequested', (context) => {
-      const payload = context.payload as Payload;
-      if (!accept(context)) return;
-      const repo = repoOf(payload);
-      const run = payload.check_run;
-      if (!repo || run?.name !== CHECK_NAME) return;
-      const branch: string | undefined = run.check_suite?.head_branch;
-      const name = branch && intentNameOfBranch(branch);
-      if (!name) return;
-      scheduler.lane(repo, `re-run ${CHECK_NAME}`, async (ctx) => {
-        const state = await readAndPlan(ctx);
-        const pr = state.pullRequests.find((p) => p.head === specBranch(name));
-        const intent = state.intents.find((d) => d.name === name)?.intent;
-        if (pr && intent) await reverifySpecPullRequest(ctx, intent, pr);
-      });
-    });
+    app.on(
+      'issue_comment.created',
+      guard((context) => {
+        const payload = context.payload as Payload;
+        if (!accept(context)) return;
+        const repo = repoOf(payload);
+        const issue = payload.issue;
+        if (!repo || !issue?.pull_request) return;
+        const command = parseCommand(String(payload.comment?.body ?? ''));
+        if (command.kind === 'none') return;
+        const login: string = payload.sender.login;
+        const commentId: number = payload.comment.id;
+        scheduler.lane(repo, `command on #${issue.number}`, async (ctx) => {
+          if (!(await ctx.forge.canWrite(login))) {
+            await ctx.forge.createComment(issue.number, refusal(login));
+            return;
+          }
+          await ctx.forge.react(commentId, command.kind === 'command' ? '+1' : 'confused');
+          if (command.kind === 'unknown') {
+            await ctx.forge.createComment(issue.number, helpReply(command.word));
+            return;
+          }
+          if (command.name === 'plan') {
+            const plan = await planRepository({
+              workspace: ctx.workspace,
+              forge: ctx.forge,
+              ref: await ctx.workspace.defaultBranch(),
+              model,
+            });
+            await ctx.forge.createComment(issue.number, planSummary(plan));
+            return;
+          }
+          const pr = await ctx.forge.getPullRequest(issue.number);
+          const name = intentNameOfBranch(pr.head);
+          const state = await readAndPlan(ctx);
+          const job = name && pr.state === 'open' ? generateJobFor(state, name) : undefined;
+          if (!job) {
+            await ctx.forge.createComment(
+              issue.number,
+              helpReply(`${command.name} (not on an open SPEC pull request)`),
+            );
+            return;
+          }
+          scheduler.generate(repo, {
+            ...job,
+            pullRequest: pr,
+            ...(command.name === 'regenerate' ? { force: true } : {}),
+            ...(command.name === 'optimize' ? { optimize: true, force: true } : {}),
+            ...(command.name === 'retry' ? { rerun: true } : {}),
+          });
+        });
+      }),
+    );
 
-    app.on(['installation.created', 'installation_repositories.added'], (context) => {
-      const payload = context.payload as Payload;
-      if (!accept(context)) return;
-      const installationId: number = payload.installation.id;
-      const repositories: Payload[] = payload.repositories ?? payload.repositories_added ?? [];
-      for (const r of repositories) {
-        const [owner, repo] = String(r.full_name).split('/') as [string, string];
-        scheduler.reconcile({ installationId, owner, repo });
-      }
-    });
+    app.on(
+      'check_run.rerequested',
+      guard((context) => {
+        const payload = context.payload as Payload;
+        if (!accept(context)) return;
+        const repo = repoOf(payload);
+        const run = payload.check_run;
+        if (!repo || run?.name !== CHECK_NAME) return;
+        // GitHub leaves head_branch null when the commit is not a branch's tip it knows of: then the
+        // SPEC pull request is the open one whose head is the run's commit.
+        const branch: string | null | undefined = run.check_suite?.head_branch;
+        const headSha = String(run.head_sha);
+        if (branch && !intentNameOfBranch(branch)) return;
+        scheduler.lane(repo, `re-run ${CHECK_NAME}`, async (ctx) => {
+          const state = await readAndPlan(ctx);
+          const pr = state.pullRequests.find((p) => (branch ? p.head === branch : p.headSha === headSha));
+          const name = pr && intentNameOfBranch(pr.head);
+          const intent = state.intents.find((d) => d.name === name)?.intent;
+          if (pr && intent) await reverifySpecPullRequest(ctx, intent, pr);
+          else ctx.log.info(`re-run of ${CHECK_NAME} on ${headSha}: no open SPEC pull request has it`);
+        });
+      }),
+    );
+
+    app.on(
+      ['installation.created', 'installation_repositories.added'],
+      guard((context) => {
+        const payload = context.payload as Payload;
+        if (!accept(context)) return;
+        const installationId: number = payload.installation.id;
+        const repositories: Payload[] = payload.repositories ?? payload.repositories_added ?? [];
+        const names = repositories.map((r) => /^([^/\s]+)\/([^/\s]+)$/.exec(String(r.full_name)));
+        if (typeof installationId !== 'number' || names.some((m) => !m))
+          throw new Error('an installation id and owner/name repositories are required');
+        for (const [, owner, repo] of names as RegExpExecArray[])
+          scheduler.reconcile({ installationId, owner: owner!, repo: repo! });
+      }),
+    );
 
     /** Every repository of every installation, as GitHub lists them now. */
     const repositories = async (): Promise<RepoKey[]> => {

@@ -1,6 +1,4 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { OfflineProvider } from '../../core/llm/offline/provider.js';
-import type { ImproveSpecRequest, LlmProvider, SpecRequest } from '../../core/ports/index.js';
 import {
   assertBotCallsValid,
   BotBed,
@@ -10,25 +8,10 @@ import {
   settle,
   specPulls,
 } from '../helpers/bot.js';
+import { PoorSpecProvider } from '../helpers/providers.js';
 
 const bed = new BotBed();
 afterEach(() => bed.stop());
-
-/** Writes a SPEC the gate can never pass, however often it is asked to improve it. */
-class PoorSpecProvider extends OfflineProvider implements LlmProvider {
-  override readonly name = 'offline';
-  readonly calls: string[] = [];
-  override async writeSpec(request: SpecRequest) {
-    this.calls.push('writeSpec');
-    const result = await super.writeSpec(request);
-    return { ...result, value: '# SPEC\n\n## Purpose & Scope\n\nTBD\n' };
-  }
-  override async improveSpec(request: ImproveSpecRequest) {
-    this.calls.push('improveSpec');
-    const result = await super.improveSpec(request);
-    return { ...result, value: `${request.spec}\nTODO: more\n` };
-  }
-}
 
 describe('approval modes', () => {
   it('checkpoints: merges only once a writer approved the head commit, and a request for changes blocks', async () => {
@@ -52,6 +35,43 @@ describe('approval modes', () => {
     const merged = await review('dave', 'write', 'APPROVE');
     expect(merged.pull!.merged).toBe(true);
     expect(await fileAt(double, double.repo.defaultBranch, 'specs/ledger/SPEC.md')).toBeDefined();
+    assertBotCallsValid(double);
+  }, 300_000);
+
+  it('checkpoints: an approval counts only for the commit it saw; after a new commit nothing merges until a writer approves again', async () => {
+    const { double, bot } = await bed.start();
+    await double.person('alice').push({
+      files: { 'intents/ledger.yaml': intentYaml('ledger', { port: 8343, approval: 'checkpoints' }) },
+    });
+    await settle(double, bot);
+    const [pr] = specPulls(double);
+    const branch = pr!.pull!.head.ref;
+    const botSpec = (await fileAt(double, pr!.pull!.head.sha, 'specs/ledger/SPEC.md'))!;
+    const bob = double.person('bob');
+    const carol = double.person('carol');
+
+    // Bob's draft fails the gate; Carol approves it anyway: the gate holds the merge.
+    const draft = await bob.push({ branch, files: { 'specs/ledger/SPEC.md': '# SPEC\n\nTBD\n' } });
+    await settle(double, bot);
+    expect(gateRuns(double, draft)[0]!.conclusion).toBe('failure');
+    await carol.review(pr!.number, 'APPROVE');
+    await settle(double, bot);
+    expect(specPulls(double)[0]!.pull!.merged).toBe(false);
+
+    // Bob's next commit passes the gate, but Carol approved the draft, not this commit.
+    const fixed = await bob.push({ branch, files: { 'specs/ledger/SPEC.md': botSpec } });
+    await settle(double, bot);
+    expect(gateRuns(double, fixed)[0]!.conclusion).toBe('success');
+    let now = specPulls(double)[0]!;
+    expect(now.pull!.head.sha).toBe(fixed);
+    expect(now.pull!.merged).toBe(false);
+    expect(now.state).toBe('open');
+
+    await carol.review(pr!.number, 'APPROVE');
+    await settle(double, bot);
+    now = specPulls(double)[0]!;
+    expect(now.pull!.merged).toBe(true);
+    expect(await fileAt(double, double.repo.defaultBranch, 'specs/ledger/SPEC.md')).toBe(botSpec);
     assertBotCallsValid(double);
   }, 300_000);
 

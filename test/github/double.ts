@@ -28,6 +28,7 @@ import {
   type Repo,
   type Role,
   State,
+  type User,
   type WorkflowRun,
 } from './state.js';
 import { WebhookContract } from './webhook-contract.js';
@@ -224,18 +225,21 @@ export class GitHubDouble {
     return new Person(user, this.repo, this.state, this.ops, () => this.auth.userToken(user));
   }
 
-  /** Installs the app on more repositories of the owner, with the installation_repositories webhook. */
-  async addRepository(name: string): Promise<Repo> {
-    const repo = await this.ops.createRepo(this.repo.owner, name);
+  /**
+   * Installs the app on more repositories of the owner, with the installation_repositories webhook.
+   * `files` are the repository's first commit, made before the app is installed (so no push webhook).
+   */
+  async addRepository(name: string, files?: Record<string, string>): Promise<Repo> {
+    const repo = await this.createRepoWith(this.repo.owner, name, files);
     this.ops.addToInstallation(this.installation, [repo], this.repo.owner);
     return repo;
   }
 
-  /** A new installation on another account's repository, with the installation webhook. */
-  async installOn(fullName: string): Promise<Installation> {
+  /** A new installation on another account's repository (with `files`), with the installation webhook. */
+  async installOn(fullName: string, files?: Record<string, string>): Promise<Installation> {
     const [login, name] = fullName.split('/') as [string, string];
     const owner = this.state.user(login);
-    const repo = await this.ops.createRepo(owner, name);
+    const repo = await this.createRepoWith(owner, name, files);
     return this.ops.install(owner, [repo], owner);
   }
 
@@ -296,6 +300,13 @@ export class GitHubDouble {
     } else if (fields.status) run.status = fields.status;
     run.updatedAt = now();
     return run;
+  }
+
+  private async createRepoWith(owner: User, name: string, files?: Record<string, string>): Promise<Repo> {
+    const repo = await this.ops.createRepo(owner, name);
+    if (files && Object.keys(files).length > 0)
+      await this.ops.commitFiles(repo, repo.defaultBranch, files, 'Initial commit', owner);
+    return repo;
   }
 
   pulls() {

@@ -6,6 +6,7 @@ import { type RunningBot, startBot, WEBHOOK_PATH } from '../../bot/src/main.js';
 import type { LlmProvider } from '../../core/ports/index.js';
 import { findFreePort } from '../../core/udc/launch.js';
 import { GitHubDouble, type GitHubDoubleOptions } from '../github/double.js';
+import type { Repo } from '../github/state.js';
 
 export const WEBHOOK_SECRET = 'bot-test-secret';
 
@@ -103,10 +104,10 @@ export async function settle(double: GitHubDouble, bot: RunningBot): Promise<voi
   }
 }
 
-export function specPulls(double: GitHubDouble) {
-  return double
-    .pulls()
-    .filter((p) => p.pull!.head.ref.startsWith('assembly-line/spec/'))
+/** The SPEC pull requests of the repository under test, or of `repo`. */
+export function specPulls(double: GitHubDouble, repo: Repo = double.repo) {
+  return [...repo.issues.values()]
+    .filter((p) => p.pull?.head.ref.startsWith('assembly-line/spec/'))
     .sort((a, b) => a.number - b.number);
 }
 

@@ -1,5 +1,5 @@
 import { OfflineProvider } from '../../core/llm/offline/provider.js';
-import type { ImproveSpecRequest, LlmProvider, LlmResult } from '../../core/ports/index.js';
+import type { ImproveSpecRequest, LlmProvider, LlmResult, SpecRequest } from '../../core/ports/index.js';
 import { zeroUsage } from '../../core/ports/index.js';
 
 /** The offline provider, counting the calls made to it: proves when a step spends no model call. */
@@ -89,5 +89,27 @@ export class GatedProvider implements LlmProvider {
   }
   writeTests(request: Parameters<LlmProvider['writeTests']>[0]) {
     return this.inner.writeTests(request);
+  }
+}
+
+/**
+ * The offline provider, except that while `poor` its SPECs never pass the gate, however often it is
+ * asked to improve them. Records its calls and what it was asked to improve.
+ */
+export class PoorSpecProvider extends OfflineProvider implements LlmProvider {
+  override readonly name = 'offline';
+  poor = true;
+  readonly calls: string[] = [];
+  readonly improveRequests: ImproveSpecRequest[] = [];
+  override async writeSpec(request: SpecRequest) {
+    this.calls.push('writeSpec');
+    const result = await super.writeSpec(request);
+    return this.poor ? { ...result, value: '# SPEC\n\n## Purpose & Scope\n\nTBD\n' } : result;
+  }
+  override async improveSpec(request: ImproveSpecRequest) {
+    this.calls.push('improveSpec');
+    this.improveRequests.push(request);
+    const result = await super.improveSpec(request);
+    return this.poor ? { ...result, value: `${request.spec}\nTODO: more\n` } : result;
   }
 }

@@ -271,6 +271,23 @@ export class GitHubForge implements Forge {
     };
   }
 
+  /** The annotations a check run shows (GitHub keeps every one sent, across updates). */
+  async listCheckRunAnnotations(id: number): Promise<Annotation[]> {
+    const annotations = await this.octokit.paginate(this.octokit.rest.checks.listAnnotations, {
+      ...this.repo,
+      check_run_id: id,
+      per_page: 100,
+    });
+    return annotations.map((a) => ({
+      path: a.path,
+      startLine: a.start_line,
+      endLine: a.end_line,
+      level: a.annotation_level as Annotation['level'],
+      message: a.message ?? '',
+      ...(a.title ? { title: a.title } : {}),
+    }));
+  }
+
   private output(fields: Partial<CheckRunFields>, annotations: ColumnAnnotation[]) {
     if (fields.title === undefined || fields.summary === undefined) return undefined;
     return {

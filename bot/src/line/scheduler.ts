@@ -78,7 +78,8 @@ export class Scheduler {
   /** Queues SPEC generation for an intent; a newer version of a queued one takes its place. */
   generate(repo: RepoKey, job: GenerateJob): void {
     const name = `${repoName(repo)}#${job.desired.intent.service_name}`;
-    const hash = job.force || job.optimize ? `${job.desired.hash}:${++this.nonce}` : job.desired.hash;
+    const hash =
+      job.force || job.optimize || job.rerun ? `${job.desired.hash}:${++this.nonce}` : job.desired.hash;
     const result = this.queue.enqueue({ name, hash, priority: job.desired.intent.priority }, Date.now());
     if (result !== 'running') this.jobs.set(name, { repo, job });
     this.schedulePump();

@@ -1,4 +1,5 @@
 import {
+  type Annotation,
   type DesiredIntent,
   type Intent,
   intentHash,
@@ -54,6 +55,11 @@ export interface GenerateJob {
   force?: boolean;
   /** Start from the SPEC at the pull request's head and optimize it (`/assembly-line optimize`). */
   optimize?: boolean;
+  /**
+   * Run the SPEC line again even though the intent is unchanged (`/assembly-line retry`, e.g. after a
+   * gate that failed or a model that erred); a person's SPEC is still only re-verified.
+   */
+  rerun?: boolean;
 }
 
 export type JobOutcome = 'opened' | 'updated' | 'kept' | 'reverified' | 'skipped';
@@ -75,20 +81,34 @@ async function syncLabels(ctx: RepoContext, pr: PullRequest, wanted: string[]): 
   pr.labels = [...pr.labels.filter((l) => !stale.includes(l)), ...missing];
 }
 
-/** Creates the gate's check run on `headSha`, or edits the one already there. */
+const annotationKey = (a: Annotation) =>
+  `${a.path}:${a.startLine}:${a.endLine}:${a.level}:${a.title}:${a.message}`;
+
+/**
+ * Creates the gate's check run on `headSha`, or edits the one already there. GitHub appends the
+ * annotations of an update and cannot remove any, so an edit sends only the findings the run lacks;
+ * when a finding it shows no longer holds, a new run of the same name replaces it (GitHub shows the
+ * newest).
+ */
 async function reportGate(ctx: RepoContext, headSha: string, report: SpecReport, existing?: boolean) {
   const fields = gateCheck(report);
   const found = existing ? await ctx.forge.findCheckRun(CHECK_NAME, headSha) : undefined;
-  if (found) {
-    if (
-      found.title === fields.title &&
-      found.summary === fields.summary &&
-      found.conclusion === fields.conclusion
-    )
-      return found;
-    return ctx.forge.updateCheckRun(found.id, fields);
-  }
-  return ctx.forge.createCheckRun(CHECK_NAME, headSha, fields);
+  if (!found) return ctx.forge.createCheckRun(CHECK_NAME, headSha, fields);
+  if (
+    found.title === fields.title &&
+    found.summary === fields.summary &&
+    found.conclusion === fields.conclusion
+  )
+    return found;
+  const shown = new Set((await ctx.forge.listCheckRunAnnotations(found.id)).map(annotationKey));
+  const wanted = fields.annotations ?? [];
+  const wantedKeys = new Set(wanted.map(annotationKey));
+  if ([...shown].some((key) => !wantedKeys.has(key)))
+    return ctx.forge.createCheckRun(CHECK_NAME, headSha, fields);
+  return ctx.forge.updateCheckRun(found.id, {
+    ...fields,
+    annotations: wanted.filter((a) => !shown.has(annotationKey(a))),
+  });
 }
 
 /**
@@ -162,7 +182,14 @@ export async function generateSpecPullRequest(ctx: RepoContext, job: GenerateJob
       await reverifySpecPullRequest(ctx, intent, pr);
       return 'reverified';
     }
-    if (!edited && !job.force && !job.optimize && marker.found && marker.marker.intent_hash === hash)
+    if (
+      !edited &&
+      !job.force &&
+      !job.optimize &&
+      !job.rerun &&
+      marker.found &&
+      marker.marker.intent_hash === hash
+    )
       return 'kept';
     if (job.optimize && head) startFrom = decoder.decode(head);
   }
@@ -224,7 +251,10 @@ export async function generateSpecPullRequest(ctx: RepoContext, job: GenerateJob
   return opened ? 'opened' : 'updated';
 }
 
-/** Scores the SPEC at a pull request's head again (a person's edit) and reports it; writes no file. */
+/**
+ * Scores the SPEC at a pull request's head again (a person's edit, or a re-run of the gate) and
+ * reports it; writes no file.
+ */
 export async function reverifySpecPullRequest(
   ctx: RepoContext,
   intent: Intent,
@@ -234,17 +264,20 @@ export async function reverifySpecPullRequest(
   const specPath = specPathOf(name);
   const bytes = await ctx.workspace.readFile(pr.headSha, specPath);
   const markdown = bytes ? decoder.decode(bytes) : '';
+  const marker = parseMarker(pr.body);
+  // The bot's own SPEC is the one whose hash its marker holds; anything else is a person's.
+  const byPerson = !marker.found || sha256(normalizeSpec(markdown)) !== marker.marker.spec_hash;
   const verification = verifySpec(markdown, intent);
   const record = verificationRecord(
     intent,
     markdown,
     verification,
     [verification.score],
-    'human',
+    byPerson ? 'human' : ctx.provider.name,
     [],
     new Date(),
   );
-  const report: SpecReport = { intent, specPath, verification, record, byPerson: true };
+  const report: SpecReport = { intent, specPath, verification, record, byPerson };
   await reportGate(ctx, pr.headSha, report, true);
   await syncLabels(ctx, pr, desiredLabels(intent, verification.passed));
   await mergeIfReady(ctx, pr, intent, verification.passed, { noReviewsYet: false });
