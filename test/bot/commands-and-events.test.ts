@@ -231,7 +231,6 @@ describe('installations and the reconcile timer', () => {
 
   it('reconciles every installed repository on its timer, with no webhook to prompt it', async () => {
     const { double, bot } = await bed.start({ env: { ASSEMBLY_LINE_RECONCILE_INTERVAL_MS: '200' } });
-    await settle(double, bot);
     // The push's webhook never arrives: only the timer can find the new intent.
     double.webhooks.muted = true;
     await double
@@ -243,6 +242,8 @@ describe('installations and the reconcile timer', () => {
       const pr = specPulls(double)[0];
       return !!pr && pr.labels.length > 0 && gateRuns(double, pr.pull!.head.sha).length > 0;
     });
+    // The timer keeps the bot reading; stopped, the bot can settle.
+    bot.bot.stop();
     await settle(double, bot);
     const pulls = specPulls(double);
     expect(pulls.map((p) => p.title)).toEqual(['spec: ledger']);
