@@ -136,10 +136,7 @@ export async function specFiles(
     run?.finish('failed', error instanceof Error ? error.message : String(error));
     throw error;
   }
-  if (run) {
-    for (const score of line.scoreHistory) run.recordScore(score);
-    run.finish(line.passed ? 'succeeded' : 'needs-human-review');
-  }
+  if (run) for (const score of line.scoreHistory) run.recordScore(score);
   const markdown = normalizeSpec(line.best.markdown);
   const record = verificationRecord(
     intent,
@@ -157,7 +154,20 @@ export async function specFiles(
       content: `${JSON.stringify(record, null, 2)}\n`,
     },
   ];
-  return { line, record, changes };
+  /**
+   * The run ends when the caller knows whether its files reached GitHub: a SPEC the bot could not
+   * commit, or a pull request it could not open, is not a succeeded run.
+   */
+  const finishRun = (writeError?: unknown) => {
+    if (!run) return;
+    if (writeError === undefined) run.finish(line.passed ? 'succeeded' : 'needs-human-review');
+    else
+      run.finish(
+        'failed',
+        `writing the SPEC failed: ${writeError instanceof Error ? writeError.message : String(writeError)}`,
+      );
+  };
+  return { line, record, changes, finishRun };
 }
 
 /**
@@ -170,7 +180,7 @@ export async function generateSpecPullRequest(ctx: RepoContext, job: GenerateJob
   const name = intent.service_name;
   const branch = specBranch(name);
   const specPath = specPathOf(name);
-  let pr = job.pullRequest;
+  const pr = job.pullRequest;
 
   let startFrom: string | undefined;
   if (pr) {
@@ -194,7 +204,42 @@ export async function generateSpecPullRequest(ctx: RepoContext, job: GenerateJob
     if (job.optimize && head) startFrom = decoder.decode(head);
   }
 
-  const { line, record, changes } = await specFiles(intent, ctx.provider, startFrom, ctx.ledger);
+  const { line, record, changes, finishRun } = await specFiles(intent, ctx.provider, startFrom, ctx.ledger);
+  let written: Written;
+  try {
+    written = await writeSpecPullRequest(ctx, job, pr, { line, record, changes });
+  } catch (error) {
+    finishRun(error);
+    throw error;
+  }
+  if ('lookAgain' in written) {
+    finishRun(new Error(`${branch} moved to ${written.lookAgain.headSha} before the commit; looked again`));
+    return generateSpecPullRequest(ctx, { ...job, pullRequest: written.lookAgain });
+  }
+  finishRun();
+  await syncLabels(ctx, written.pr, desiredLabels(intent, line.passed));
+  await mergeIfReady(ctx, written.pr, intent, line.passed, { noReviewsYet: written.opened });
+  return written.opened ? 'opened' : 'updated';
+}
+
+/** What writing a SPEC gave: its pull request, or the one to look at again when a push moved the branch. */
+type Written = { pr: PullRequest; opened: boolean } | { lookAgain: PullRequest };
+
+/**
+ * The SPEC branch's one commit, the gate's check run on it and the pull request found or opened;
+ * `lookAgain` when a person's push moved the branch since the reconcile read it.
+ */
+async function writeSpecPullRequest(
+  ctx: RepoContext,
+  job: GenerateJob,
+  found: PullRequest | undefined,
+  { line, record, changes }: Omit<Awaited<ReturnType<typeof specFiles>>, 'finishRun'>,
+): Promise<Written> {
+  const { intent, hash } = job.desired;
+  const name = intent.service_name;
+  const branch = specBranch(name);
+  const specPath = specPathOf(name);
+  let pr = found;
   const message = `spec: ${name}\n\nScore ${record.score}/100 after ${record.optimization_cycles} optimization cycle(s).`;
   let commit: string;
   try {
@@ -213,7 +258,7 @@ export async function generateSpecPullRequest(ctx: RepoContext, job: GenerateJob
     const fresh = await ctx.forge.findPullRequest(branch);
     if (fresh && fresh.headSha === error.actual && !job.force) {
       ctx.log.info(`${branch} moved to ${error.actual}; looking again`);
-      return generateSpecPullRequest(ctx, { ...job, pullRequest: fresh });
+      return { lookAgain: fresh };
     }
     commit = (
       await ctx.workspace.commitFiles({
@@ -246,9 +291,7 @@ export async function generateSpecPullRequest(ctx: RepoContext, job: GenerateJob
     opened = true;
   }
   pr.headSha = commit;
-  await syncLabels(ctx, pr, desiredLabels(intent, line.passed));
-  await mergeIfReady(ctx, pr, intent, line.passed, { noReviewsYet: opened });
-  return opened ? 'opened' : 'updated';
+  return { pr, opened };
 }
 
 /**
