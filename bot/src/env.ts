@@ -1,6 +1,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { GITHUB_PACING, type PacerOptions } from './github/pacer.js';
+import { parsePublicUrl } from './windows/public-url.js';
 
 /** A missing or bad environment variable: one line that names it, never a stack trace. */
 export class BotConfigError extends Error {}
@@ -22,6 +23,8 @@ export interface BotConfig {
   maxConcurrent: number;
   /** Bearer token for POST /intents/submit; unset: submit answers 403. */
   apiToken?: string;
+  /** ASSEMBLY_LINE_PUBLIC_URL without its trailing slash; unset: answers' URLs follow the request. */
+  publicUrl?: string;
   /** Bearer token for the read routes; unset: they are public. */
   dashboardToken?: string;
   /** Root of the bot's ledgers: `<dir>/<owner>/<repo>/ledger.jsonl`. */
@@ -117,6 +120,12 @@ export function readBotConfig(env: Env): BotConfig {
     throw new BotConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not '${logLevel}'`);
   const apiToken = token(env, 'ASSEMBLY_LINE_API_TOKEN');
   const dashboardToken = token(env, 'ASSEMBLY_LINE_DASHBOARD_TOKEN');
+  const publicUrlRaw = env.ASSEMBLY_LINE_PUBLIC_URL?.trim();
+  const publicUrl = publicUrlRaw ? parsePublicUrl(publicUrlRaw) : undefined;
+  if (publicUrl && 'problem' in publicUrl)
+    throw new BotConfigError(
+      `ASSEMBLY_LINE_PUBLIC_URL ${publicUrl.problem} (e.g. https://bot.example.com), not '${publicUrlRaw}'`,
+    );
   return {
     appId: Number(appIdRaw),
     privateKey,
@@ -130,6 +139,7 @@ export function readBotConfig(env: Env): BotConfig {
     maxConcurrent: wholeNumber(env, 'ASSEMBLY_LINE_CONCURRENCY', 1, 1, 64),
     ...(apiToken ? { apiToken } : {}),
     ...(dashboardToken ? { dashboardToken } : {}),
+    ...(publicUrl ? { publicUrl: publicUrl.base } : {}),
     ledgerDir: env.ASSEMBLY_LINE_LEDGER_DIR?.trim() || DEFAULT_BOT_LEDGER_DIR,
     viewTtlMs: wholeNumber(env, 'ASSEMBLY_LINE_VIEW_TTL_MS', 5_000, 0, 600_000),
   };

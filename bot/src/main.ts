@@ -86,6 +86,7 @@ export async function startBot(
       page: (view, now) => renderDashboardPage(view, { now }),
       ...(config.apiToken ? { apiToken: config.apiToken } : {}),
       ...(config.dashboardToken ? { dashboardToken: config.dashboardToken } : {}),
+      ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
       log,
     }),
   );
@@ -130,6 +131,9 @@ HTTP (on the same port):
   ASSEMBLY_LINE_VIEW_TTL_MS            how long a derived view is served before GitHub is read again (default 5000)
   ASSEMBLY_LINE_API_TOKEN              bearer token for writes (16+ characters); unset: submit answers 403
   ASSEMBLY_LINE_DASHBOARD_TOKEN        bearer token for reads; unset: reads are public
+  ASSEMBLY_LINE_PUBLIC_URL             where clients reach the bot (e.g. https://bot.example.com): the
+                                       base of submit's status_url; unset: X-Forwarded-Proto/-Host, else
+                                       the request's Host over http
 `;
 
 interface Io {

@@ -50,6 +50,18 @@ describe('assembly-line bot: its environment', () => {
     ],
     [{ ...GOOD, ASSEMBLY_LINE_VIEW_TTL_MS: 'soon' }, 'ASSEMBLY_LINE_VIEW_TTL_MS must be a whole number'],
     [
+      { ...GOOD, ASSEMBLY_LINE_PUBLIC_URL: 'bot.example.com' },
+      "ASSEMBLY_LINE_PUBLIC_URL is not a URL (e.g. https://bot.example.com), not 'bot.example.com'",
+    ],
+    [
+      { ...GOOD, ASSEMBLY_LINE_PUBLIC_URL: 'ftp://bot.example.com' },
+      'ASSEMBLY_LINE_PUBLIC_URL must start with http:// or https://',
+    ],
+    [
+      { ...GOOD, ASSEMBLY_LINE_PUBLIC_URL: 'https://bot.example.com/?a=1' },
+      'ASSEMBLY_LINE_PUBLIC_URL must have no query, fragment or credentials',
+    ],
+    [
       { ...GOOD, LOG_LEVEL: 'loud' },
       "LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent, not 'loud'",
     ],

@@ -77,7 +77,9 @@ const manifest = () => permissionsFromAppYml(readFileSync('app.yml', 'utf8'));
 
 function client(token?: string) {
   return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const response = await fetch(`http://127.0.0.1:${bot!.port}${path}`, {
+    // An answer's URL (status_url) is followed as given; a path goes to the bot.
+    const url = /^https?:\/\//.test(path) ? path : `http://127.0.0.1:${bot!.port}${path}`;
+    const response = await fetch(url, {
       method,
       headers: {
         ...(token ? { authorization: `Bearer ${token}` } : {}),
@@ -137,7 +139,9 @@ describe('POST /intents/submit and GET /intents/{id}/status on the bot’s real 
     expect(answer.status).toBe(202);
     expect(answer.json).toMatchObject({ service_name: 'payments', repository: 'octo-org/demo' });
     expect(answer.json.intent_id).toMatch(/^payments@[0-9a-f]{8}$/);
-    expect(answer.json.status_url).toBe(`/intents/${encodeURIComponent(answer.json.intent_id)}/status`);
+    const statusPath = `/intents/${encodeURIComponent(answer.json.intent_id)}/status`;
+    // Absolute, from the request's Host (no ASSEMBLY_LINE_PUBLIC_URL here): a client can follow it.
+    expect(answer.json.status_url).toBe(`http://127.0.0.1:${bot!.port}${statusPath}`);
     await settle(gh, bot!);
 
     const [pr] = gh.pulls().filter((p) => p.title === 'intent: payments');
@@ -178,9 +182,19 @@ describe('POST /intents/submit and GET /intents/{id}/status on the bot’s real 
 
     // The same submit again: the same pull request, and not one write to GitHub.
     const mark = gh.counters.mark();
-    const again = await api('POST', '/intents/submit', payments());
+    // Through a TLS-terminating proxy: its X-Forwarded-Proto/-Host make the URL.
+    const again = await api('POST', '/intents/submit', payments(), {
+      'x-forwarded-proto': 'https',
+      'x-forwarded-host': 'line.example.com, inner.proxy',
+    });
     await settle(gh, bot!);
     expect(again.status).toBe(202);
+    expect(again.json.status_url).toBe(`https://line.example.com${statusPath}`);
+    // A forwarded host that is not host[:port] is ignored: the Host header serves.
+    const forged = await api('POST', '/intents/submit', payments(), {
+      'x-forwarded-host': 'evil.example/@x',
+    });
+    expect(forged.json.status_url).toBe(`http://127.0.0.1:${bot!.port}${statusPath}`);
     expect(again.json.pull_request_url).toBe(answer.json.pull_request_url);
     expect(gh.counters.since(mark).writes).toBe(0);
 
@@ -289,9 +303,11 @@ describe('POST /intents/submit and GET /intents/{id}/status on the bot’s real 
   }, 300_000);
 
   it('approval_mode auto: the bot merges its intent PR once the validation check passes, and the SPEC line starts', async () => {
-    const gh = await start();
+    const gh = await start({ ASSEMBLY_LINE_PUBLIC_URL: 'https://line.example.com/assembly-line/' });
     const api = client(API_TOKEN);
-    const answer = await api('POST', '/intents/submit', payments({ approval_mode: 'auto' }));
+    const answer = await api('POST', '/intents/submit', payments({ approval_mode: 'auto' }), {
+      'x-forwarded-host': 'other.example.com',
+    });
     expect(answer.status).toBe(202);
     await settle(gh, bot!);
     const pr = gh.pulls().find((p) => p.title === 'intent: payments')!;
@@ -300,7 +316,13 @@ describe('POST /intents/submit and GET /intents/{id}/status on the bot’s real 
       'service_name: payments',
     );
     expect(specPulls(gh).map((p) => p.title)).toContain('spec: payments');
-    const status = StatusSchema.parse((await api('GET', answer.json.status_url)).json);
+    // ASSEMBLY_LINE_PUBLIC_URL wins over the request's headers, prefix kept.
+    expect(answer.json.status_url).toBe(
+      `https://line.example.com/assembly-line/intents/${encodeURIComponent(answer.json.intent_id)}/status`,
+    );
+    const status = StatusSchema.parse(
+      (await api('GET', new URL(answer.json.status_url).pathname.replace('/assembly-line', ''))).json,
+    );
     expect(PHASES.indexOf(status.phase)).toBeGreaterThan(PHASES.indexOf('queued'));
     assertBotCallsValid(gh);
   }, 300_000);

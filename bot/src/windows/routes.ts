@@ -8,6 +8,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLargeError, readBoundedBody, redactSecrets } from '../core.js';
 import type { LineViews } from './derive.js';
+import { publicBase } from './public-url.js';
 import { buildStatusJson, buildsJson, dashboardJson, intentStatusJson } from './seed.js';
 import type { SubmitAnswer } from './submit-answer.js';
 import type { LineView } from './view.js';
@@ -19,6 +20,8 @@ export interface WindowsOptions {
   submit(body: Record<string, unknown>): Promise<SubmitAnswer>;
   /** ASSEMBLY_LINE_API_TOKEN: writes need it; unset, they are refused with 403. */
   apiToken?: string;
+  /** ASSEMBLY_LINE_PUBLIC_URL, parsed: the base of the URLs answers give; absent: from the request. */
+  publicUrl?: string;
   /** ASSEMBLY_LINE_DASHBOARD_TOKEN: reads need it when set. */
   dashboardToken?: string;
   /** The HTML dashboard at `GET /` (bot/src/windows/page.ts); absent: `/` is not served. */
@@ -131,7 +134,14 @@ export function windowsHandler(options: WindowsOptions): Handler {
         );
       requireToken(req, options.apiToken, 'ASSEMBLY_LINE_API_TOKEN');
       const answer = await options.submit(await jsonBody(req));
-      send(res, answer.status, answer.body);
+      const { status_url: statusPath, ...body } = answer.body;
+      if (typeof statusPath === 'string') {
+        const base = publicBase(req.headers, options.publicUrl, {
+          address: req.socket.localAddress,
+          port: req.socket.localPort,
+        });
+        send(res, answer.status, { ...body, status_url: `${base}${statusPath}` });
+      } else send(res, answer.status, answer.body);
       return;
     }
     if (path === '/dashboard') {
