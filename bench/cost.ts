@@ -6,11 +6,9 @@ import { generateTestsOffline } from '../core/llm/offline/service/testgen.js';
 import { writeSpecOffline } from '../core/llm/offline/spec/writer.js';
 import { DEFAULT_ANTHROPIC_MODEL, priceFor } from '../core/llm/pricing.js';
 import { type PromptParts, writeCodeParts, writeSpecPrompt, writeTestsParts } from '../core/llm/prompts.js';
-import { completeSpec, PIPELINE_SECTIONS } from '../core/llm/spec-completion.js';
+import { completeSpec, modelWrittenSpec } from '../core/llm/spec-completion.js';
 import { CHARS_PER_TOKEN, estimateTokens } from '../core/llm/spend-cap.js';
 import type { FileMap } from '../core/ports/index.js';
-import { endpointKey } from '../core/spec/api-section.js';
-import { UDC_ENDPOINTS } from '../core/spec/sections.js';
 import { exampleIntent, SIX_FEATURES } from '../test/helpers/intents.js';
 import { PromptCacheModel } from '../test/helpers/prompt-cache.js';
 
@@ -32,26 +30,7 @@ interface Call {
   output: number;
 }
 
-/**
- * What the model writes of a SPEC: the SPEC without what the pipeline adds (PIPELINE_SECTIONS and the
- * UDC endpoints of the API section). The offline writer's SPEC stands in for the model's.
- */
-export function modelWrittenSpec(spec: string): string {
-  const udc = new Set(UDC_ENDPOINTS.map(endpointKey));
-  const pipeline = new Set<string>(PIPELINE_SECTIONS);
-  return spec
-    .split(/^(?=## )/m)
-    .filter((part) => !pipeline.has(part.slice(3, part.indexOf('\n')).trim()))
-    .map((part) =>
-      part.startsWith('## API')
-        ? part
-            .split(/^(?=### )/m)
-            .filter((block) => !udc.has(block.slice(4, block.indexOf('\n')).trim()))
-            .join('')
-        : part,
-    )
-    .join('');
-}
+export { modelWrittenSpec };
 
 const tokens = (text: string) => estimateTokens(text.length);
 const filesJson = (files: FileMap) =>

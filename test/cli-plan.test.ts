@@ -2,8 +2,11 @@ import { readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { MemoryForge } from '../core/forge/memory.js';
 import { IntentSchema } from '../core/intent/schema.js';
+import { WRITE_FILES_TOOL } from '../core/llm/model-output.js';
+import { writeSpecOffline } from '../core/llm/offline/spec/writer.js';
 import { costUsd } from '../core/llm/pricing.js';
 import { systemPrompt, writeSpecPrompt } from '../core/llm/prompts.js';
+import { modelWrittenSpec } from '../core/llm/spec-completion.js';
 import { renderMarker } from '../core/reconcile/marker.js';
 import { planRepository } from '../core/reconcile/plan.js';
 import { specBranch } from '../core/reconcile/planner.js';
@@ -119,10 +122,13 @@ describe('assembly-line plan', () => {
       key_features: ['GET /items endpoint'],
       dependencies: ['registry'],
     });
+    // The prefix is the tool definition and the system prompt; the output, the model's part of a SPEC.
+    const prefixChars = JSON.stringify(WRITE_FILES_TOOL).length + systemPrompt().length;
+    const prefix = Math.ceil(prefixChars / 4);
     const expected = costUsd('claude-sonnet-4-6', {
-      inputTokens: Math.ceil(writeSpecPrompt({ intent }).length / 4),
-      cacheReadTokens: Math.ceil(systemPrompt().length / 4),
-      outputTokens: 4000,
+      inputTokens: Math.ceil((prefixChars + writeSpecPrompt({ intent }).length) / 4) - prefix,
+      cacheReadTokens: prefix,
+      outputTokens: Math.ceil(modelWrittenSpec(writeSpecOffline(intent)).length / 4),
       cacheWriteTokens: 0,
     }).costUsd;
     expect(epsilon.cost_usd.min).toBeCloseTo(expected, 6);

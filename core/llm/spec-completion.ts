@@ -125,3 +125,25 @@ export function withoutPipelineParts(intent: Intent, markdown: string): string {
   if (dropped.size === 0) return markdown;
   return lines.filter((_, i) => !dropped.has(i)).join('\n');
 }
+
+/**
+ * What the model writes of a SPEC as whole as the offline writer's: the SPEC without the sections of
+ * PIPELINE_SECTIONS and the UDC endpoints of its API section, dropped by heading whatever their text.
+ * The cost benchmark and plan's estimate price a call's output with it, the offline SPEC standing in
+ * for the model's.
+ */
+export function modelWrittenSpec(spec: string): string {
+  const pipeline = new Set<string>(PIPELINE_SECTIONS);
+  return spec
+    .split(/^(?=## )/m)
+    .filter((part) => !pipeline.has(part.slice(3, part.indexOf('\n')).trim()))
+    .map((part) =>
+      part.startsWith('## API')
+        ? part
+            .split(/^(?=### )/m)
+            .filter((block) => !UDC_KEYS.has(block.slice(4, block.indexOf('\n')).trim()))
+            .join('')
+        : part,
+    )
+    .join('');
+}

@@ -1,19 +1,24 @@
 import type { Intent } from '../intent/schema.js';
+import { ANTHROPIC_DEFAULTS, messageRequest } from '../llm/anthropic.js';
+import { writeSpecOffline } from '../llm/offline/spec/writer.js';
 import { costUsd, priceFor } from '../llm/pricing.js';
-import { improveSpecPrompt, systemPrompt, writeSpecPrompt } from '../llm/prompts.js';
+import { improveSpecPrompt, writeSpecPrompt } from '../llm/prompts.js';
+import { modelWrittenSpec } from '../llm/spec-completion.js';
 
 /**
  * What the SPEC line of a plan would cost with the anthropic provider. The basis, stated so a reader
  * can check it:
- * - prompts are the real ones, rendered for each intent; tokens ≈ characters / 4;
- * - a SPEC draft (the output of every call, and the SPEC inside an improve prompt) is as long as the
- *   SPEC stored for the intent, or TYPICAL_SPEC_TOKENS when there is none;
+ * - requests are the provider's own (messageRequest), rendered for each intent; tokens ≈ characters / 4;
+ * - the cached prefix is what the provider sends first on every call: the write_files tool definition
+ *   and the system prompt; it is read from the prompt cache on every call and written once per plan;
+ * - the model writes only a SPEC's own parts (the pipeline adds the standard sections and the UDC
+ *   endpoints, core/llm/spec-completion.ts): the output of a call is the stored SPEC less those parts,
+ *   or, with no SPEC stored, the offline writer's SPEC less them, standing in for the model's;
+ * - the SPEC inside an improve prompt is the whole SPEC (the model's part and the pipeline's);
  * - an improve prompt carries FINDINGS_TOKENS of findings;
- * - the system prompt is read from the prompt cache on every call, and written to it once per plan;
  * - fewest calls: the first draft passes the gate; most: every optimization cycle runs.
  */
 export const CHARS_PER_TOKEN = 4;
-export const TYPICAL_SPEC_TOKENS = 4_000;
 export const FINDINGS_TOKENS = 400;
 
 export interface Range {
@@ -27,28 +32,41 @@ export function tokensOf(text: string): number {
 
 export function basisText(model: string): string {
   return (
-    `${model} list prices; tokens ≈ characters / ${CHARS_PER_TOKEN} of the rendered prompts; each SPEC ` +
-    `draft as long as the stored SPEC, else ${TYPICAL_SPEC_TOKENS} tokens; ${FINDINGS_TOKENS} tokens of ` +
-    'findings per improve call; system prompt cached (one cache write per plan); fewest calls: the first ' +
-    'draft passes, most: every optimization cycle runs'
+    `${model} list prices; tokens ≈ characters / ${CHARS_PER_TOKEN} of the provider's requests; the model ` +
+    "writes a SPEC's own parts (the stored SPEC, else the offline writer's, less the sections the pipeline " +
+    `adds); ${FINDINGS_TOKENS} tokens of findings per improve call; tool definition and system prompt ` +
+    'cached (one cache write per plan); fewest calls: the first draft passes, most: every optimization ' +
+    'cycle runs'
   );
 }
 
 const round = (usd: number) => Math.round(usd * 1e6) / 1e6;
 
+/** A request's tokens as the provider sends it: the cached prefix (tools, system) and the message. */
+function requestTokens(model: string, prompt: string): { prefix: number; message: number } {
+  const body = messageRequest({ model, maxTokens: ANTHROPIC_DEFAULTS.maxTokens, prompt });
+  const prefixChars =
+    (body.tools ?? []).reduce((n, tool) => n + JSON.stringify(tool).length, 0) +
+    (Array.isArray(body.system) ? body.system.reduce((n, block) => n + block.text.length, 0) : 0);
+  const prefix = Math.ceil(prefixChars / CHARS_PER_TOKEN);
+  return { prefix, message: Math.ceil((prefixChars + prompt.length) / CHARS_PER_TOKEN) - prefix };
+}
+
 export class SpecLineEstimator {
-  readonly systemTokens = tokensOf(systemPrompt());
+  /** The prefix every call shares: the tool definition and the system prompt. */
+  readonly prefixTokens: number;
   readonly priceKnown: boolean;
 
   constructor(readonly model: string) {
     this.priceKnown = priceFor(model).known;
+    this.prefixTokens = requestTokens(model, '').prefix;
   }
 
-  private call(inputTokens: number, outputTokens: number): number {
+  private call(prompt: string, outputTokens: number): number {
     return costUsd(this.model, {
-      inputTokens,
+      inputTokens: requestTokens(this.model, prompt).message,
       outputTokens,
-      cacheReadTokens: this.systemTokens,
+      cacheReadTokens: this.prefixTokens,
       cacheWriteTokens: 0,
     }).costUsd;
   }
@@ -56,22 +74,28 @@ export class SpecLineEstimator {
   /** The cost range of `calls` SPEC-line calls for one intent: the first writes, the rest improve. */
   specLine(intent: Intent, calls: Range, specChars?: number): Range {
     if (calls.max === 0) return { min: 0, max: 0 };
-    const draft = specChars === undefined ? TYPICAL_SPEC_TOKENS : Math.ceil(specChars / CHARS_PER_TOKEN);
-    const write = this.call(tokensOf(writeSpecPrompt({ intent })), draft);
-    const improvePrompt = improveSpecPrompt({
-      intent,
-      spec: 'x'.repeat(draft * CHARS_PER_TOKEN),
-      score: 0,
-      findings: [],
-    });
-    const improve = this.call(tokensOf(improvePrompt) + FINDINGS_TOKENS, draft);
+    const stand = writeSpecOffline(intent);
+    const pipelineChars = stand.length - modelWrittenSpec(stand).length;
+    // The whole SPEC (as stored, or the stand-in), and the part of it the model writes.
+    const whole = specChars ?? stand.length;
+    const written = Math.ceil(Math.max(0, whole - pipelineChars) / CHARS_PER_TOKEN);
+    const write = this.call(writeSpecPrompt({ intent }), written);
+    const improvePrompt = improveSpecPrompt({ intent, spec: 'x'.repeat(whole), score: 0, findings: [] });
+    const improve =
+      this.call(improvePrompt, written) +
+      costUsd(this.model, {
+        inputTokens: FINDINGS_TOKENS,
+        outputTokens: 0,
+        cacheReadTokens: 0,
+        cacheWriteTokens: 0,
+      }).costUsd;
     const cost = (n: number) => (n === 0 ? 0 : write + (n - 1) * improve);
     return { min: round(cost(calls.min)), max: round(cost(calls.max)) };
   }
 
-  /** The one cache write of the system prompt a plan with any call pays, above reading it from cache. */
+  /** The one cache write of the shared prefix a plan with any call pays, above reading it from cache. */
   cacheWrite(): number {
     const { price } = priceFor(this.model);
-    return round((this.systemTokens * (price.cacheWritePerMTok - price.cacheReadPerMTok)) / 1e6);
+    return round((this.prefixTokens * (price.cacheWritePerMTok - price.cacheReadPerMTok)) / 1e6);
   }
 }
