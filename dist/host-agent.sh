@@ -274,17 +274,27 @@ install_release() { # release python
 }
 
 # Starts the launcher in the background and records its pid. With a standby timeout, the instance loads
-# the app and binds the port but serves only once run/KEY.go exists (the cutover creates it).
+# the app and binds the port but serves only once run/KEY.go exists (the cutover creates it). An instance
+# on the service port is supervised (restart_policy, set by the command): the launcher restarts its server
+# when it dies and keeps run/KEY.state (state, the server's pid, restarts, last exit). A staging instance
+# is not: a release that dies during its health gate has failed it.
+restart_policy=
 launch() { # release key bind port standby_timeout_s(or empty)
-  rm -f "$dir/run/$2.pid" "$dir/run/$2.port" "$dir/run/$2.port.standby" "$dir/run/$2.go"
+  rm -f "$dir/run/$2.pid" "$dir/run/$2.port" "$dir/run/$2.port.standby" "$dir/run/$2.go" "$dir/run/$2.state"
   printf '%s launch %s on %s:%s%s\n' "$(iso_now)" "$2" "$3" "$4" "${5:+ (standing by)}" >>"$dir/logs/$1.log"
   (
     cd "$dir/releases/$1" || exit 1
     log=$dir/logs/$1.log
+    supervised=
+    case $2 in *.staging) ;; *) [ -n "$restart_policy" ] && supervised=1 ;; esac
+    state_file=$dir/run/$2.state # $2 is gone once the launcher's arguments replace them below
     if [ -n "$5" ]; then
       set -- --bind "$3" --port "$4" --ready-file "$dir/run/$2.port" --standby-file "$dir/run/$2.go" --standby-timeout "$5"
     else
       set -- --bind "$3" --port "$4" --ready-file "$dir/run/$2.port"
+    fi
+    if [ -n "$supervised" ]; then
+      set -- "$@" --restart "$restart_policy" --state-file "$state_file"
     fi
     exec env -i PATH="/usr/local/bin:/usr/bin:/bin" HOME="${HOME:-/}" LANG="${LANG:-C.UTF-8}" \
       nohup .venv/bin/python .assembly-line/launch.py "$@" >>"$log" 2>&1 </dev/null
@@ -342,7 +352,7 @@ stop_instances() { # stop_timeout_s key...
     kill -s KILL -- "-$pid" 2>/dev/null || kill -s KILL "$pid" 2>/dev/null
   done
   for key in "$@"; do
-    rm -f "$dir/run/$key.pid" "$dir/run/$key.port" "$dir/run/$key.port.standby" "$dir/run/$key.go"
+    rm -f "$dir/run/$key.pid" "$dir/run/$key.port" "$dir/run/$key.port.standby" "$dir/run/$key.go" "$dir/run/$key.state"
   done
 }
 
@@ -357,7 +367,7 @@ stop_all_except() { # keep_key stop_timeout_s; prints the keys it stopped
       keys="$keys $key"
       printf 'stopped=%s\n' "$key"
     else
-      rm -f "$pidfile" "$dir/run/$key.port" "$dir/run/$key.port.standby" "$dir/run/$key.go"
+      rm -f "$pidfile" "$dir/run/$key.port" "$dir/run/$key.port.standby" "$dir/run/$key.go" "$dir/run/$key.state"
     fi
   done
   # Keys are release ids and ID.staging: no spaces, so the word splitting is safe.
@@ -382,8 +392,11 @@ port_taken_by_other() { # port
       */releases/*)
         if [ -f "$cwd/.assembly-line/release.json" ]; then
           owner=${cwd%/releases/*}
+          # Its supervisor and its server both hold the socket: name the server, as `ps` does.
+          served=$(sed -n 's/^pid=//p' "$owner/run/${cwd##*/releases/}.state" 2>/dev/null | head -n 1)
+          case $served in "" | *[!0-9]*) served=$pid ;; esac
           printf 'port %s is served by service %s of the deploy root %s (pid %s); a port belongs to one service: stop that one or choose another port\n' \
-            "$1" "${owner##*/}" "${owner%/*}" "$pid"
+            "$1" "${owner##*/}" "${owner%/*}" "$served"
           return 0
         fi
         ;;
@@ -397,6 +410,18 @@ port_taken_by_other() { # port
 
 require_port() { # port
   if why=$(port_taken_by_other "$1"); then fail "$why"; fi
+}
+
+state_field() { # key field: from the supervisor's run/KEY.state
+  sed -n "s/^$2=//p" "$dir/run/$1.state" 2>/dev/null | head -n 1
+}
+
+# The pid of the process that serves KEY: the supervised server, else the instance itself.
+service_pid() { # key
+  top=$(running_pid "$1") || return 1
+  child=$(state_field "$1" pid)
+  case $child in "" | *[!0-9]*) child=$top ;; esac
+  printf '%s\n' "$child"
 }
 
 log_tail() { # release lines
@@ -430,7 +455,7 @@ cmd_begin() { # root name token holder pid release wait_s stale_s [port] [host]
     cur_port=$(cat "$dir/run/$cur.port" 2>/dev/null) || cur_port=$(release_port "$cur")
   fi
   echo "current_port=$cur_port"
-  echo "current_pid=$( [ -n "$cur" ] && running_pid "$cur")"
+  echo "current_pid=$( [ -n "$cur" ] && service_pid "$cur")"
   echo "previous=$(previous_release)"
   echo "broke=$broke"
   echo "dir=$dir"
@@ -439,8 +464,9 @@ cmd_begin() { # root name token holder pid release wait_s stale_s [port] [host]
 
 # Installs the release and starts it twice: on a free port for the health gate, and standing by on the
 # service port (loaded and bound, not serving) so that the cutover does not wait for an import.
-cmd_prepare() { # root name token release python start_timeout_s port bind standby_timeout_s
+cmd_prepare() { # root name token release python start_timeout_s port bind standby_timeout_s restart_policy
   set_paths "$1" "$2"
+  restart_policy=${10:-}
   check_release_id "$4"
   lock_touch "$3"
   [ -d "$dir/releases/$4" ] || fail "release $4 of $name is not on the host"
@@ -485,14 +511,15 @@ cmd_promote() { # root name token release start_timeout_s stop_timeout_s
     exit 1
   fi
   rm -f "$dir/run/$4.go" "$dir/run/$4.port.standby"
-  echo "pid=$(cat "$dir/run/$4.pid")"
+  echo "pid=$(service_pid "$4")"
   echo "previous=$before"
   allow_request_migration
   stop_all_except "$4" "$6"
 }
 
-cmd_restore() { # root name token failed_release old_release start_old port bind start_timeout_s stop_timeout_s
+cmd_restore() { # root name token failed_release old_release start_old port bind start_timeout_s stop_timeout_s restart_policy
   set_paths "$1" "$2"
+  restart_policy=${11:-}
   check_release_id "$4"
   lock_touch "$3"
   keep=
@@ -501,7 +528,7 @@ cmd_restore() { # root name token failed_release old_release start_old port bind
     if [ "$6" = 1 ]; then
       start_instance "$5" "$5" "$8" "$7" "$9" || exit 1
       keep=$5
-      echo "pid=$(cat "$dir/run/$5.pid")"
+      echo "pid=$(service_pid "$5")"
     fi
   fi
   stop_all_except "$keep" "${10}"
@@ -557,16 +584,33 @@ cmd_list() { # root
     set_paths "$1" "$(basename "$service_dir")"
     cur=$(current_release)
     for id in $(release_ids); do
-      pid=$(running_pid "$id") || pid=
       port=$(cat "$dir/run/$id.port" 2>/dev/null) || port=$(release_port "$id")
-      state=stopped
-      [ -n "$pid" ] && state=running
+      restarts=$(state_field "$id" restarts)
+      last=$(state_field "$id" last_exit)
+      note=
+      if pid=$(service_pid "$id"); then
+        state=running
+        if [ "$(state_field "$id" state)" = restarting ]; then
+          state=restarting
+          pid=
+          note="its server died ($last); restarting"
+        fi
+      else
+        pid=
+        state=stopped
+        if [ "$(state_field "$id" state)" = failed ]; then
+          state=failed
+          note="crashed and was given up on after ${restarts:-0} restarts (last: $last)"
+        fi
+      fi
       current=0
       [ "$id" = "$cur" ] && current=1
-      printf 'release\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$id" "$state" "${port:--}" "${pid:--}" "$current"
+      printf 'release\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$id" "$state" "${port:--}" "${pid:--}" \
+        "$current" "${restarts:-0}" "$note"
     done
     for id in $(ls "$dir/archive" 2>/dev/null); do
-      printf 'release\t%s\t%s\tfailed\t%s\t-\t0\n' "$name" "$id" "$(cat "$dir/archive/$id/.assembly-line/port" 2>/dev/null || echo -)"
+      printf 'release\t%s\t%s\tfailed\t%s\t-\t0\t0\tfailed its deploy\n' "$name" "$id" \
+        "$(cat "$dir/archive/$id/.assembly-line/port" 2>/dev/null || echo -)"
     done
   done
 }
@@ -605,6 +649,7 @@ dispatch() {
     list) cmd_list "$@" ;;
     logs) cmd_logs "$@" ;;
     write-unit) cmd_write_unit "$@" ;;
+    ping) echo ok ;;
     *) fail "unknown host-agent command '$command'" ;;
   esac
 }
@@ -617,6 +662,12 @@ cmd_serve() { # boundary
   boundary=$1
   scratch=$(mktemp -d 2>/dev/null) || fail "cannot create a scratch directory (mktemp -d)"
   trap 'rm -rf "$scratch"' EXIT
+  # A deployer killed mid-command leaves this agent writing its answer into a closed pipe: SIGPIPE would
+  # end the shell without the EXIT trap, and leave the scratch folder behind. Exit through the trap instead.
+  trap 'exit 141' PIPE
+  trap 'exit 129' HUP
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
   while IFS= read -r count; do
     text=
     while [ "$count" -gt 0 ] && IFS= read -r line; do

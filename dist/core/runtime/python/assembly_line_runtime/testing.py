@@ -1,0 +1,36 @@
+"""Helpers for a service's feature tests, so that each service's tests hold only what its SPEC makes unique.
+
+    from assembly_line_runtime.testing import assert_shape, parse_time
+    assert_shape(response.json(), {"id": "ord_1", "items": [{"sku": "a", "qty": 1}]})
+"""
+from datetime import datetime
+
+
+def parse_time(value):
+    """An ISO-8601 date-time string (a trailing "Z" included) as an aware datetime; fails on anything else."""
+    assert isinstance(value, str), value
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def assert_shape(value, template, where="response"):
+    """value has template's JSON shape: the same keys at every level, the same kind of every value."""
+    if template is None:
+        return
+    if isinstance(template, dict):
+        assert isinstance(value, dict), where
+        if template:
+            assert set(value) == set(template), where
+            for key, sub in template.items():
+                assert_shape(value[key], sub, where + "." + key)
+    elif isinstance(template, list):
+        assert isinstance(value, list), where
+        for index, item in enumerate(value):
+            assert_shape(item, template[0] if template else None, "%s[%d]" % (where, index))
+    elif isinstance(template, bool):
+        assert isinstance(value, bool), where
+    elif isinstance(template, int):
+        assert isinstance(value, int) and not isinstance(value, bool), where
+    elif isinstance(template, float):
+        assert isinstance(value, (int, float)) and not isinstance(value, bool), where
+    else:
+        assert isinstance(value, str), where

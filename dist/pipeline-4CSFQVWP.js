@@ -1,2 +1,0 @@
-import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
-import{a as e,b as f,c as g,d as h,e as i}from"./chunk-E2EQFVOK.js";import{g as b,n as c,q as d}from"./chunk-PJ3ENW7J.js";import{g as a}from"./chunk-XOPS4544.js";import"./chunk-JIAG4PFQ.js";export{c as PASSING_SCORE,f as PipelineInputError,h as chooseProvider,b as findRepositoryRoot,d as formatUdcMarkdown,g as loadIntent,a as redactSecrets,i as runPipeline,e as targetProblem};
