@@ -9,7 +9,7 @@ import type { LlmProvider, SpecRequest } from '../core/ports/index.js';
 import type { GitHubDouble } from '../test/github/double.js';
 import { signature256 } from '../test/github/webhooks.js';
 import { BotBed, intentYaml, settle, WEBHOOK_SECRET } from '../test/helpers/bot.js';
-import type { BenchResult } from './measure.js';
+import { type BenchResult, resultOf } from './measure.js';
 
 /** A provider whose first SPEC never comes back: the queue behind it stays full while we measure. */
 class StuckProvider extends OfflineProvider {
@@ -101,21 +101,13 @@ async function callsForNewPr(): Promise<BenchResult> {
     await settle(double, bot);
     const ms = performance.now() - started;
     const calls = botCalls(double, mark);
-    return {
-      name: 'bot: REST calls for a new SPEC pull request (push → PR, check run, labels)',
-      runs: 1,
-      medianMs: ms,
-      minMs: ms,
-      maxMs: ms,
-      peakRssMiB: process.resourceUsage().maxRSS / 1024,
-      extra: {
-        reads: calls.reads,
-        writes: calls.writes,
-        total: calls.reads + calls.writes,
-        target: '≤ 12',
-        endpoints: calls.endpoints,
-      },
-    };
+    return resultOf('bot: REST calls for a new SPEC pull request (push → PR, check run, labels)', [ms], {
+      reads: calls.reads,
+      writes: calls.writes,
+      total: calls.reads + calls.writes,
+      target: '≤ 12',
+      endpoints: calls.endpoints,
+    });
   });
 }
 
@@ -140,20 +132,12 @@ async function callsForNoOpPush(): Promise<BenchResult> {
     await settle(double, bot);
     const ms = performance.now() - started;
     const calls = botCalls(double, mark);
-    return {
-      name: 'bot: a push that changes nothing, 500 intents with current SPECs',
-      runs: 1,
-      medianMs: ms,
-      minMs: ms,
-      maxMs: ms,
-      peakRssMiB: process.resourceUsage().maxRSS / 1024,
-      extra: {
-        reads: calls.reads,
-        writes: calls.writes,
-        target: '≤ 5 reads, 0 writes',
-        endpoints: calls.endpoints,
-      },
-    };
+    return resultOf('bot: a push that changes nothing, 500 intents with current SPECs', [ms], {
+      reads: calls.reads,
+      writes: calls.writes,
+      target: '≤ 5 reads, 0 writes',
+      endpoints: calls.endpoints,
+    });
   });
 }
 

@@ -10,22 +10,9 @@ import { createSshTarget } from '../core/deploy/ssh.js';
 import type { DeployOutcome, DeployRequest, DeployTarget } from '../core/ports/index.js';
 import { findFreePort } from '../core/udc/launch.js';
 import { startSshd, type TestSshd } from './loopback-sshd.js';
-import { type BenchResult, repositoryPath } from './measure.js';
+import { type BenchResult, repositoryPath, resultOf } from './measure.js';
 
 const SERVICE = repositoryPath('test/fixtures/deploy-service');
-
-function summary(name: string, times: number[], extra: Record<string, string | number> = {}): BenchResult {
-  const sorted = [...times].sort((a, b) => a - b);
-  return {
-    name,
-    runs: sorted.length,
-    medianMs: sorted[Math.floor(sorted.length / 2)]!,
-    minMs: sorted[0]!,
-    maxMs: sorted[sorted.length - 1]!,
-    peakRssMiB: process.resourceUsage().maxRSS / 1024,
-    extra,
-  };
-}
 
 async function timed<T>(work: () => Promise<T>): Promise<[number, T]> {
   const started = performance.now();
@@ -177,21 +164,21 @@ export async function benchDeploy(runs = 5): Promise<BenchResult[]> {
     }
 
     return [
-      summary(
+      resultOf(
         'deploy: bare transport over loopback ssh (rsync of the service + ssh true, new connections)',
         bare,
       ),
-      summary('deploy over loopback ssh: first release of a service', cold, {
+      resultOf('deploy over loopback ssh: first release of a service', cold, {
         versus: ratio(medianOf(cold)),
       }),
-      summary('deploy over loopback ssh: redeploy of an unchanged release', redeploy, {
+      resultOf('deploy over loopback ssh: redeploy of an unchanged release', redeploy, {
         versus: ratio(medianOf(redeploy)),
         'median step ms': stepSummary,
         'longest cutover gap ms': Math.max(...gaps),
         'requests without an answer during the redeploys': `${failed} of ${sent}`,
       }),
-      summary('rollback over loopback ssh', rollback, { versus: ratio(medianOf(rollback)) }),
-      summary('deploy on the local target: redeploy of an unchanged release', localRedeploy),
+      resultOf('rollback over loopback ssh', rollback, { versus: ratio(medianOf(rollback)) }),
+      resultOf('deploy on the local target: redeploy of an unchanged release', localRedeploy),
     ];
   } finally {
     for (const [target, name] of targets) await target.stop(name).catch(() => undefined);

@@ -14,6 +14,24 @@ export interface BenchResult {
   extra?: Record<string, string | number>;
 }
 
+/** The result of timings taken by a benchmark itself (any order): median, min, max and the peak RSS. */
+export function resultOf(
+  name: string,
+  times: readonly number[],
+  extra?: Record<string, string | number>,
+): BenchResult {
+  const sorted = [...times].sort((a, b) => a - b);
+  return {
+    name,
+    runs: sorted.length,
+    medianMs: sorted[Math.floor(sorted.length / 2)]!,
+    minMs: sorted[0]!,
+    maxMs: sorted[sorted.length - 1]!,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    ...(extra ? { extra } : {}),
+  };
+}
+
 /** Times `work` over `runs` runs (after one warm-up) and reports the median and the peak RSS. */
 export async function measure(name: string, work: () => unknown, runs = 5): Promise<BenchResult> {
   await work();
@@ -23,15 +41,7 @@ export async function measure(name: string, work: () => unknown, runs = 5): Prom
     await work();
     times.push(performance.now() - started);
   }
-  times.sort((a, b) => a - b);
-  return {
-    name,
-    runs,
-    medianMs: times[Math.floor(times.length / 2)]!,
-    minMs: times[0]!,
-    maxMs: times[times.length - 1]!,
-    peakRssMiB: process.resourceUsage().maxRSS / 1024,
-  };
+  return resultOf(name, times);
 }
 
 export function formatResult(result: BenchResult): string {
