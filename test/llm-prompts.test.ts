@@ -16,6 +16,7 @@ import {
   writeSpecPrompt,
   writeTestsPrompt,
 } from '../core/llm/prompts.js';
+import { PIPELINE_SECTIONS } from '../core/llm/spec-completion.js';
 import { SPEC_SECTIONS, UDC_ENDPOINTS } from '../core/spec/sections.js';
 import { greeterIntent } from './helpers/intents.js';
 import { specFixture } from './helpers/specs.js';
@@ -80,6 +81,25 @@ describe('prompt files', () => {
     );
     expect(systemPrompt()).toBe(first);
     expect(systemPrompt()).not.toContain('greeter');
+  });
+});
+
+describe('what the model writes of a SPEC', () => {
+  test('the SPEC prompt asks for the sections the pipeline does not add, and names the ones it adds', () => {
+    const prompt = writeSpecPrompt({ intent: intent() });
+    const asked = /sections you write, in order: ([^.]*)\./.exec(prompt)?.[1]?.split(', ');
+    expect(asked).toEqual(SPEC_SECTIONS.filter((t) => !PIPELINE_SECTIONS.includes(t)));
+    expect(asked).not.toContain('Data Models');
+    const added = /The pipeline adds ([^\n]*)/.exec(prompt)?.[1] ?? '';
+    for (const title of PIPELINE_SECTIONS) expect(added).toContain(title);
+  });
+
+  test("the system prompt marks every section the pipeline adds as the pipeline's, Data Models included", () => {
+    const system = systemPrompt();
+    expect(system).toContain('- **Data Models** (pipeline)');
+    for (const title of PIPELINE_SECTIONS) expect(system).not.toContain(`**${title}** (you)`);
+    for (const title of SPEC_SECTIONS.filter((t) => !PIPELINE_SECTIONS.includes(t)))
+      expect(system).toContain(`- **${title}** (you)`);
   });
 });
 

@@ -10,11 +10,55 @@ import { exampleIntent, SIX_FEATURES } from './helpers/intents.js';
 
 /**
  * The model writes only what is unique to a service (title, Purpose & Scope, Requirements, the feature
- * endpoints, Data Models, Error Handling, Success Criteria); completeSpec adds what the intent
- * determines. The completed SPEC must pass the same gate as one written whole.
+ * endpoints, Error Handling, Success Criteria); completeSpec adds what the intent determines, and the
+ * Data Models that restate the feature endpoints' examples. The completed SPEC must pass the same gate as one written whole.
  */
 
 const titles = (markdown: string) => readSpec(markdown).sections.map((s) => s.title);
+
+/** The `## title` section of `markdown`, heading included, up to the next `## ` heading. */
+function sectionText(markdown: string, title: string): string {
+  const match = new RegExp(`^## ${title}\\n[\\s\\S]*?(?=^## |(?![\\s\\S]))`, 'm').exec(markdown);
+  expect(match).not.toBeNull();
+  return match![0];
+}
+
+/**
+ * The example bodies a Data Models section states, read back from its tables: for each `### Model
+ * (\`METHOD /path\`)` heading, the request and response objects its rows spell out.
+ */
+function statedBodies(section: string): Map<string, { request?: object; response?: object }> {
+  const bodies = new Map<string, { request?: Record<string, unknown>; response?: Record<string, unknown> }>();
+  let current: { request?: Record<string, unknown>; response?: Record<string, unknown> } | undefined;
+  for (const line of section.split('\n')) {
+    const heading = /^### \w+ \(`([A-Z]+ \S+)`\)$/.exec(line);
+    if (heading) {
+      current = {};
+      bodies.set(heading[1]!, current);
+    }
+    const row = /^\| \w+(Request|Response) \| `(\w+)` \| \w+ \| `(.*)` \|$/.exec(line);
+    if (row && current) {
+      const kind = row[1] === 'Request' ? 'request' : 'response';
+      const body = current[kind] ?? {};
+      body[row[2]!] = JSON.parse(row[3]!);
+      current[kind] = body;
+    }
+  }
+  return bodies;
+}
+
+/** The examples of the feature endpoints, by endpoint. */
+function exampleBodies(markdown: string): Map<string, { request?: unknown; response?: unknown }> {
+  const udc = new Set(UDC_ENDPOINTS.map(endpointKey));
+  return new Map(
+    readSpec(markdown)
+      .endpoints.filter((e) => !udc.has(endpointKey(e)))
+      .map((e) => [
+        endpointKey(e),
+        { ...(e.request !== undefined ? { request: e.request } : {}), response: e.response },
+      ]),
+  );
+}
 const intents = [exampleIntent('hello-world'), SIX_FEATURES, ...variedIntents(40, 4242)];
 
 describe('completeSpec', () => {
@@ -36,6 +80,70 @@ describe('completeSpec', () => {
         score: verification.score,
         passed: true,
       });
+    },
+  );
+
+  test.each(intents.map((i) => [i.service_name, i] as const))(
+    '%s: the Data Models the pipeline adds state the API examples key by key, as the offline writer does',
+    (_name, intent) => {
+      const whole = writeSpecOffline(intent);
+      const part = modelWrittenSpec(whole);
+      expect(titles(part)).not.toContain('Data Models');
+      const completed = completeSpec(intent, part);
+      const models = sectionText(completed, 'Data Models');
+      expect(statedBodies(models)).toEqual(exampleBodies(part));
+      // The one rendering of these tables: the same section the offline writer writes whole.
+      expect(models).toBe(sectionText(whole, 'Data Models'));
+    },
+  );
+
+  test('the Data Models follow the examples the model wrote, not the ones the offline writer would', () => {
+    const intent = SIX_FEATURES;
+    const part = modelWrittenSpec(writeSpecOffline(intent));
+    const post = readSpec(part).endpoints.find((e) => e.method === 'POST' && e.request !== undefined)!;
+    const edited = part
+      .split('\n')
+      .map((line, i) =>
+        i === post.requestLine! - 1 ? '- Request: `{"sku": "A-17", "quantity": 3, "gift": false}`' : line,
+      )
+      .join('\n');
+    const models = sectionText(completeSpec(intent, edited), 'Data Models');
+    expect(statedBodies(models).get(endpointKey(post))?.request).toEqual({
+      sku: 'A-17',
+      quantity: 3,
+      gift: false,
+    });
+    expect(models).toContain('| `quantity` | integer | `3` |');
+    expect(models).toContain('| `gift` | boolean | `false` |');
+    expect(statedBodies(models)).toEqual(exampleBodies(edited));
+  });
+
+  test('a Data Models section the SPEC has is kept as written, even one that disagrees with the examples', () => {
+    const intent = SIX_FEATURES;
+    const part = modelWrittenSpec(writeSpecOffline(intent));
+    const own =
+      '## Data Models\n\n- **Order**: `id: str, total_cents: int`\n- **Refund**: `id: str, reason: str`\n\n';
+    const withModels = part.replace('## Error Handling', `${own}## Error Handling`);
+    const completed = completeSpec(intent, withModels);
+    expect(sectionText(completed, 'Data Models')).toBe(own);
+    expect(titles(completed)).toEqual([...SPEC_SECTIONS]);
+  });
+
+  test.each(intents.map((i) => [i.service_name, i] as const))(
+    '%s: completed without model-written Data Models, the SPEC is the one completed with them, and scores the same',
+    (_name, intent) => {
+      const whole = writeSpecOffline(intent);
+      const part = modelWrittenSpec(whole);
+      // Before: the model wrote Data Models too (the offline writer's, as the stand-in).
+      const before = completeSpec(
+        intent,
+        part.replace('## Error Handling', `${sectionText(whole, 'Data Models')}## Error Handling`),
+      );
+      const after = completeSpec(intent, part);
+      expect(after).toBe(before);
+      const score = verifySpec(after, intent).score;
+      expect(score).toBeGreaterThanOrEqual(90);
+      expect(score).toBe(verifySpec(before, intent).score);
     },
   );
 

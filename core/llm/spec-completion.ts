@@ -1,19 +1,31 @@
 import type { Intent } from '../intent/schema.js';
 import { endpointKey } from '../spec/api-section.js';
-import { readSpec } from '../spec/document/index.js';
+import { type ApiEndpoint, readSpec } from '../spec/document/index.js';
 import { SPEC_SECTIONS, type SpecSection, UDC_ENDPOINTS } from '../spec/sections.js';
-import { type StandardSection, standardSectionBodies, udcBlocks } from './offline/spec/sections.js';
-import { code, plural } from './offline/spec/text.js';
+import { modelNames } from './offline/spec/endpoints.js';
+import {
+  dataModelsBody,
+  type ModelledEndpoint,
+  type StandardSection,
+  standardSectionBodies,
+  udcBlocks,
+} from './offline/spec/sections.js';
+import { code, type Json, plural } from './offline/spec/text.js';
 
 /**
  * The parts of a SPEC that follow from the intent alone are written by the pipeline, not by the model:
  * output tokens are the dearest kind, and these parts are the same for every service but for the
  * names. The model writes the title, Purpose & Scope, Requirements, the feature endpoints of the API,
- * Data Models, Error Handling and Success Criteria; `completeSpec` adds the rest.
+ * Error Handling and Success Criteria; `completeSpec` adds the rest. Data Models restates the feature
+ * endpoints' JSON examples, so the pipeline writes it from them rather than pay output tokens for it.
  */
 
-/** Sections the pipeline writes from the intent (and the SPEC's own endpoints, for Testing). */
+/**
+ * Sections the pipeline writes from the intent (and the SPEC's own feature endpoints, for Data Models
+ * and Testing), in the contract order.
+ */
 export const PIPELINE_SECTIONS: readonly SpecSection[] = [
+  'Data Models',
   'Dependencies',
   'Configuration',
   'Security',
@@ -35,6 +47,39 @@ function testingBody(intent: Intent, features: readonly { method: string; path: 
   ];
 }
 
+function jsonObject(value: unknown): { [key: string]: Json } | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as { [key: string]: Json })
+    : undefined;
+}
+
+/** The Data Models body of the feature endpoints: a table per endpoint with an object example. */
+function dataModels(intent: Intent, features: readonly ApiEndpoint[]): string[] {
+  const names = modelNames(features.map((e) => e.path));
+  const modelled: ModelledEndpoint[] = [];
+  features.forEach((e, i) => {
+    const request = jsonObject(e.request);
+    const response = jsonObject(e.response);
+    if (!request && !response) return;
+    modelled.push({
+      method: e.method,
+      path: e.path,
+      feature: e.feature ?? endpointKey(e),
+      model: names[i]!,
+      ...(request ? { request } : {}),
+      ...(response ? { response } : {}),
+    });
+  });
+  return dataModelsBody(intent.service_name, modelled);
+}
+
+/** The body the pipeline writes for one of PIPELINE_SECTIONS. */
+function pipelineBody(title: SpecSection, intent: Intent, features: readonly ApiEndpoint[]): string[] {
+  if (title === 'Data Models') return dataModels(intent, features);
+  if (title === 'Testing') return testingBody(intent, features);
+  return standardSectionBodies(intent)[title as StandardSection];
+}
+
 /**
  * `markdown` with what the pipeline writes added where it is missing: the sections of
  * PIPELINE_SECTIONS, each at its place in the contract order, and the five UDC endpoints at the top of
@@ -44,7 +89,6 @@ export function completeSpec(intent: Intent, markdown: string): string {
   const model = readSpec(markdown);
   const lines = markdown.replace(/\n+$/, '').split('\n');
   const features = model.endpoints.filter((e) => !UDC_KEYS.has(endpointKey(e)));
-  const standard = standardSectionBodies(intent);
   /** Lines to insert before a 0-based line index; applied from the bottom up so indexes stay valid. */
   const inserts: { at: number; lines: string[] }[] = [];
 
@@ -61,7 +105,7 @@ export function completeSpec(intent: Intent, markdown: string): string {
   const order = (title: SpecSection) => SPEC_SECTIONS.indexOf(title);
   for (const title of PIPELINE_SECTIONS) {
     if (model.section(title)) continue;
-    const body = title === 'Testing' ? testingBody(intent, features) : standard[title as StandardSection];
+    const body = pipelineBody(title, intent, features);
     const next = model.sections.find((s) => order(s.title) > order(title));
     inserts.push({
       at: next ? next.section.line - 1 : lines.length,
@@ -102,15 +146,13 @@ export function withoutPipelineParts(intent: Intent, markdown: string): string {
   const model = readSpec(markdown);
   const lines = markdown.split('\n');
   const features = model.endpoints.filter((e) => !UDC_KEYS.has(endpointKey(e)));
-  const standard = standardSectionBodies(intent);
   const dropped = new Set<number>();
   const drop = (from: number, to: number) => {
     for (let i = from; i < to; i++) dropped.add(i);
   };
   for (const ref of model.sections) {
     if (ref.synonym || !PIPELINE_SECTIONS.includes(ref.title)) continue;
-    const body =
-      ref.title === 'Testing' ? testingBody(intent, features) : standard[ref.title as StandardSection];
+    const body = pipelineBody(ref.title, intent, features);
     if (!sameLines(trimBlankLines(ref.section.body.map((l) => l.text)), body)) continue;
     drop(ref.section.line - 1, ref.section.line + ref.section.body.length);
   }

@@ -295,6 +295,15 @@ function errorsOf(
   return errors;
 }
 
+/**
+ * The PascalCase model name of each feature endpoint, in order, as planEndpoints names them: from the
+ * path's last fixed segments, made unique. The SPEC completion names a SPEC's models the same way.
+ */
+export function modelNames(paths: readonly string[]): string[] {
+  const used = new Set<string>();
+  return paths.map((path, index) => pascal(resourceOf(path, index, used)));
+}
+
 /** The endpoint of each key feature: method and path derived from its words, unique, never a UDC endpoint. */
 export function planEndpoints(intent: Intent): PlannedEndpoint[] {
   const taken = new Set<string>(UDC_ENDPOINTS.map(endpointKey));

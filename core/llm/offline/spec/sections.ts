@@ -218,6 +218,43 @@ function modelRows(kind: string, body: { [key: string]: Json } | undefined): str
   );
 }
 
+/** An endpoint as the Data Models section restates it: its model's name and its example bodies. */
+export interface ModelledEndpoint {
+  method: string;
+  path: string;
+  feature: string;
+  /** PascalCase model name; the bodies are `<model>Request` and `<model>Response`. */
+  model: string;
+  request?: { [key: string]: Json };
+  response?: { [key: string]: Json };
+}
+
+/**
+ * The Data Models section of `name`'s feature endpoints: one table per endpoint restating the keys,
+ * JSON types and values of its examples under API. The offline writer and the SPEC completion both
+ * write it, so a SPEC's models always agree with its examples.
+ */
+export function dataModelsBody(name: string, endpoints: readonly ModelledEndpoint[]): string[] {
+  const models: string[] = [
+    `The pydantic models of ${name} follow the JSON examples under API: one model per body, one field per key.`,
+    `The UDC bodies (${code('HealthAnswer')}, ${code('CapabilitiesAnswer')}, ${code('StateAnswer')}, ${code('DependenciesAnswer')}, ${code('MessageEnvelope')} and ${code('MessageAnswer')}) are shared by every service.`,
+    '',
+    ...endpoints.flatMap((e) => [
+      `### ${e.model} (${code(`${e.method} ${e.path}`)})`,
+      '',
+      `Serves ${e.feature}.`,
+      '',
+      '| body | field | type | example |',
+      '| --- | --- | --- | --- |',
+      ...modelRows(`${e.model}Request`, e.request),
+      ...modelRows(`${e.model}Response`, e.response),
+      '',
+    ]),
+  ];
+  while (models[models.length - 1] === '') models.pop();
+  return models;
+}
+
 /** The body of each section, heading excluded. */
 export function sectionBodies(
   intent: Intent,
@@ -277,24 +314,6 @@ export function sectionBodies(
   ];
   while (api[api.length - 1] === '') api.pop();
 
-  const models: string[] = [
-    `The pydantic models of ${name} follow the JSON examples under API: one model per body, one field per key.`,
-    `The UDC bodies (${code('HealthAnswer')}, ${code('CapabilitiesAnswer')}, ${code('StateAnswer')}, ${code('DependenciesAnswer')}, ${code('MessageEnvelope')} and ${code('MessageAnswer')}) are shared by every service.`,
-    '',
-    ...plan.flatMap((e) => [
-      `### ${e.model} (${code(`${e.method} ${e.path}`)})`,
-      '',
-      `Serves ${e.feature}.`,
-      '',
-      '| body | field | type | example |',
-      '| --- | --- | --- | --- |',
-      ...modelRows(`${e.model}Request`, e.request),
-      ...modelRows(`${e.model}Response`, e.response),
-      '',
-    ]),
-  ];
-  while (models[models.length - 1] === '') models.pop();
-
   const errorHandling: string[] = [
     `- Invalid input: a body or parameter that does not match its model answers 422 with a ${code('detail')} list naming each field; ${name} answers no 500 for bad input.`,
     `- Unknown paths answer 404 and known paths with the wrong method answer 405, both with a JSON ${code('detail')}.`,
@@ -332,7 +351,7 @@ export function sectionBodies(
     'Purpose & Scope': purpose,
     Requirements: requirements,
     API: api,
-    'Data Models': models,
+    'Data Models': dataModelsBody(name, plan),
     Dependencies: standard.Dependencies,
     Configuration: standard.Configuration,
     'Error Handling': errorHandling,
