@@ -92,6 +92,7 @@ export {
   type PlannedChange,
   planReconcile,
   SPEC_BRANCH_PREFIX,
+  type SpecState,
   specBranch,
 } from './reconcile/planner.js';
 export { readIntents, readSpecs, specPullRequestsOf } from './reconcile/state.js';

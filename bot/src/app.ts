@@ -5,7 +5,7 @@ import { GitHubForge } from './github/forge.js';
 import { type PacerOptions, pacedRequestHook, WritePacer } from './github/pacer.js';
 import { BlobCache, GitHubWorkspace, type Octokit } from './github/workspace.js';
 import { helpReply, parseCommand, refusal } from './line/commands.js';
-import { generateJobFor, readAndPlan, reconcileRepository } from './line/reconcile.js';
+import { generateJobFor, lineFingerprint, readAndPlan, reconcileRepository } from './line/reconcile.js';
 import { CHECK_NAME } from './line/render.js';
 import { type RepoKey, repoName, Scheduler } from './line/scheduler.js';
 import {
@@ -169,8 +169,16 @@ export function createBot(options: BotOptions): { appFn: ApplicationFunction; ha
       log,
       options.maxConcurrent,
       (repo, head) => async (ctx) => {
-        const state = await reconcileRepository(ctx, head, (job) => scheduler.generate(repo, job));
-        dashboards?.request(repo);
+        let specRunsQueued = false;
+        const state = await reconcileRepository(ctx, head, (job) => {
+          specRunsQueued = true;
+          scheduler.generate(repo, job);
+        });
+        dashboards?.afterReconcile(repo, {
+          pushed: head !== undefined,
+          fingerprint: lineFingerprint(state),
+          specRunsQueued,
+        });
         return state;
       },
     );
@@ -334,7 +342,24 @@ export function createBot(options: BotOptions): { appFn: ApplicationFunction; ha
         if (!accept(context)) return;
         const repo = repoOf(payload);
         const run = payload.check_run;
-        if (!repo || run?.name !== CHECK_NAME) return;
+        if (!repo) return;
+        if (run?.name === VALIDATION_CHECK) {
+          // The validation check names its pull request in external_id; GitHub's own list of pull
+          // requests in the payload leaves forks out, and fork pull requests are what it is for.
+          const number = Number(run.external_id) || Number(run.pull_requests?.[0]?.number);
+          const headSha = String(run.head_sha);
+          if (!Number.isSafeInteger(number) || number <= 0) {
+            log.info(`re-run of ${VALIDATION_CHECK} on ${headSha}: it names no pull request`);
+            return;
+          }
+          scheduler.lane(repo, `re-run ${VALIDATION_CHECK} #${number}`, async (ctx) => {
+            const pr = await ctx.forge.getPullRequest(number);
+            if (pr.state !== 'open') ctx.log.info(`re-run of ${VALIDATION_CHECK}: #${number} is ${pr.state}`);
+            else await validatePullRequest(ctx, { number, headSha }, model);
+          });
+          return;
+        }
+        if (run?.name !== CHECK_NAME) return;
         // GitHub leaves head_branch null when the commit is not a branch's tip it knows of: then the
         // SPEC pull request is the open one whose head is the run's commit.
         const branch: string | null | undefined = run.check_suite?.head_branch;

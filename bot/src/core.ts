@@ -63,6 +63,7 @@ export {
   runCost,
   runSpecLine,
   SPEC_BRANCH_PREFIX,
+  type SpecState,
   START_SLA_MS,
   type StartedEntry,
   selectProvider,

@@ -31,6 +31,8 @@ export interface BotConfig {
   ledgerDir: string;
   /** How long a derived view of the line is served before GitHub is read again. */
   viewTtlMs: number;
+  /** Whether each repository gets its dashboard issue (ASSEMBLY_LINE_DASHBOARD_ISSUE, default on). */
+  dashboardIssue: boolean;
 }
 
 /** Where the bot records its SPEC runs unless ASSEMBLY_LINE_LEDGER_DIR says otherwise (relative to the working directory). */
@@ -47,6 +49,23 @@ function token(env: Env, name: string): string | undefined {
 }
 
 type Env = Record<string, string | undefined>;
+
+const SWITCH_WORDS = new Map([
+  ['on', true],
+  ['true', true],
+  ['1', true],
+  ['off', false],
+  ['false', false],
+  ['0', false],
+]);
+
+function onOff(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  const value = SWITCH_WORDS.get(raw);
+  if (value === undefined) throw new BotConfigError(`${name} must be on or off, not '${env[name]!.trim()}'`);
+  return value;
+}
 
 function wholeNumber(env: Env, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) {
   const raw = env[name]?.trim();
@@ -142,5 +161,6 @@ export function readBotConfig(env: Env): BotConfig {
     ...(publicUrl ? { publicUrl: publicUrl.base } : {}),
     ledgerDir: env.ASSEMBLY_LINE_LEDGER_DIR?.trim() || DEFAULT_BOT_LEDGER_DIR,
     viewTtlMs: wholeNumber(env, 'ASSEMBLY_LINE_VIEW_TTL_MS', 5_000, 0, 600_000),
+    dashboardIssue: onOff(env, 'ASSEMBLY_LINE_DASHBOARD_ISSUE', true),
   };
 }

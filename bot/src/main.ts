@@ -60,6 +60,7 @@ export async function startBot(
     maxConcurrent: config.maxConcurrent,
     ledgerDir: config.ledgerDir,
     viewTtlMs: config.viewTtlMs,
+    dashboardIssue: config.dashboardIssue,
   });
   const server = new Server({
     host: config.host,
@@ -128,6 +129,8 @@ HTTP (on the same port):
   GET  /dashboard, /builds             the seed's JSON; ?repo=owner/name filters
   GET  /builds/{id}/status             one build's phases and outcome
   GET  /                               the HTML dashboard (no scripts, no CDN; reloads while a pipeline runs)
+  ASSEMBLY_LINE_DASHBOARD_ISSUE        on (default) or off: keep an "Assembly Line Dashboard" issue in
+                                       each repository, refreshed after each SPEC run (about 8 calls)
   ASSEMBLY_LINE_VIEW_TTL_MS            how long a derived view is served before GitHub is read again (default 5000)
   ASSEMBLY_LINE_API_TOKEN              bearer token for writes (16+ characters); unset: submit answers 403
   ASSEMBLY_LINE_DASHBOARD_TOKEN        bearer token for reads; unset: reads are public

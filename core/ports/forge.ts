@@ -66,6 +66,8 @@ export interface CheckRunFields {
   text?: string;
   /** All of them: an adapter sends them in the batches its forge accepts (GitHub: 50 per request). */
   annotations?: Annotation[];
+  /** The app's own reference for the run, handed back when a person asks for a re-run. */
+  externalId?: string;
 }
 
 export interface CheckRun extends CheckRunFields {

@@ -66,17 +66,39 @@ describe('the dashboard issue, against the GitHub double', () => {
     mkdirSync('test-artifacts', { recursive: true });
     writeFileSync('test-artifacts/dashboard-issue.md', dashboards(double)[0]!.body ?? '');
 
-    // Nothing new: a full reconcile and a comment-only push read GitHub and write nothing at all.
+    // Nothing new: a full reconcile reads GitHub again (runs and deployments raise no event) and
+    // writes nothing; a comment-only push reads only what the reconcile needs, never the issue.
     const quiet = double.counters.mark();
     await bot.bot.reconcileAll();
     await settle(double, bot);
+    expect(double.counters.since(quiet).reads).toBeGreaterThan(0);
+    expect(double.counters.calls.slice(quiet).map((c) => c.endpoint)).toContain(
+      'GET /repos/{owner}/{repo}/issues',
+    );
+    const pushed = double.counters.mark();
     await alice.push({
       files: { 'intents/ledger.yaml': `# the team's ledger\n${intentYaml('ledger', { port: 8421 })}` },
     });
     await settle(double, bot);
-    const tally = double.counters.since(quiet);
-    expect(tally.reads).toBeGreaterThan(0);
+    const pushReads = double.counters.calls
+      .slice(pushed)
+      .filter((c) => c.actor === `${double.app.slug}[bot]`);
+    expect(pushReads.length).toBeGreaterThan(0);
+    expect(pushReads.map((c) => c.endpoint)).not.toContain('GET /repos/{owner}/{repo}/issues');
     expect(issueWrites(double, quiet)).toEqual({ created: 0, edited: 0, all: 0 });
     assertBotCallsValid(double);
   }, 240_000);
+
+  it('is not kept when ASSEMBLY_LINE_DASHBOARD_ISSUE=off, and the SPEC line works the same', async () => {
+    const { double, bot } = await bed.start({ env: { ASSEMBLY_LINE_DASHBOARD_ISSUE: 'off' } });
+    await double
+      .person('alice')
+      .push({ files: { 'intents/ledger.yaml': intentYaml('ledger', { port: 8424 }) } });
+    await settle(double, bot);
+    expect(specPulls(double).map((pr) => pr.title)).toEqual(['spec: ledger']);
+    expect(dashboards(double)).toHaveLength(0);
+    const endpoints = double.counters.calls.map((c) => c.endpoint);
+    expect(endpoints).not.toContain('GET /repos/{owner}/{repo}/issues');
+    expect(endpoints).not.toContain(CREATE);
+  }, 120_000);
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { GitHubForge } from '../../bot/src/github/forge.js';
+import { lineFingerprint } from '../../bot/src/line/reconcile.js';
 import { Scheduler } from '../../bot/src/line/scheduler.js';
 import type { RepoContext } from '../../bot/src/line/spec-pr.js';
 import { DASHBOARD_TITLE } from '../../bot/src/windows/issue.js';
@@ -77,5 +78,71 @@ describe('DashboardIssues (the refresh in the lane)', () => {
     expect(logged).toEqual([
       'error octo-org/demo: dashboard issue failed: You have exceeded a secondary rate limit',
     ]);
+  });
+
+  it('refreshes after a reconcile only when it may show something new', async () => {
+    const forge = new MemoryForge();
+    const { scheduler, dashboards, views } = setup(forge);
+    const reconciled = async (pushed: boolean, fingerprint: string, specRunsQueued = false) => {
+      dashboards.afterReconcile(REPO, { pushed, fingerprint, specRunsQueued });
+      await scheduler.whenIdle();
+      return views();
+    };
+    // Start-up and the timer always refresh: runs and deployments change without a push.
+    expect(await reconciled(false, 'a')).toBe(1);
+    expect(await reconciled(false, 'a')).toBe(2);
+    // A push that left the line as it was costs nothing.
+    expect(await reconciled(true, 'a')).toBe(2);
+    // A push that changed it refreshes, unless SPEC runs were queued: each refreshes when it ends.
+    expect(await reconciled(true, 'b', true)).toBe(2);
+    expect(await reconciled(true, 'b')).toBe(2);
+    expect(await reconciled(true, 'c')).toBe(3);
+  });
+});
+
+describe('lineFingerprint (what a reconcile saw)', () => {
+  const intent = (name: string, hash?: string, problems: string[] = []) => ({
+    name,
+    path: `intents/${name}.yaml`,
+    ...(hash ? { hash } : {}),
+    problems,
+  });
+  const pr = (number: number, headSha: string, labels: string[] = ['assembly-line']) => ({
+    number,
+    title: `spec: svc-${number}`,
+    body: '',
+    head: `assembly-line/spec/svc-${number}`,
+    headSha,
+    base: 'main',
+    state: 'open' as const,
+    labels,
+    url: `https://github.example/pull/${number}`,
+  });
+  const base = {
+    intents: [intent('ledger', 'h1'), intent('billing', 'h2')],
+    specs: [{ name: 'ledger', specHash: 's1', chars: 100 }],
+    pullRequests: [pr(1, 'abc'), pr(2, 'def')],
+  };
+
+  it('ignores order but not content', () => {
+    const fingerprint = lineFingerprint(base);
+    expect(fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(
+      lineFingerprint({
+        intents: [...base.intents].reverse(),
+        specs: base.specs,
+        pullRequests: [...base.pullRequests].reverse(),
+      }),
+    ).toBe(fingerprint);
+    const changes = [
+      { ...base, intents: [intent('ledger', 'h9'), intent('billing', 'h2')] },
+      { ...base, intents: [intent('ledger', 'h1'), intent('billing', undefined, ['bad port'])] },
+      { ...base, specs: [{ name: 'ledger', specHash: 's2', chars: 100 }] },
+      { ...base, pullRequests: [pr(1, 'abc'), pr(2, 'fed')] },
+      { ...base, pullRequests: [pr(1, 'abc'), pr(2, 'def', ['assembly-line', 'needs-human-review'])] },
+      { ...base, pullRequests: [pr(1, 'abc')] },
+    ];
+    const prints = changes.map(lineFingerprint);
+    expect(new Set([fingerprint, ...prints]).size).toBe(changes.length + 1);
   });
 });

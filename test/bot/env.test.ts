@@ -50,6 +50,14 @@ describe('assembly-line bot: its environment', () => {
     ],
     [{ ...GOOD, ASSEMBLY_LINE_VIEW_TTL_MS: 'soon' }, 'ASSEMBLY_LINE_VIEW_TTL_MS must be a whole number'],
     [
+      { ...GOOD, ASSEMBLY_LINE_DASHBOARD_ISSUE: 'maybe' },
+      "ASSEMBLY_LINE_DASHBOARD_ISSUE must be on or off, not 'maybe'",
+    ],
+    [
+      { ...GOOD, ASSEMBLY_LINE_DASHBOARD_ISSUE: 'constructor' },
+      "ASSEMBLY_LINE_DASHBOARD_ISSUE must be on or off, not 'constructor'",
+    ],
+    [
       { ...GOOD, ASSEMBLY_LINE_PUBLIC_URL: 'bot.example.com' },
       "ASSEMBLY_LINE_PUBLIC_URL is not a URL (e.g. https://bot.example.com), not 'bot.example.com'",
     ],
@@ -84,6 +92,19 @@ describe('assembly-line bot: its environment', () => {
     expect(config.dashboardToken).toBeUndefined();
     expect(config.ledgerDir).toBe('.assembly-line/bot-ledger');
     expect(config.viewTtlMs).toBe(5000);
+    expect(config.dashboardIssue).toBe(true);
+  });
+
+  it.each([
+    ['off', false],
+    ['OFF', false],
+    ['0', false],
+    ['false', false],
+    ['on', true],
+    ['1', true],
+    [' true ', true],
+  ])('reads ASSEMBLY_LINE_DASHBOARD_ISSUE=%j as %s', (raw, wanted) => {
+    expect(readBotConfig({ ...GOOD, ASSEMBLY_LINE_DASHBOARD_ISSUE: raw }).dashboardIssue).toBe(wanted);
   });
 
   it('exits 1 with one line and no stack trace when a variable is missing', async () => {

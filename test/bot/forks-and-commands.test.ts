@@ -38,6 +38,23 @@ describe('forks and slash commands', () => {
       expected.map((d) => `${d.path}:${d.line}:${d.col}`),
     );
     expect(runs[0]!.output.summary).toContain('What merging this pull request would do');
+    expect(runs[0]!.externalId).toBe(String(pr.number));
+
+    // "Re-run" in GitHub's UI on a run that says otherwise (as if written by an older bot): the same
+    // run is judged again and edited in place, with no annotation sent twice and still no model call.
+    const run = runs[0]!;
+    const judged = { ...run.output, conclusion: run.conclusion, annotations: run.annotations.length };
+    run.output.title = 'stale';
+    run.output.summary = 'stale';
+    run.conclusion = 'success';
+    double.person('alice').rerequestCheckRun(run.id);
+    await settle(double, bot);
+    expect(double.repo.checkRuns.filter((r) => r.name === VALIDATION_CHECK).map((r) => r.id)).toEqual([
+      run.id,
+    ]);
+    expect({ ...run.output, conclusion: run.conclusion, annotations: run.annotations.length }).toEqual(
+      judged,
+    );
     expect(provider.calls).toEqual([]);
     expect(specPulls(double)).toHaveLength(0);
     assertBotCallsValid(double);

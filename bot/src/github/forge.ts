@@ -315,6 +315,7 @@ export class GitHubForge implements Forge {
       head_sha: headSha,
       status: fields.status,
       ...(fields.conclusion ? { conclusion: fields.conclusion } : {}),
+      ...(fields.externalId !== undefined ? { external_id: fields.externalId } : {}),
       ...(output ? { output } : {}),
     });
     for (const batch of rest) await this.sendAnnotations(data.id, fields, batch);
@@ -329,6 +330,7 @@ export class GitHubForge implements Forge {
       check_run_id: id,
       ...(fields.status ? { status: fields.status } : {}),
       ...(fields.conclusion ? { conclusion: fields.conclusion } : {}),
+      ...(fields.externalId !== undefined ? { external_id: fields.externalId } : {}),
       ...(output ? { output } : {}),
     });
     for (const batch of rest) await this.sendAnnotations(id, fields, batch);

@@ -7,6 +7,8 @@ import {
   readIntents,
   readSpecs,
   SPEC_BRANCH_PREFIX,
+  type SpecState,
+  sha256,
   specBranch,
   specPullRequestsOf,
 } from '../core.js';
@@ -21,8 +23,28 @@ export interface RepositoryState {
   baseBranch: string;
   baseSha: string;
   intents: DesiredIntent[];
+  specs: SpecState[];
   pullRequests: PullRequest[];
   plan: PlannedChange[];
+}
+
+/**
+ * What a reconcile saw of the line, as one hash: each intent as parsed (so a reworded comment is no
+ * change), each SPEC and its stamp at the default branch, and each SPEC pull request's head, state and
+ * labels. Two equal fingerprints mean the reconcile found nothing a window could show anew.
+ */
+export function lineFingerprint(state: Pick<RepositoryState, 'intents' | 'specs' | 'pullRequests'>): string {
+  const byName = <T extends { name: string }>(items: T[]) =>
+    [...items].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return sha256(
+    JSON.stringify({
+      intents: byName(state.intents).map((d) => [d.name, d.hash ?? null, d.problems]),
+      specs: byName(state.specs).map((s) => [s.name, s.specHash, s.stamp ?? null]),
+      pullRequests: [...state.pullRequests]
+        .sort((a, b) => a.number - b.number)
+        .map((p) => [p.number, p.headSha, p.state, [...p.labels].sort()]),
+    }),
+  );
 }
 
 /** Reads the repository and its SPEC pull requests through the tree API and plans, writing nothing. */
@@ -40,7 +62,7 @@ export async function readAndPlan(ctx: RepoContext, head?: string): Promise<Repo
     specs,
     pullRequests: await specPullRequestsOf(ctx.workspace, pullRequests),
   });
-  return { baseBranch, baseSha, intents, pullRequests, plan };
+  return { baseBranch, baseSha, intents, specs, pullRequests, plan };
 }
 
 type ValidIntent = DesiredIntent & { intent: Intent; hash: string };

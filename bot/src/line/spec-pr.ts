@@ -1,5 +1,4 @@
 import {
-  type Annotation,
   type DesiredIntent,
   type Intent,
   intentHash,
@@ -20,6 +19,7 @@ import {
 } from '../core.js';
 import type { GitHubForge } from '../github/forge.js';
 import type { GitHubWorkspace } from '../github/workspace.js';
+import { ensureCheckRun } from './check-run.js';
 import { CHECK_NAME, gateCheck, pullRequestBody, type SpecReport } from './render.js';
 
 export const LABEL = 'assembly-line';
@@ -79,36 +79,6 @@ async function syncLabels(ctx: RepoContext, pr: PullRequest, wanted: string[]): 
   await ctx.forge.addLabels(pr.number, missing);
   for (const label of stale) await ctx.forge.removeLabel(pr.number, label);
   pr.labels = [...pr.labels.filter((l) => !stale.includes(l)), ...missing];
-}
-
-const annotationKey = (a: Annotation) =>
-  `${a.path}:${a.startLine}:${a.endLine}:${a.level}:${a.title}:${a.message}`;
-
-/**
- * Creates the gate's check run on `headSha`, or edits the one already there. GitHub appends the
- * annotations of an update and cannot remove any, so an edit sends only the findings the run lacks;
- * when a finding it shows no longer holds, a new run of the same name replaces it (GitHub shows the
- * newest).
- */
-async function reportGate(ctx: RepoContext, headSha: string, report: SpecReport, existing?: boolean) {
-  const fields = gateCheck(report);
-  const found = existing ? await ctx.forge.findCheckRun(CHECK_NAME, headSha) : undefined;
-  if (!found) return ctx.forge.createCheckRun(CHECK_NAME, headSha, fields);
-  if (
-    found.title === fields.title &&
-    found.summary === fields.summary &&
-    found.conclusion === fields.conclusion
-  )
-    return found;
-  const shown = new Set((await ctx.forge.listCheckRunAnnotations(found.id)).map(annotationKey));
-  const wanted = fields.annotations ?? [];
-  const wantedKeys = new Set(wanted.map(annotationKey));
-  if ([...shown].some((key) => !wantedKeys.has(key)))
-    return ctx.forge.createCheckRun(CHECK_NAME, headSha, fields);
-  return ctx.forge.updateCheckRun(found.id, {
-    ...fields,
-    annotations: wanted.filter((a) => !shown.has(annotationKey(a))),
-  });
 }
 
 /**
@@ -279,7 +249,7 @@ async function writeSpecPullRequest(
     record,
     byPerson: false,
   };
-  await reportGate(ctx, commit, report);
+  await ensureCheckRun(ctx, CHECK_NAME, commit, gateCheck(report), false);
   const body = pullRequestBody(report, { intentHash: hash, specHash: record.spec_hash });
   const title = `spec: ${name}`;
   let opened = false;
@@ -321,7 +291,7 @@ export async function reverifySpecPullRequest(
     new Date(),
   );
   const report: SpecReport = { intent, specPath, verification, record, byPerson };
-  await reportGate(ctx, pr.headSha, report, true);
+  await ensureCheckRun(ctx, CHECK_NAME, pr.headSha, gateCheck(report));
   await syncLabels(ctx, pr, desiredLabels(intent, verification.passed));
   await mergeIfReady(ctx, pr, intent, verification.passed, { noReviewsYet: false });
   return verification.passed;

@@ -1,5 +1,6 @@
 import { isIntentFile, type Plan, planRepository, validateIntentRepository } from '../core.js';
 import type { ColumnAnnotation } from '../github/forge.js';
+import { ensureCheckRun } from './check-run.js';
 import type { RepoContext } from './spec-pr.js';
 
 export const VALIDATION_CHECK = 'Assembly Line: intent validation';
@@ -73,9 +74,9 @@ export async function validatePullRequest(
       planSummary(plan),
     ].join('\n'),
     annotations,
+    // What a re-run from GitHub's UI names: its check_run payload lists no pull request for a fork.
+    externalId: String(pr.number),
   };
-  const existing = await ctx.forge.findCheckRun(VALIDATION_CHECK, pr.headSha);
-  if (existing) await ctx.forge.updateCheckRun(existing.id, fields);
-  else await ctx.forge.createCheckRun(VALIDATION_CHECK, pr.headSha, fields);
+  await ensureCheckRun(ctx, VALIDATION_CHECK, pr.headSha, fields);
   return failed ? 'failed' : 'passed';
 }
