@@ -122,6 +122,28 @@ describe('derivePhase', () => {
     expect(derivePhase(CASES.live, NOW).reason).toBeUndefined();
   });
 
+  it('reads a workflow run one way: skipped or neutral built nothing, waiting for a person is still building', () => {
+    const later = (conclusion: string | null, status = 'completed') => ({
+      ...build(status, conclusion),
+      createdAt: t(40),
+      updatedAt: t(45),
+    });
+    for (const conclusion of ['skipped', 'neutral', 'stale']) {
+      const facts = { ...reviewed, builds: [build('completed', 'success'), later(conclusion)] };
+      expect(derivePhase(facts, NOW).phase).toBe('deploying');
+      expect(derivePhase(facts, NOW).history.map((e) => e.phase)).not.toContain('failed');
+    }
+    expect(derivePhase({ ...reviewed, builds: [later('skipped')] }, NOW).phase).toBe(
+      derivePhase(reviewed, NOW).phase,
+    );
+    expect(derivePhase({ ...reviewed, builds: [later('action_required')] }, NOW).phase).toBe('building');
+    for (const conclusion of ['failure', 'timed_out', 'cancelled', 'startup_failure']) {
+      const result = derivePhase({ ...reviewed, builds: [later(conclusion)] }, NOW);
+      expect(result).toMatchObject({ phase: 'failed', reason: `build: workflow run ${conclusion}` });
+      expect(result.history.at(-1)).toMatchObject({ phase: 'failed', detail: `build ${conclusion}` });
+    }
+  });
+
   it('a redeploy after a failed one is judged by the newest deployment; a new build outranks an old deploy', () => {
     const again = {
       ...CASES.failed,

@@ -15,7 +15,7 @@ import {
   runCost,
 } from '../core.js';
 import { INTENT_BRANCH_PREFIX, type RepositoryFacts, SPEC_PREFIX } from './facts.js';
-import { type BuildFact, derivePhase, type SpecRunFact } from './phase.js';
+import { type BuildFact, buildResult, derivePhase, type SpecRunFact } from './phase.js';
 import type { IntentView, LineView, RunOutcome, RunView } from './view.js';
 
 /** `title` of the bot's squash merge of a SPEC pull request: `spec: <name> (#N)`. */
@@ -33,11 +33,6 @@ function specRunFact(record: LedgerRecord): SpecRunFact {
     ...(score !== undefined ? { score } : {}),
     ...(record.error ? { error: record.error } : {}),
   };
-}
-
-function buildOutcome(status: string, conclusion: string | null): RunOutcome {
-  if (status !== 'completed') return 'running';
-  return conclusion === 'success' ? 'succeeded' : 'failed';
 }
 
 function deployOutcome(state: string): RunOutcome {
@@ -69,7 +64,8 @@ export function assembleRepository(
   const deploymentsBySha = new Map(facts.deployments.map((d) => [d.sha, d]));
   for (const r of [...facts.workflowRuns].reverse()) {
     const name = specMerges.get(r.headSha) ?? SPEC_TITLE.exec(r.title)?.[1];
-    if (!name) continue;
+    const outcome = buildResult(r.status, r.conclusion);
+    if (!name || outcome === 'none') continue;
     const list = buildsOf.get(name) ?? [];
     list.push({
       status: r.status,
@@ -80,7 +76,6 @@ export function assembleRepository(
     });
     buildsOf.set(name, list);
     const figures = deploymentsBySha.get(r.headSha)?.figures ?? {};
-    const outcome = buildOutcome(r.status, r.conclusion);
     runs.push({
       id: `build:${r.id}`,
       repository: repo,

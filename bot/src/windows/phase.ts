@@ -85,6 +85,20 @@ const SPEC_PHASES = new Set(['spec_generation', 'spec_verification', 'spec_optim
 const FAILED_DEPLOY = new Set(['failure', 'error']);
 const FAILED_BUILD = new Set(['failure', 'timed_out', 'cancelled', 'startup_failure']);
 
+/**
+ * How a run of the Action's workflow ended, as every window reads it. A run waiting for a person
+ * (`action_required`) is still under way; one that is neither a success nor a failure (`skipped`,
+ * `neutral`, `stale`) built nothing, so it is no build of the service at all.
+ */
+export function buildResult(
+  status: string,
+  conclusion: string | null | undefined,
+): 'running' | 'succeeded' | 'failed' | 'none' {
+  if (status !== 'completed' || conclusion === 'action_required') return 'running';
+  if (conclusion === 'success') return 'succeeded';
+  return conclusion && FAILED_BUILD.has(conclusion) ? 'failed' : 'none';
+}
+
 /** The events the facts prove, in time order (ties keep the line's order). */
 function events(f: IntentFacts): PhaseEvent[] {
   const list: PhaseEvent[] = [];
@@ -110,9 +124,10 @@ function events(f: IntentFacts): PhaseEvent[] {
     );
   }
   for (const b of f.builds) {
+    const result = buildResult(b.status, b.conclusion);
+    if (result === 'none') continue;
     add('building', b.createdAt, b.url);
-    if (b.status === 'completed' && b.conclusion && FAILED_BUILD.has(b.conclusion))
-      add('failed', b.updatedAt, `build ${b.conclusion}`);
+    if (result === 'failed') add('failed', b.updatedAt, `build ${b.conclusion}`);
   }
   for (const d of f.deployments) {
     add('deploying', d.createdAt, d.url);
@@ -128,7 +143,7 @@ function events(f: IntentFacts): PhaseEvent[] {
 /** The current phase and why: the latest stage with evidence decides. */
 function current(f: IntentFacts): { phase: Phase; reason?: string; at?: string } {
   const deploy = f.deployments.at(-1);
-  const build = f.builds.at(-1);
+  const build = f.builds.filter((b) => buildResult(b.status, b.conclusion) !== 'none').at(-1);
   // A deployment newer than the latest build speaks for the service; an older one is history.
   if (deploy && (!build || deploy.createdAt >= build.createdAt)) {
     if (deploy.state === 'success') return { phase: 'live', at: deploy.updatedAt };
@@ -141,8 +156,9 @@ function current(f: IntentFacts): { phase: Phase; reason?: string; at?: string }
     if (deploy.state !== 'inactive') return { phase: 'deploying', at: deploy.updatedAt };
   }
   if (build) {
-    if (build.status !== 'completed') return { phase: 'building', at: build.updatedAt };
-    if (build.conclusion === 'success') return { phase: 'deploying', at: build.updatedAt };
+    const result = buildResult(build.status, build.conclusion);
+    if (result === 'running') return { phase: 'building', at: build.updatedAt };
+    if (result === 'succeeded') return { phase: 'deploying', at: build.updatedAt };
     return {
       phase: 'failed',
       reason: `build: workflow run ${build.conclusion ?? 'failed'}`,
