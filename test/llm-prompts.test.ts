@@ -92,6 +92,8 @@ describe('what the model writes of a SPEC', () => {
     expect(asked).not.toContain('Data Models');
     const added = /The pipeline adds ([^\n]*)/.exec(prompt)?.[1] ?? '';
     for (const title of PIPELINE_SECTIONS) expect(added).toContain(title);
+    expect(added).toContain('the Non-functional list of Requirements');
+    expect(prompt).toContain('write Requirements as its `### Functional` list only');
   });
 
   test("the system prompt marks every section the pipeline adds as the pipeline's, Data Models included", () => {

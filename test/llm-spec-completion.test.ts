@@ -10,8 +10,9 @@ import { exampleIntent, SIX_FEATURES } from './helpers/intents.js';
 
 /**
  * The model writes only what is unique to a service (title, Purpose & Scope, Requirements, the feature
- * endpoints, Error Handling, Success Criteria); completeSpec adds what the intent determines, and the
- * Data Models that restate the feature endpoints' examples. The completed SPEC must pass the same gate as one written whole.
+ * endpoints, Error Handling, Success Criteria); completeSpec adds what the intent determines (the
+ * Non-functional requirements of its priority among it), and the Data Models that restate the feature
+ * endpoints' examples. The completed SPEC must pass the same gate as one written whole.
  */
 
 const titles = (markdown: string) => readSpec(markdown).sections.map((s) => s.title);
@@ -19,6 +20,13 @@ const titles = (markdown: string) => readSpec(markdown).sections.map((s) => s.ti
 /** The `## title` section of `markdown`, heading included, up to the next `## ` heading. */
 function sectionText(markdown: string, title: string): string {
   const match = new RegExp(`^## ${title}\\n[\\s\\S]*?(?=^## |(?![\\s\\S]))`, 'm').exec(markdown);
+  expect(match).not.toBeNull();
+  return match![0];
+}
+
+/** The `### Non-functional` list of a SPEC's Requirements, heading included, up to the next `## `. */
+function nonFunctionalText(markdown: string): string {
+  const match = /^### Non-functional\n[\s\S]*?(?=^## )/m.exec(markdown);
   expect(match).not.toBeNull();
   return match![0];
 }
@@ -134,10 +142,12 @@ describe('completeSpec', () => {
     (_name, intent) => {
       const whole = writeSpecOffline(intent);
       const part = modelWrittenSpec(whole);
-      // Before: the model wrote Data Models too (the offline writer's, as the stand-in).
+      // Before: the model wrote Data Models and the Non-functional list too (the offline writer's, as the stand-in).
       const before = completeSpec(
         intent,
-        part.replace('## Error Handling', `${sectionText(whole, 'Data Models')}## Error Handling`),
+        part
+          .replace('## API', `${nonFunctionalText(whole)}## API`)
+          .replace('## Error Handling', `${sectionText(whole, 'Data Models')}## Error Handling`),
       );
       const after = completeSpec(intent, part);
       expect(after).toBe(before);
@@ -146,6 +156,35 @@ describe('completeSpec', () => {
       expect(score).toBe(verifySpec(before, intent).score);
     },
   );
+
+  test.each(intents.map((i) => [i.service_name, i] as const))(
+    "%s: the Non-functional list of the intent's priority is added at the end of Requirements",
+    (_name, intent) => {
+      const whole = writeSpecOffline(intent);
+      const part = modelWrittenSpec(whole);
+      expect(readSpec(part).requirements.nonFunctional).toEqual([]);
+      const completed = completeSpec(intent, part);
+      expect(nonFunctionalText(completed)).toBe(nonFunctionalText(whole));
+      expect(readSpec(completed).requirements.nonFunctional.length).toBe(6);
+      expect(sectionText(completed, 'Requirements')).toBe(sectionText(whole, 'Requirements'));
+    },
+  );
+
+  test('a Non-functional list the SPEC has is kept as written, even an empty one under its heading', () => {
+    const intent = SIX_FEATURES;
+    const part = modelWrittenSpec(writeSpecOffline(intent));
+    const own =
+      '### Non-Functional\n\n- NFR-1: p95 latency of `POST /orders` under 80 ms at 300 requests/s.\n\n';
+    const withOwn = completeSpec(intent, part.replace('## API', `${own}## API`));
+    expect(sectionText(withOwn, 'Requirements')).toContain(own);
+    expect(readSpec(withOwn).requirements.nonFunctional.map((r) => r.text)).toEqual([
+      '- NFR-1: p95 latency of `POST /orders` under 80 ms at 300 requests/s.',
+    ]);
+    const headingOnly = part.replace('## API', '### Performance\n\n## API');
+    expect(sectionText(completeSpec(intent, headingOnly), 'Requirements')).toBe(
+      sectionText(headingOnly, 'Requirements'),
+    );
+  });
 
   test('/capabilities of the added UDC endpoints lists the endpoints the model wrote', () => {
     const intent = SIX_FEATURES;

@@ -1,11 +1,12 @@
 import type { Intent } from '../intent/schema.js';
 import { endpointKey } from '../spec/api-section.js';
-import { type ApiEndpoint, readSpec } from '../spec/document/index.js';
+import { type ApiEndpoint, NON_FUNCTIONAL, readSpec, type SpecModel } from '../spec/document/index.js';
 import { SPEC_SECTIONS, type SpecSection, UDC_ENDPOINTS } from '../spec/sections.js';
 import { modelNames } from './offline/spec/endpoints.js';
 import {
   dataModelsBody,
   type ModelledEndpoint,
+  nonFunctionalBody,
   type StandardSection,
   standardSectionBodies,
   udcBlocks,
@@ -17,7 +18,8 @@ import { code, type Json, plural } from './offline/spec/text.js';
  * output tokens are the dearest kind, and these parts are the same for every service but for the
  * names. The model writes the title, Purpose & Scope, Requirements, the feature endpoints of the API,
  * Error Handling and Success Criteria; `completeSpec` adds the rest. Data Models restates the feature
- * endpoints' JSON examples, so the pipeline writes it from them rather than pay output tokens for it.
+ * endpoints' JSON examples and the Non-functional requirements are the service level of the intent's
+ * priority, so the pipeline writes them rather than pay output tokens for them.
  */
 
 /**
@@ -80,10 +82,20 @@ function pipelineBody(title: SpecSection, intent: Intent, features: readonly Api
   return standardSectionBodies(intent)[title as StandardSection];
 }
 
+/** Whether the Requirements section has non-functional requirements, or a subheading for them. */
+function hasNonFunctional(model: SpecModel): boolean {
+  const heading = (text: string) => /^#{3,6}\s/.test(text) && NON_FUNCTIONAL.test(text);
+  return (
+    model.requirements.nonFunctional.length > 0 ||
+    (model.section('Requirements')?.body.some((l) => heading(l.text)) ?? false)
+  );
+}
+
 /**
  * `markdown` with what the pipeline writes added where it is missing: the sections of
- * PIPELINE_SECTIONS, each at its place in the contract order, and the five UDC endpoints at the top of
- * the API section. What the SPEC already has is kept as written, so a complete SPEC comes back unchanged.
+ * PIPELINE_SECTIONS, each at its place in the contract order, the five UDC endpoints at the top of
+ * the API section, and the Non-functional list at the end of Requirements. What the SPEC already has
+ * is kept as written, so a complete SPEC comes back unchanged.
  */
 export function completeSpec(intent: Intent, markdown: string): string {
   const model = readSpec(markdown);
@@ -100,6 +112,13 @@ export function completeSpec(intent: Intent, markdown: string): string {
     const end = api.line + api.body.length;
     const at = firstEndpoint !== undefined && firstEndpoint <= end ? firstEndpoint - 1 : end;
     inserts.push({ at, lines: missingUdc.flatMap((b) => [...b.lines, '']) });
+  }
+
+  const requirements = model.section('Requirements');
+  if (requirements && !hasNonFunctional(model)) {
+    let at = Math.min(requirements.line + requirements.body.length, lines.length);
+    while (at > requirements.line && lines[at - 1]!.trim() === '') at--;
+    inserts.push({ at, lines: ['', '### Non-functional', '', ...nonFunctionalBody(intent, features[0])] });
   }
 
   const order = (title: SpecSection) => SPEC_SECTIONS.indexOf(title);
@@ -168,9 +187,18 @@ export function withoutPipelineParts(intent: Intent, markdown: string): string {
   return lines.filter((_, i) => !dropped.has(i)).join('\n');
 }
 
+/** The `### ` blocks of a section's text without those `keep` refuses, by their heading. */
+function withoutBlocks(part: string, keep: (heading: string) => boolean): string {
+  return part
+    .split(/^(?=### )/m)
+    .filter((block, i) => i === 0 || keep(block.slice(4, block.indexOf('\n')).trim()))
+    .join('');
+}
+
 /**
  * What the model writes of a SPEC as whole as the offline writer's: the SPEC without the sections of
- * PIPELINE_SECTIONS and the UDC endpoints of its API section, dropped by heading whatever their text.
+ * PIPELINE_SECTIONS, the UDC endpoints of its API section and the Non-functional list of its
+ * Requirements, dropped by heading whatever their text.
  * The cost benchmark and plan's estimate price a call's output with it, the offline SPEC standing in
  * for the model's.
  */
@@ -179,13 +207,11 @@ export function modelWrittenSpec(spec: string): string {
   return spec
     .split(/^(?=## )/m)
     .filter((part) => !pipeline.has(part.slice(3, part.indexOf('\n')).trim()))
-    .map((part) =>
-      part.startsWith('## API')
-        ? part
-            .split(/^(?=### )/m)
-            .filter((block) => !UDC_KEYS.has(block.slice(4, block.indexOf('\n')).trim()))
-            .join('')
-        : part,
-    )
+    .map((part) => {
+      if (part.startsWith('## API')) return withoutBlocks(part, (heading) => !UDC_KEYS.has(heading));
+      if (part.startsWith('## Requirements'))
+        return withoutBlocks(part, (heading) => !NON_FUNCTIONAL.test(heading));
+      return part;
+    })
     .join('');
 }

@@ -49,7 +49,8 @@ export interface SpecModel {
   section(title: SpecSection): MarkdownSection | undefined;
 }
 
-const NON_FUNCTIONAL = /non[\s-]?functional|quality|performance|constraints|sla\b/i;
+/** A Requirements subheading over non-functional requirements. */
+export const NON_FUNCTIONAL = /non[\s-]?functional|quality|performance|constraints|sla\b/i;
 
 function items(body: readonly BodyLine[]): RequirementItem[] {
   const result: RequirementItem[] = [];

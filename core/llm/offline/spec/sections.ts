@@ -255,6 +255,27 @@ export function dataModelsBody(name: string, endpoints: readonly ModelledEndpoin
   return models;
 }
 
+/**
+ * The Non-functional list of Requirements: the service level of the intent's priority (latency,
+ * throughput, availability, start-up, memory, recovery), for `first`, its first feature endpoint.
+ */
+export function nonFunctionalBody(
+  intent: Intent,
+  first: { method: string; path: string } | undefined,
+): string[] {
+  const name = intent.service_name;
+  const level = serviceLevel(intent);
+  const firstPath = first ? `${first.method} ${first.path}` : 'GET /health';
+  return [
+    `- Latency: p95 under ${level.p95Ms} ms and p99 under ${level.p99Ms} ms for ${code(firstPath)} and every other endpoint of ${name}, at ${level.rps} requests per second.`,
+    `- Throughput: ${name} sustains ${level.rps} requests per second for 10 minutes with an error rate under 1%.`,
+    `- Availability: ${level.availability}% of health checks over 30 days answer \`active\` (priority ${intent.priority}, ${level.tier}).`,
+    `- Start-up: ${name} answers ${code('GET /health')} within 10 s of process start.`,
+    `- Memory: the resident set size of ${name} stays under ${level.memoryMiB} MiB at ${level.rps} requests per second.`,
+    `- Recovery: after a crash, ${name} is serving again within ${level.recoveryS} s.`,
+  ];
+}
+
 /** The body of each section, heading excluded. */
 export function sectionBodies(
   intent: Intent,
@@ -265,7 +286,6 @@ export function sectionBodies(
   const featureCount = plural(plan.length, 'key feature');
   const deps = intent.dependencies;
   const upstreams = deps.filter((d) => !isInfrastructure(d));
-  const firstPath = plan[0] ? `${plan[0].method} ${plan[0].path}` : 'GET /health';
 
   const purpose: string[] = [
     `${code(name)} is ${ROLE[intent.service_type]}.`,
@@ -297,12 +317,7 @@ export function sectionBodies(
     '',
     '### Non-functional',
     '',
-    `- Latency: p95 under ${level.p95Ms} ms and p99 under ${level.p99Ms} ms for ${code(firstPath)} and every other endpoint of ${name}, at ${level.rps} requests per second.`,
-    `- Throughput: ${name} sustains ${level.rps} requests per second for 10 minutes with an error rate under 1%.`,
-    `- Availability: ${level.availability}% of health checks over 30 days answer \`active\` (priority ${intent.priority}, ${level.tier}).`,
-    `- Start-up: ${name} answers ${code('GET /health')} within 10 s of process start.`,
-    `- Memory: the resident set size of ${name} stays under ${level.memoryMiB} MiB at ${level.rps} requests per second.`,
-    `- Recovery: after a crash, ${name} is serving again within ${level.recoveryS} s.`,
+    ...nonFunctionalBody(intent, plan[0]),
   ];
 
   const api: string[] = [
