@@ -5,8 +5,14 @@ import { generateServiceOffline } from '../core/llm/offline/service/codegen.js';
 import { generateTestsOffline } from '../core/llm/offline/service/testgen.js';
 import { writeSpecOffline } from '../core/llm/offline/spec/writer.js';
 import { DEFAULT_ANTHROPIC_MODEL, priceFor } from '../core/llm/pricing.js';
-import { type PromptParts, writeCodeParts, writeSpecPrompt, writeTestsParts } from '../core/llm/prompts.js';
-import { completeSpec, modelWrittenSpec } from '../core/llm/spec-completion.js';
+import {
+  improveSpecPrompt,
+  type PromptParts,
+  writeCodeParts,
+  writeSpecPrompt,
+  writeTestsParts,
+} from '../core/llm/prompts.js';
+import { completeSpec, improvableSpec, modelWrittenSpec } from '../core/llm/spec-completion.js';
 import { CHARS_PER_TOKEN, estimateTokens } from '../core/llm/spend-cap.js';
 import type { FileMap } from '../core/ports/index.js';
 import { exampleIntent, SIX_FEATURES } from '../test/helpers/intents.js';
@@ -78,6 +84,19 @@ export function serviceCalls(intent: Intent): Call[] {
   ];
 }
 
+/**
+ * One improve cycle, paid only when a draft scores under 90: after the SPEC call (the prefix is cached
+ * by then) it sends the SPEC as improvableSpec trims it and gets that part back, improved.
+ */
+export function improveCall(intent: Intent): Call {
+  const cache = new PromptCacheModel();
+  const written = modelWrittenSpec(writeSpecOffline(intent));
+  const spec = completeSpec(intent, written);
+  billed('write-spec', cache, writeSpecPrompt({ intent }), false, written);
+  const prompt = improveSpecPrompt({ intent, spec, score: 85, findings: [] });
+  return billed('improve-spec', cache, prompt, false, improvableSpec(intent, spec, []).spec);
+}
+
 export function callCost(model: string, call: Call): number {
   const { price } = priceFor(model);
   return (
@@ -101,6 +120,11 @@ export function costReport(): string {
         `  ${call.task.padEnd(12)} cache write ${call.cacheWrite}, cache read ${call.cacheRead}, input ${call.input}, output ${call.output} tokens; ` +
           `$${callCost(DEFAULT_ANTHROPIC_MODEL, call).toFixed(4)} / $${callCost(CHEAPEST_MODEL, call).toFixed(4)}`,
       );
+    const improve = improveCall(intent);
+    lines.push(
+      `  ${improve.task.padEnd(12)} cache write ${improve.cacheWrite}, cache read ${improve.cacheRead}, input ${improve.input}, output ${improve.output} tokens; ` +
+        `$${callCost(DEFAULT_ANTHROPIC_MODEL, improve).toFixed(4)} / $${callCost(CHEAPEST_MODEL, improve).toFixed(4)} per improve cycle, only when a draft scores under 90 (not in the total)`,
+    );
     const total = (model: string) => calls.reduce((n, c) => n + callCost(model, c), 0);
     lines.push(
       `  new service: $${total(DEFAULT_ANTHROPIC_MODEL).toFixed(4)} at ${DEFAULT_ANTHROPIC_MODEL}, $${total(CHEAPEST_MODEL).toFixed(4)} at ${CHEAPEST_MODEL}; unchanged SPEC: $0`,

@@ -7,7 +7,7 @@ import {
 } from '../core/llm/anthropic.js';
 import { WRITE_FILES_TOOL } from '../core/llm/model-output.js';
 import { describeRetry } from '../core/llm/retry.js';
-import { completeSpec } from '../core/llm/spec-completion.js';
+import { completeSpec, withoutPipelineParts } from '../core/llm/spec-completion.js';
 import { LlmError } from '../core/ports/index.js';
 import {
   errorReply,
@@ -117,6 +117,20 @@ describe('AnthropicProvider requests', () => {
       '<findings>\n- line 6, rule sections-complete: section Requirements is missing\n</findings>',
     );
     expect(user).toContain('61 out of 100');
+  });
+
+  test('improveSpec sends a completed SPEC without the parts the pipeline writes, and adds them to the answer', async () => {
+    const whole = completeSpec(intent(), `${SPEC}\n## Requirements\n\n### Functional\n\n- FR-1: greets.\n`);
+    const part = withoutPipelineParts(intent(), whole);
+    expect(part.length).toBeLessThan(whole.length / 2);
+    const { provider, requests } = await setup([textReply(part)]);
+    const result = await provider.improveSpec({ intent: intent(), spec: whole, score: 80, findings: [] });
+    const user = (requests[0]!.body.messages as { content: string }[])[0]!.content;
+    const sent = user.slice(user.indexOf('<spec>\n') + 7, user.indexOf('</spec>'));
+    expect(sent.trimEnd()).toBe(part.trimEnd());
+    expect(sent).not.toContain('## Dependencies');
+    expect(sent).not.toContain('### Non-functional');
+    expect(result.value).toBe(whole);
   });
 
   test('writeCode forces the write_files tool and returns its files as a FileMap', async () => {

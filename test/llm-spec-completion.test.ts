@@ -2,7 +2,13 @@ import { describe, expect, test } from '@jest/globals';
 import { modelWrittenSpec } from '../bench/cost.js';
 import { handWrittenSpecs, variedIntents } from '../bench/spec-corpus.js';
 import { writeSpecOffline } from '../core/llm/offline/spec/writer.js';
-import { completeSpec, PIPELINE_SECTIONS, withoutPipelineParts } from '../core/llm/spec-completion.js';
+import { improveSpecPrompt } from '../core/llm/prompts.js';
+import {
+  completeSpec,
+  improvableSpec,
+  PIPELINE_SECTIONS,
+  withoutPipelineParts,
+} from '../core/llm/spec-completion.js';
 import { endpointKey, readSpec } from '../core/spec/document/index.js';
 import { SPEC_SECTIONS, UDC_ENDPOINTS } from '../core/spec/sections.js';
 import { verifySpec } from '../core/spec/verifier/index.js';
@@ -236,5 +242,60 @@ describe('completeSpec', () => {
     expect(titles(read)).toContain('Configuration');
     expect(read).toContain('`debug`');
     expect(readSpec(read).endpoints.map(endpointKey)).toEqual(['GET /health', 'GET /hello']);
+  });
+
+  test('an improve call sends the model its own part, each finding still at its text, and gets the rest added back', () => {
+    const intent = SIX_FEATURES;
+    const part = modelWrittenSpec(writeSpecOffline(intent));
+    const completed = completeSpec(intent, part);
+    const lines = completed.split('\n');
+    const at = (text: string) => lines.findIndex((l) => l.startsWith(text)) + 1;
+    const findings = [
+      { rule: 'feature-traced', line: at('### POST /refund-payments'), message: 'a model finding' },
+      { rule: 'success-measurable', line: at('## Success Criteria'), message: 'another' },
+      { rule: 'config-complete', line: at('## Configuration'), message: 'on a part the pipeline wrote' },
+      { rule: 'sections-complete', line: 0, message: 'about the whole document' },
+    ];
+    expect(findings.every((f, i) => i === 3 || f.line > 0)).toBe(true);
+    const sent = improvableSpec(intent, completed, findings);
+    expect(sent.trimmed).toBe(true);
+    expect(sent.spec).toBe(withoutPipelineParts(intent, completed));
+    expect(sent.spec.length).toBeLessThan(completed.length * 0.75);
+    const sentLines = sent.spec.split('\n');
+    expect(sentLines[sent.findings[0]!.line - 1]).toBe('### POST /refund-payments');
+    expect(sentLines[sent.findings[1]!.line - 1]).toBe('## Success Criteria');
+    expect(sent.findings[1]!.line).toBeLessThan(findings[1]!.line);
+    expect(sent.findings.slice(2).map((f) => f.line)).toEqual([0, 0]);
+    // The model answers with the part it was sent: completion gives back the SPEC whole, nothing lost.
+    expect(completeSpec(intent, sent.spec)).toBe(completed);
+
+    const prompt = improveSpecPrompt({ intent, spec: completed, score: 80, findings });
+    expect(prompt).not.toContain('## Dependencies');
+    expect(prompt).toContain('do not write those parts');
+    expect(prompt).toContain(`- line ${sent.findings[0]!.line}, rule feature-traced: a model finding`);
+    expect(prompt).toContain('- rule config-complete: on a part the pipeline wrote');
+  });
+
+  test('an improve call sends whole a SPEC the pipeline wrote nothing of, and what a person changed', () => {
+    const intent = exampleIntent('hello-world');
+    const completed = completeSpec(intent, modelWrittenSpec(writeSpecOffline(intent)));
+    const edited = completed.replace('| `LOG_LEVEL` | `info` |', '| `LOG_LEVEL` | `debug` |');
+    const sent = improvableSpec(intent, edited, []);
+    expect(titles(sent.spec)).toContain('Configuration');
+    expect(sent.spec).toContain('`debug`');
+    expect(titles(sent.spec)).not.toContain('Dependencies');
+
+    const [handWritten] = handWrittenSpecs();
+    const finding = [{ rule: 'r', line: 7, message: 'm' }];
+    const whole = improvableSpec(handWritten!.intent, handWritten!.markdown, finding);
+    expect(whole).toEqual({ spec: handWritten!.markdown, findings: finding, trimmed: false });
+    expect(
+      improveSpecPrompt({
+        intent: handWritten!.intent,
+        spec: handWritten!.markdown,
+        score: 80,
+        findings: finding,
+      }),
+    ).toContain('all eleven level-2 sections in order');
   });
 });

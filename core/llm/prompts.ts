@@ -12,7 +12,7 @@ import type {
 } from '../ports/index.js';
 import { endpointKey, readSpec, renderEndpoints } from '../spec/document/index.js';
 import { SPEC_SECTIONS, UDC_ENDPOINTS } from '../spec/sections.js';
-import { withoutPipelineParts } from './spec-completion.js';
+import { improvableSpec, withoutPipelineParts } from './spec-completion.js';
 
 const UDC_KEYS = new Set(UDC_ENDPOINTS.map(endpointKey));
 
@@ -100,7 +100,7 @@ export function intentBlock(intent: Intent): string {
 }
 
 export function findingsBlock(findings: readonly SpecFinding[]): string {
-  const lines = findings.map((f) => `- line ${f.line}, rule ${f.rule}: ${f.message}`);
+  const lines = findings.map((f) => `- ${f.line > 0 ? `line ${f.line}, ` : ''}rule ${f.rule}: ${f.message}`);
   return dataBlock('findings', lines.length > 0 ? lines.join('\n') : '(no findings)');
 }
 
@@ -132,12 +132,22 @@ export function writeSpecPrompt({ intent }: SpecRequest): string {
   return renderTemplate(loadPrompt('write-spec.md'), common(intent)).trim();
 }
 
+/** How the improve task asks for the SPEC back: whole, or without the parts the pipeline adds again. */
+const IMPROVE_FORMAT = {
+  whole:
+    'Keep the format of the system prompt: the title, all eleven level-2 sections in order, the four bullet lines of each endpoint.',
+  trimmed:
+    'The SPEC above leaves out the parts the pipeline writes from the intent and your endpoints, such as Data Models, Dependencies, Configuration, Security, Testing, Deployment and the five UDC endpoints; it adds them again to your answer. Answer with the sections you were given, in their order, and do not write those parts. Keep the four bullet lines of each endpoint.',
+};
+
 export function improveSpecPrompt({ intent, spec, score, findings }: ImproveSpecRequest): string {
+  const sent = improvableSpec(intent, spec, findings);
   return renderTemplate(loadPrompt('improve-spec.md'), {
     ...common(intent),
-    spec: dataBlock('spec', spec),
+    spec: dataBlock('spec', sent.spec),
     score: Number.isFinite(score) ? Math.round(score) : 0,
-    findings: findingsBlock(findings),
+    findings: findingsBlock(sent.findings),
+    format: sent.trimmed ? IMPROVE_FORMAT.trimmed : IMPROVE_FORMAT.whole,
   }).trim();
 }
 

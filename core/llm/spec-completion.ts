@@ -1,4 +1,5 @@
 import type { Intent } from '../intent/schema.js';
+import type { SpecFinding } from '../ports/index.js';
 import { endpointKey } from '../spec/api-section.js';
 import { type ApiEndpoint, NON_FUNCTIONAL, readSpec, type SpecModel } from '../spec/document/index.js';
 import { SPEC_SECTIONS, type SpecSection, UDC_ENDPOINTS } from '../spec/sections.js';
@@ -137,7 +138,12 @@ export function completeSpec(intent: Intent, markdown: string): string {
   for (let i = 0; i < inserts.length; ) {
     const at = inserts[i]!.at;
     const group: string[] = [];
-    for (; i < inserts.length && inserts[i]!.at === at; i++) group.push(...inserts[i]!.lines);
+    for (; i < inserts.length && inserts[i]!.at === at; i++) {
+      const part = inserts[i]!.lines;
+      // Parts added at one place (the Non-functional list, then a section after it) keep a blank between them.
+      if (group.length > 0 && group[group.length - 1] !== '' && part[0] !== '') group.push('');
+      group.push(...part);
+    }
     if (at === lines.length && lines[lines.length - 1] !== '') group.unshift('');
     lines.splice(at, 0, ...group);
   }
@@ -156,12 +162,10 @@ const sameLines = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((line, i) => line === b[i]);
 
 /**
- * `markdown` without what completeSpec would add and nobody changed since: the pipeline's sections and
- * UDC endpoints, where they are exactly as the pipeline writes them for this intent. The code and tests
- * calls read the SPEC this way: those parts follow from the intent, which the calls also get, and
- * sending them would cost input tokens for nothing. What a person edited stays in.
+ * The 0-based lines of `markdown` that completeSpec would add and nobody changed since: the pipeline's
+ * sections and UDC endpoints, where they are exactly as the pipeline writes them for this intent.
  */
-export function withoutPipelineParts(intent: Intent, markdown: string): string {
+function pipelinePartLines(intent: Intent, markdown: string): Set<number> {
   const model = readSpec(markdown);
   const lines = markdown.split('\n');
   const features = model.endpoints.filter((e) => !UDC_KEYS.has(endpointKey(e)));
@@ -175,6 +179,22 @@ export function withoutPipelineParts(intent: Intent, markdown: string): string {
     if (!sameLines(trimBlankLines(ref.section.body.map((l) => l.text)), body)) continue;
     drop(ref.section.line - 1, ref.section.line + ref.section.body.length);
   }
+  // The Non-functional list as completeSpec adds it: `### Non-functional`, a blank, the list.
+  const requirements = model.section('Requirements');
+  const body = requirements?.body ?? [];
+  const headingAt = body.findIndex((l) => l.text.trim() === '### Non-functional');
+  if (requirements && headingAt >= 0) {
+    let end = headingAt + 1;
+    while (end < body.length && !/^#{2,6}\s/.test(body[end]!.text)) end++;
+    const list = trimBlankLines(body.slice(headingAt + 1, end).map((l) => l.text));
+    if (sameLines(list, nonFunctionalBody(intent, features[0]))) {
+      const first = requirements.line + headingAt; // 0-based index of the heading line
+      const from = first > 0 && lines[first - 1]!.trim() === '' ? first - 1 : first;
+      let to = requirements.line + end;
+      while (to > first && lines[to - 1]!.trim() === '') to--;
+      drop(from, to);
+    }
+  }
   for (const block of udcBlocks(intent, features)) {
     const endpoint = model.endpoints.find((e) => e.layout === 'heading' && endpointKey(e) === block.key);
     if (!endpoint) continue;
@@ -183,8 +203,45 @@ export function withoutPipelineParts(intent: Intent, markdown: string): string {
     const end = from + block.lines.length;
     drop(from, lines[end]?.trim() === '' ? end + 1 : end);
   }
+  return dropped;
+}
+
+/**
+ * `markdown` without what completeSpec would add and nobody changed since. The code and tests calls
+ * read the SPEC this way: those parts follow from the intent, which the calls also get, and sending
+ * them would cost input tokens for nothing. What a person edited stays in.
+ */
+export function withoutPipelineParts(intent: Intent, markdown: string): string {
+  const dropped = pipelinePartLines(intent, markdown);
   if (dropped.size === 0) return markdown;
-  return lines.filter((_, i) => !dropped.has(i)).join('\n');
+  return markdown
+    .split('\n')
+    .filter((_, i) => !dropped.has(i))
+    .join('\n');
+}
+
+/**
+ * The SPEC and its findings as an improve call sends them: without the pipeline's unchanged parts, so
+ * the model neither reads them nor pays output tokens to write them back (completeSpec adds them to its
+ * answer), and each finding at the line where its text now is. A finding on a dropped line keeps no
+ * line (0). `trimmed` says whether anything was left out.
+ */
+export function improvableSpec(
+  intent: Intent,
+  markdown: string,
+  findings: readonly SpecFinding[],
+): { spec: string; findings: SpecFinding[]; trimmed: boolean } {
+  const dropped = pipelinePartLines(intent, markdown);
+  if (dropped.size === 0) return { spec: markdown, findings: [...findings], trimmed: false };
+  const sorted = [...dropped].sort((a, b) => a - b);
+  const droppedBefore = (index: number) => sorted.filter((i) => i < index).length;
+  return {
+    spec: withoutPipelineParts(intent, markdown),
+    findings: findings.map((f) =>
+      f.line > 0 ? { ...f, line: dropped.has(f.line - 1) ? 0 : f.line - droppedBefore(f.line - 1) } : f,
+    ),
+    trimmed: true,
+  };
 }
 
 /** The `### ` blocks of a section's text without those `keep` refuses, by their heading. */

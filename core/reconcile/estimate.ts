@@ -80,7 +80,9 @@ export class SpecLineEstimator {
     const whole = specChars ?? stand.length;
     const written = Math.ceil(Math.max(0, whole - pipelineChars) / CHARS_PER_TOKEN);
     const write = this.call(writeSpecPrompt({ intent }), written);
-    const improvePrompt = improveSpecPrompt({ intent, spec: 'x'.repeat(whole), score: 0, findings: [] });
+    // An improve call sends and gets back the model's part only (improvableSpec); completion adds the rest.
+    const modelPart = 'x'.repeat(Math.max(0, whole - pipelineChars));
+    const improvePrompt = improveSpecPrompt({ intent, spec: modelPart, score: 0, findings: [] });
     const improve =
       this.call(improvePrompt, written) +
       costUsd(this.model, {
