@@ -258,7 +258,13 @@ describe('completeSpec', () => {
     ];
     expect(findings.every((f, i) => i === 3 || f.line > 0)).toBe(true);
     const sent = improvableSpec(intent, completed, findings);
-    expect(sent.trimmed).toBe(true);
+    expect(sent.leftOut).toEqual(
+      expect.arrayContaining([
+        'the Dependencies section',
+        'the Non-functional list of Requirements',
+        'the UDC endpoints of the API',
+      ]),
+    );
     expect(sent.spec).toBe(withoutPipelineParts(intent, completed));
     expect(sent.spec.length).toBeLessThan(completed.length * 0.75);
     const sentLines = sent.spec.split('\n');
@@ -271,7 +277,8 @@ describe('completeSpec', () => {
 
     const prompt = improveSpecPrompt({ intent, spec: completed, score: 80, findings });
     expect(prompt).not.toContain('## Dependencies');
-    expect(prompt).toContain('do not write those parts');
+    expect(prompt).toContain('the Data Models section');
+    expect(prompt).toContain('so do not write them; keep every section you were given');
     expect(prompt).toContain(`- line ${sent.findings[0]!.line}, rule feature-traced: a model finding`);
     expect(prompt).toContain('- rule config-complete: on a part the pipeline wrote');
   });
@@ -284,11 +291,15 @@ describe('completeSpec', () => {
     expect(titles(sent.spec)).toContain('Configuration');
     expect(sent.spec).toContain('`debug`');
     expect(titles(sent.spec)).not.toContain('Dependencies');
+    expect(sent.leftOut).not.toContain('the Configuration section');
+    expect(improveSpecPrompt({ intent, spec: edited, score: 80, findings: [] })).not.toContain(
+      'the Configuration section',
+    );
 
     const [handWritten] = handWrittenSpecs();
     const finding = [{ rule: 'r', line: 7, message: 'm' }];
     const whole = improvableSpec(handWritten!.intent, handWritten!.markdown, finding);
-    expect(whole).toEqual({ spec: handWritten!.markdown, findings: finding, trimmed: false });
+    expect(whole).toEqual({ spec: handWritten!.markdown, findings: finding, leftOut: [] });
     expect(
       improveSpecPrompt({
         intent: handWritten!.intent,
@@ -297,5 +308,31 @@ describe('completeSpec', () => {
         findings: finding,
       }),
     ).toContain('all eleven level-2 sections in order');
+  });
+
+  test('the Non-functional list is sent when other non-functional text would keep completion from adding it back', () => {
+    const intent = exampleIntent('hello-world');
+    const completed = completeSpec(intent, modelWrittenSpec(writeSpecOffline(intent)));
+    const nonFunctional = readSpec(completed).requirements.nonFunctional.length;
+    expect(nonFunctional).toBeGreaterThan(3);
+    const withConstraints = completed.replace(
+      /(### Non-functional\n[\s\S]*?)(\n\n## )/,
+      '$1\n\n### Constraints\n\n- Python 3.12 only.$2',
+    );
+    expect(readSpec(withConstraints).requirements.nonFunctional.length).toBe(nonFunctional + 1);
+    const sent = improvableSpec(intent, withConstraints, []);
+    expect(sent.leftOut).not.toContain('the Non-functional list of Requirements');
+    expect(sent.spec).toContain('### Non-functional');
+    const back = completeSpec(intent, sent.spec);
+    expect(readSpec(back).requirements.nonFunctional.length).toBe(nonFunctional + 1);
+    expect(back).toBe(withConstraints);
+  });
+
+  test('parts added at the end of a SPEC are set apart by exactly one blank line', () => {
+    const intent = exampleIntent('hello-world');
+    const added = completeSpec(intent, '# hello-world\n\n## Requirements\n\n### Functional\n\n- FR-1: hi\n');
+    expect(added).not.toContain('\n\n\n');
+    expect(added).toContain('- FR-1: hi\n\n### Non-functional\n\n');
+    expect(added).toMatch(/\n\n## Data Models\n/);
   });
 });

@@ -168,14 +168,14 @@ export function createBot(options: BotOptions): { appFn: ApplicationFunction; ha
       contextFor,
       log,
       options.maxConcurrent,
-      (repo, head) => async (ctx) => {
+      (repo, head, pushesOnly) => async (ctx) => {
         let specRunsQueued = false;
         const state = await reconcileRepository(ctx, head, (job) => {
           specRunsQueued = true;
           scheduler.generate(repo, job);
         });
         dashboards?.afterReconcile(repo, {
-          pushed: head !== undefined,
+          pushed: pushesOnly,
           fingerprint: lineFingerprint(state),
           specRunsQueued,
         });

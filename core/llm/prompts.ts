@@ -132,13 +132,17 @@ export function writeSpecPrompt({ intent }: SpecRequest): string {
   return renderTemplate(loadPrompt('write-spec.md'), common(intent)).trim();
 }
 
-/** How the improve task asks for the SPEC back: whole, or without the parts the pipeline adds again. */
-const IMPROVE_FORMAT = {
-  whole:
-    'Keep the format of the system prompt: the title, all eleven level-2 sections in order, the four bullet lines of each endpoint.',
-  trimmed:
-    'The SPEC above leaves out the parts the pipeline writes from the intent and your endpoints, such as Data Models, Dependencies, Configuration, Security, Testing, Deployment and the five UDC endpoints; it adds them again to your answer. Answer with the sections you were given, in their order, and do not write those parts. Keep the four bullet lines of each endpoint.',
-};
+const WHOLE_FORMAT =
+  'Keep the format of the system prompt: the title, all eleven level-2 sections in order, the four bullet lines of each endpoint.';
+
+/** How the improve task asks for the SPEC back when `leftOut` names the parts the pipeline adds again. */
+function trimmedFormat(leftOut: readonly string[]): string {
+  const list = leftOut.length > 1 ? `${leftOut.slice(0, -1).join(', ')} and ${leftOut.at(-1)}` : leftOut[0];
+  return (
+    `The SPEC above leaves out what the pipeline writes from the intent and your endpoints: ${list}. ` +
+    'It adds them again to your answer, so do not write them; keep every section you were given, in its order, and the four bullet lines of each endpoint.'
+  );
+}
 
 export function improveSpecPrompt({ intent, spec, score, findings }: ImproveSpecRequest): string {
   const sent = improvableSpec(intent, spec, findings);
@@ -147,7 +151,7 @@ export function improveSpecPrompt({ intent, spec, score, findings }: ImproveSpec
     spec: dataBlock('spec', sent.spec),
     score: Number.isFinite(score) ? Math.round(score) : 0,
     findings: findingsBlock(sent.findings),
-    format: sent.trimmed ? IMPROVE_FORMAT.trimmed : IMPROVE_FORMAT.whole,
+    format: sent.leftOut.length > 0 ? trimmedFormat(sent.leftOut) : WHOLE_FORMAT,
   }).trim();
 }
 

@@ -144,7 +144,7 @@ export function completeSpec(intent: Intent, markdown: string): string {
       if (group.length > 0 && group[group.length - 1] !== '' && part[0] !== '') group.push('');
       group.push(...part);
     }
-    if (at === lines.length && lines[lines.length - 1] !== '') group.unshift('');
+    if (at === lines.length && lines[lines.length - 1] !== '' && group[0] !== '') group.unshift('');
     lines.splice(at, 0, ...group);
   }
   return `${lines.join('\n').replace(/\n+$/, '')}\n`;
@@ -165,11 +165,12 @@ const sameLines = (a: readonly string[], b: readonly string[]) =>
  * The 0-based lines of `markdown` that completeSpec would add and nobody changed since: the pipeline's
  * sections and UDC endpoints, where they are exactly as the pipeline writes them for this intent.
  */
-function pipelinePartLines(intent: Intent, markdown: string): Set<number> {
+function pipelineParts(intent: Intent, markdown: string): { lines: Set<number>; parts: string[] } {
   const model = readSpec(markdown);
   const lines = markdown.split('\n');
   const features = model.endpoints.filter((e) => !UDC_KEYS.has(endpointKey(e)));
   const dropped = new Set<number>();
+  const parts: string[] = [];
   const drop = (from: number, to: number) => {
     for (let i = from; i < to; i++) dropped.add(i);
   };
@@ -178,6 +179,7 @@ function pipelinePartLines(intent: Intent, markdown: string): Set<number> {
     const body = pipelineBody(ref.title, intent, features);
     if (!sameLines(trimBlankLines(ref.section.body.map((l) => l.text)), body)) continue;
     drop(ref.section.line - 1, ref.section.line + ref.section.body.length);
+    parts.push(`the ${ref.title} section`);
   }
   // The Non-functional list as completeSpec adds it: `### Non-functional`, a blank, the list.
   const requirements = model.section('Requirements');
@@ -192,7 +194,12 @@ function pipelinePartLines(intent: Intent, markdown: string): Set<number> {
       const from = first > 0 && lines[first - 1]!.trim() === '' ? first - 1 : first;
       let to = requirements.line + end;
       while (to > first && lines[to - 1]!.trim() === '') to--;
-      drop(from, to);
+      // completeSpec adds the list back only to a SPEC with no other non-functional heading or item.
+      const without = lines.filter((_, i) => i < from || i >= to).join('\n');
+      if (!hasNonFunctional(readSpec(without))) {
+        drop(from, to);
+        parts.push('the Non-functional list of Requirements');
+      }
     }
   }
   for (const block of udcBlocks(intent, features)) {
@@ -202,9 +209,12 @@ function pipelinePartLines(intent: Intent, markdown: string): Set<number> {
     if (!sameLines(lines.slice(from, from + block.lines.length), block.lines)) continue;
     const end = from + block.lines.length;
     drop(from, lines[end]?.trim() === '' ? end + 1 : end);
+    if (!parts.includes(UDC_PART)) parts.push(UDC_PART);
   }
-  return dropped;
+  return { lines: dropped, parts };
 }
+
+const UDC_PART = 'the UDC endpoints of the API';
 
 /**
  * `markdown` without what completeSpec would add and nobody changed since. The code and tests calls
@@ -212,7 +222,7 @@ function pipelinePartLines(intent: Intent, markdown: string): Set<number> {
  * them would cost input tokens for nothing. What a person edited stays in.
  */
 export function withoutPipelineParts(intent: Intent, markdown: string): string {
-  const dropped = pipelinePartLines(intent, markdown);
+  const dropped = pipelineParts(intent, markdown).lines;
   if (dropped.size === 0) return markdown;
   return markdown
     .split('\n')
@@ -224,23 +234,26 @@ export function withoutPipelineParts(intent: Intent, markdown: string): string {
  * The SPEC and its findings as an improve call sends them: without the pipeline's unchanged parts, so
  * the model neither reads them nor pays output tokens to write them back (completeSpec adds them to its
  * answer), and each finding at the line where its text now is. A finding on a dropped line keeps no
- * line (0). `trimmed` says whether anything was left out.
+ * line (0). `leftOut` names the parts left out, for the prompt; empty when the SPEC goes whole.
  */
 export function improvableSpec(
   intent: Intent,
   markdown: string,
   findings: readonly SpecFinding[],
-): { spec: string; findings: SpecFinding[]; trimmed: boolean } {
-  const dropped = pipelinePartLines(intent, markdown);
-  if (dropped.size === 0) return { spec: markdown, findings: [...findings], trimmed: false };
+): { spec: string; findings: SpecFinding[]; leftOut: string[] } {
+  const { lines: dropped, parts } = pipelineParts(intent, markdown);
+  if (dropped.size === 0) return { spec: markdown, findings: [...findings], leftOut: [] };
   const sorted = [...dropped].sort((a, b) => a - b);
   const droppedBefore = (index: number) => sorted.filter((i) => i < index).length;
   return {
-    spec: withoutPipelineParts(intent, markdown),
+    spec: markdown
+      .split('\n')
+      .filter((_, i) => !dropped.has(i))
+      .join('\n'),
     findings: findings.map((f) =>
       f.line > 0 ? { ...f, line: dropped.has(f.line - 1) ? 0 : f.line - droppedBefore(f.line - 1) } : f,
     ),
-    trimmed: true,
+    leftOut: parts,
   };
 }
 

@@ -74,6 +74,8 @@ export interface CheckRun extends CheckRunFields {
   id: number;
   name: string;
   headSha: string;
+  /** How many annotations the run shows, where the forge says (GitHub: `output.annotations_count`). */
+  annotationsCount?: number;
 }
 
 export interface Issue {

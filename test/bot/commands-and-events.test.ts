@@ -198,6 +198,23 @@ describe('the gate check run', () => {
     const byEndpoint = double.counters.since(mark2).byEndpoint;
     expect(byEndpoint[CHECK_RUNS]!.writes).toBe(1);
     expect(byEndpoint[CHECK_RUN_EDITS]!.writes).toBe(Math.ceil(expected.length / 50) - 1);
+
+    // A batch GitHub would not take (502 through every retry) is sent by the next re-run, not lost
+    // behind an unchanged title and summary.
+    double.faults.badGateway({ times: 10, match: /^PATCH \/repos\/\{owner\}\/\{repo\}\/check-runs\// });
+    const brokenHead = await double.person('bob').push({
+      branch: pr.pull!.head.ref,
+      files: { 'specs/ledger/SPEC.md': `${edited}\n` },
+    });
+    await settle(double, bot);
+    expect(double.faults.fired.length).toBeGreaterThan(0);
+    double.faults.clear();
+    const [partial] = gateRuns(double, brokenHead);
+    expect(partial!.annotations).toHaveLength(50);
+    alice.rerequestCheckRun(partial!.id);
+    await settle(double, bot);
+    expect(gateRuns(double, brokenHead).map((r) => r.id)).toEqual([partial!.id]);
+    expect(partial!.annotations.map((a) => `${a.title}@${a.start_line}`).sort()).toEqual(expected);
     assertBotCallsValid(double);
   }, 120_000);
 });

@@ -100,6 +100,59 @@ describe('DashboardIssues (the refresh in the lane)', () => {
   });
 });
 
+describe('the refresh after a reconcile, when things go wrong or requests merge', () => {
+  it('tries again at the next push after a refresh that failed, even if the push changed nothing', async () => {
+    const forge = new MemoryForge();
+    const findIssue = forge.findIssue.bind(forge);
+    let failures = 1;
+    forge.findIssue = async (title: string) => {
+      if (failures-- > 0) throw Object.assign(new Error('Bad Gateway'), { status: 502 });
+      return findIssue(title);
+    };
+    const { scheduler, dashboards, views } = setup(forge);
+    dashboards.afterReconcile(REPO, { pushed: false, fingerprint: 'a', specRunsQueued: false });
+    await scheduler.whenIdle();
+    expect(forge.issues).toHaveLength(0);
+    dashboards.afterReconcile(REPO, { pushed: true, fingerprint: 'a', specRunsQueued: false });
+    await scheduler.whenIdle();
+    expect(views()).toBe(2);
+    expect(forge.issues.map((i) => i.title)).toEqual([DASHBOARD_TITLE]);
+    dashboards.afterReconcile(REPO, { pushed: true, fingerprint: 'a', specRunsQueued: false });
+    await scheduler.whenIdle();
+    expect(views()).toBe(2);
+  });
+
+  it('a reconcile counts as pushed only when every request merged into it came from a push', async () => {
+    const seen: Array<{ head: string | undefined; pushesOnly: boolean }> = [];
+    const log = { info: () => {}, warn: () => {}, error: () => {} };
+    const scheduler = new Scheduler(
+      async () => ({}) as RepoContext,
+      log,
+      1,
+      (_repo, head, pushesOnly) => async () => {
+        seen.push({ head, pushesOnly });
+      },
+    );
+    const merged = async (...heads: Array<string | undefined>) => {
+      let release!: () => void;
+      const gate = new Promise<void>((r) => {
+        release = r;
+      });
+      // The lane is busy, so the requests below wait in one slot and merge.
+      void scheduler.lane(REPO, 'busy', () => gate);
+      for (const head of heads) scheduler.reconcile(REPO, head);
+      release();
+      await scheduler.whenIdle();
+      return seen.at(-1);
+    };
+    expect(await merged('s1', 's2')).toEqual({ head: 's2', pushesOnly: true });
+    expect(await merged('s3', undefined)).toEqual({ head: 's3', pushesOnly: false });
+    expect(await merged(undefined, 's4')).toEqual({ head: 's4', pushesOnly: false });
+    expect(await merged(undefined)).toEqual({ head: undefined, pushesOnly: false });
+    expect(seen).toHaveLength(4);
+  });
+});
+
 describe('lineFingerprint (what a reconcile saw)', () => {
   const intent = (name: string, hash?: string, problems: string[] = []) => ({
     name,

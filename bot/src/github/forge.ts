@@ -268,6 +268,7 @@ export class GitHubForge implements Forge {
       ...(run.conclusion ? { conclusion: run.conclusion as NonNullable<CheckRun['conclusion']> } : {}),
       title: run.output.title ?? '',
       summary: run.output.summary ?? '',
+      annotationsCount: run.output.annotations_count,
     };
   }
 

@@ -20,14 +20,16 @@ export async function ensureCheckRun(
 ): Promise<CheckRun> {
   const found = lookUp ? await ctx.forge.findCheckRun(name, headSha) : undefined;
   if (!found) return ctx.forge.createCheckRun(name, headSha, fields);
+  const wanted = fields.annotations ?? [];
   if (
     found.title === fields.title &&
     found.summary === fields.summary &&
-    found.conclusion === fields.conclusion
+    found.conclusion === fields.conclusion &&
+    // A batch of annotations that failed to go out last time is sent now.
+    (found.annotationsCount === undefined || found.annotationsCount >= wanted.length)
   )
     return found;
   const shown = new Set((await ctx.forge.listCheckRunAnnotations(found.id)).map(annotationKey));
-  const wanted = fields.annotations ?? [];
   const wantedKeys = new Set(wanted.map(annotationKey));
   if ([...shown].some((key) => !wantedKeys.has(key))) return ctx.forge.createCheckRun(name, headSha, fields);
   return ctx.forge.updateCheckRun(found.id, {

@@ -22,8 +22,11 @@ type Task = (ctx: RepoContext) => Promise<unknown>;
  */
 export class Scheduler {
   private readonly lanes = new Map<string, Promise<void>>();
-  /** A reconcile waiting in its lane: a later push only moves the commit it will read. */
-  private readonly waitingReconcile = new Map<string, { head: string | undefined }>();
+  /**
+   * A reconcile waiting in its lane: a later push only moves the commit it will read. `pushesOnly`
+   * stays true while every request merged into it came from a push.
+   */
+  private readonly waitingReconcile = new Map<string, { head: string | undefined; pushesOnly: boolean }>();
   private readonly queue: PriorityQueue;
   private readonly jobs = new Map<string, { repo: RepoKey; job: GenerateJob }>();
   private busy = 0;
@@ -39,7 +42,7 @@ export class Scheduler {
     private readonly contextFor: (repo: RepoKey) => Promise<RepoContext>,
     private readonly log: Log,
     maxConcurrent: number,
-    private readonly reconcileTask: (repo: RepoKey, head: string | undefined) => Task,
+    private readonly reconcileTask: (repo: RepoKey, head: string | undefined, pushesOnly: boolean) => Task,
   ) {
     this.queue = new PriorityQueue({ maxConcurrent });
   }
@@ -65,13 +68,14 @@ export class Scheduler {
     const waiting = this.waitingReconcile.get(key);
     if (waiting) {
       if (head) waiting.head = head;
+      else waiting.pushesOnly = false;
       return;
     }
-    const slot = { head };
+    const slot = { head, pushesOnly: head !== undefined };
     this.waitingReconcile.set(key, slot);
     void this.lane(repo, 'reconcile', (ctx) => {
       this.waitingReconcile.delete(key);
-      return this.reconcileTask(repo, slot.head)(ctx);
+      return this.reconcileTask(repo, slot.head, slot.pushesOnly)(ctx);
     });
   }
 

@@ -15,7 +15,7 @@ export type RepositoryView = (repo: RepoKey) => Promise<LineView>;
 
 /** What one reconcile of a repository found, as `afterReconcile` weighs it. */
 export interface ReconcileSeen {
-  /** Started by a push GitHub reported (not by start-up, the timer or an installation). */
+  /** Started only by pushes GitHub reported (not by start-up, the timer, an installation or a submit). */
   pushed: boolean;
   /** `lineFingerprint` of what it read. */
   fingerprint: string;
@@ -70,6 +70,8 @@ export class DashboardIssues {
       this.refused.delete(key);
       if (outcome !== 'unchanged') ctx.log.info(`${key}: dashboard issue #${issue.number} ${outcome}`);
     } catch (error) {
+      // What the issue shows is unknown now: the next push tries again, whatever it changed.
+      this.seen.delete(key);
       const { status, message } = error as { status?: number; message?: string };
       if (status !== 403 || !/not accessible/i.test(message ?? '')) throw error;
       // An installation that has not accepted the issues permission yet: the line works without
