@@ -36,8 +36,6 @@ interface Call {
   output: number;
 }
 
-export { modelWrittenSpec };
-
 const tokens = (text: string) => estimateTokens(text.length);
 const filesJson = (files: FileMap) =>
   JSON.stringify({ files: Object.entries(files).map(([path, content]) => ({ path, content })) });
@@ -70,11 +68,15 @@ function billed(
  * The three calls of a new service in order, one cache across them: the SPEC call writes the shared
  * prefix (tools + system prompt), the code call reads it and writes intent + SPEC, the tests call reads both.
  */
+/** The model's part of a first SPEC (the offline writer's standing in), and the SPEC as the pipeline stores it. */
+function firstDraft(intent: Intent): { written: string; spec: string } {
+  const written = modelWrittenSpec(writeSpecOffline(intent));
+  return { written, spec: completeSpec(intent, written) };
+}
+
 export function serviceCalls(intent: Intent): Call[] {
   const cache = new PromptCacheModel();
-  const written = modelWrittenSpec(writeSpecOffline(intent));
-  // The SPEC as the pipeline stores it and the code and tests calls read it: the model's part, completed.
-  const spec = completeSpec(intent, written);
+  const { written, spec } = firstDraft(intent);
   const code = generateServiceOffline(intent, spec);
   const tests = generateTestsOffline(intent, spec, code);
   return [
@@ -90,8 +92,7 @@ export function serviceCalls(intent: Intent): Call[] {
  */
 export function improveCall(intent: Intent): Call {
   const cache = new PromptCacheModel();
-  const written = modelWrittenSpec(writeSpecOffline(intent));
-  const spec = completeSpec(intent, written);
+  const { written, spec } = firstDraft(intent);
   billed('write-spec', cache, writeSpecPrompt({ intent }), false, written);
   const prompt = improveSpecPrompt({ intent, spec, score: 85, findings: [] });
   return billed('improve-spec', cache, prompt, false, improvableSpec(intent, spec, []).spec);

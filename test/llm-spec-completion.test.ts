@@ -1,11 +1,11 @@
 import { describe, expect, test } from '@jest/globals';
-import { modelWrittenSpec } from '../bench/cost.js';
 import { handWrittenSpecs, variedIntents } from '../bench/spec-corpus.js';
 import { writeSpecOffline } from '../core/llm/offline/spec/writer.js';
 import { improveSpecPrompt } from '../core/llm/prompts.js';
 import {
   completeSpec,
   improvableSpec,
+  modelWrittenSpec,
   PIPELINE_SECTIONS,
   withoutPipelineParts,
 } from '../core/llm/spec-completion.js';

@@ -222,12 +222,7 @@ const UDC_PART = 'the UDC endpoints of the API';
  * them would cost input tokens for nothing. What a person edited stays in.
  */
 export function withoutPipelineParts(intent: Intent, markdown: string): string {
-  const dropped = pipelineParts(intent, markdown).lines;
-  if (dropped.size === 0) return markdown;
-  return markdown
-    .split('\n')
-    .filter((_, i) => !dropped.has(i))
-    .join('\n');
+  return improvableSpec(intent, markdown, []).spec;
 }
 
 /**
