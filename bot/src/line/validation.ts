@@ -1,4 +1,4 @@
-import { isIntentFile, type Plan, planRepository, validateIntentRepository } from '../core.js';
+import { type Plan, planRepository, readIntentSources, validateIntentRepository } from '../core.js';
 import type { ColumnAnnotation } from '../github/forge.js';
 import { ensureCheckRun } from './check-run.js';
 import type { RepoContext } from './spec-pr.js';
@@ -38,15 +38,7 @@ export async function validatePullRequest(
 ): Promise<'skipped' | 'passed' | 'failed'> {
   const files = await ctx.forge.listPullRequestFiles(pr.number);
   if (!files.some((f) => f.startsWith('intents/'))) return 'skipped';
-  const paths = (await ctx.workspace.listFiles(pr.headSha, 'intents/')).filter(
-    (p) => p.split('/').length === 2 && isIntentFile(p),
-  );
-  const sources = await Promise.all(
-    paths.map(async (path) => ({
-      path,
-      bytes: (await ctx.workspace.readFile(pr.headSha, path)) ?? new Uint8Array(),
-    })),
-  );
+  const sources = await readIntentSources(ctx.workspace, pr.headSha, 'intents/');
   const errors = validateIntentRepository(sources).flatMap((r) => r.errors);
   const annotations: ColumnAnnotation[] = errors.map((d) => ({
     path: d.path,

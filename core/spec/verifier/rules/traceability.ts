@@ -1,5 +1,6 @@
 import { endpointKey } from '../../api-section.js';
 import { servedFeatures } from '../../document/features.js';
+import { NON_FUNCTIONAL } from '../../document/index.js';
 import { UDC_ENDPOINTS } from '../../sections.js';
 import { sectionAnchor } from '../anchor.js';
 import { contentLines, type SpecDocument, type SpecLine } from '../document.js';
@@ -7,7 +8,6 @@ import { mentions, quote, significantTokens, subjectMatcher, tokenCoverage, toke
 import { clamp01, type Finding, type Rule } from '../types.js';
 
 const UDC_KEYS = new Set(UDC_ENDPOINTS.map(endpointKey));
-const NON_FUNCTIONAL = /non[\s-]?functional|quality|performance|constraints|sla\b/i;
 
 /** Content lines of Requirements outside its non-functional subsection. */
 export function functionalLines(doc: SpecDocument): SpecLine[] {
