@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { type BenchResult, measure, repositoryPath } from './measure.js';
+import { type BenchResult, measure, repositoryPath, resultOf } from './measure.js';
 
 /**
  * The Action's bundle: its size, its cold start to the first log line (as the runner starts it), and a
@@ -162,15 +162,7 @@ export async function benchAction(runs = 3): Promise<BenchResult[]> {
           if (i > 0) times.push(took);
         }
       }
-      times.sort((a, b) => a - b);
-      timed[way] = {
-        name: `run intents/hello-world.yaml, cold, local target: ${way}`,
-        runs,
-        medianMs: times[Math.floor(times.length / 2)]!,
-        minMs: times[0]!,
-        maxMs: times[times.length - 1]!,
-        peakRssMiB: process.resourceUsage().maxRSS / 1024,
-      };
+      timed[way] = resultOf(`run intents/hello-world.yaml, cold, local target: ${way}`, times);
       results.push(timed[way]!);
     }
     const ratio = timed['Action bundle']!.medianMs / timed['bare CLI']!.medianMs;

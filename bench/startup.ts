@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import type { BenchResult } from './measure.js';
-import { repositoryPath } from './measure.js';
+import { type BenchResult, repositoryPath, resultOf } from './measure.js';
 
 /**
  * Start-up of the CLI against a bare `node -e 0` on the same machine, run alternately so both see the
@@ -24,17 +23,7 @@ export function benchStartup(runs = 15): BenchResult[] {
       if (i > 0) times[name]!.push(elapsed); // the first round only warms the file cache
     }
   }
-  const results = Object.entries(times).map(([name, list]): BenchResult => {
-    const sorted = [...list].sort((a, b) => a - b);
-    return {
-      name: `startup: ${name}`,
-      runs,
-      medianMs: sorted[Math.floor(sorted.length / 2)]!,
-      minMs: sorted[0]!,
-      maxMs: sorted[sorted.length - 1]!,
-      peakRssMiB: process.resourceUsage().maxRSS / 1024,
-    };
-  });
+  const results = Object.entries(times).map(([name, list]) => resultOf(`startup: ${name}`, list));
   const [bare, cli] = results as [BenchResult, BenchResult];
   cli.extra = { 'ratio to node -e 0': `${(cli.medianMs / bare.medianMs).toFixed(2)}×` };
   return results;
