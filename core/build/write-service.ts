@@ -65,7 +65,7 @@ export function serviceDir(repoRoot: string, serviceName: string): string {
 }
 
 /** The manifest's text judged: undefined when it is not one (damaged, or of an older format). */
-export function manifestFrom(text: string): ServiceManifest | undefined {
+function manifestFrom(text: string): ServiceManifest | undefined {
   try {
     const data = JSON.parse(text) as Partial<ServiceManifest>;
     const strings = [
@@ -84,7 +84,7 @@ export function manifestFrom(text: string): ServiceManifest | undefined {
   }
 }
 
-export function manifestPath(serviceName: string): string {
+function manifestPath(serviceName: string): string {
   return `${serviceFolder(serviceName)}${MANIFEST_NAME}`;
 }
 
@@ -146,7 +146,7 @@ export async function reusableGeneration(
  * A generation as Workspace changes: every file and the manifest written, and the files of the previous
  * generation that are not in this one removed. Pure.
  */
-export function serviceChanges(
+function serviceChanges(
   serviceName: string,
   files: FileMap,
   manifest: ServiceManifest,

@@ -371,7 +371,7 @@ const OWNER_FILE = 'owner';
  * nothing, and its folder may hold a key file. A folder without a readable owner (another user's, one
  * being created) is left alone.
  */
-export function removeAbandonedWorkDirs(base: string): void {
+function removeAbandonedWorkDirs(base: string): void {
   let entries: string[];
   try {
     entries = readdirSync(base).filter((entry) => entry.startsWith(WORK_DIR_PREFIX));
