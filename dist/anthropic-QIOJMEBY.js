@@ -1,2 +1,0 @@
-import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
-import{ta as a,ua as b,va as c,wa as d,xa as e,ya as f,za as g}from"./chunk-EPPGEQVQ.js";import"./chunk-O257AETO.js";import"./chunk-JIAG4PFQ.js";export{c as ANTHROPIC_DEFAULTS,g as AnthropicProvider,a as LLM_TASKS,b as MODEL_VARIABLES,e as anthropicConfigFromEnv,f as messageRequest,d as taskModelsFromEnv};
