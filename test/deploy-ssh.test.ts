@@ -1,5 +1,6 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeployError } from '../core/deploy/errors.js';
 import { createSshTarget, SshConnector, type SshTargetOptions } from '../core/deploy/ssh.js';
@@ -174,5 +175,63 @@ describe('ssh: trust and secrets', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('ssh: work folders left behind by earlier operations', () => {
+  let tmp: string;
+  const leftovers: string[] = [];
+  beforeEach(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'assembly-line-ssh-leftovers-'));
+    leftovers.length = 0;
+  });
+  afterEach(() => rmSync(tmp, { recursive: true, force: true }));
+
+  /** A folder as an operation leaves it when it is killed: its owner file and a key file. */
+  function leftover(name: string, owner: string | undefined): void {
+    const dir = join(tmp, `al-ssh-${name}`);
+    leftovers.push(`al-ssh-${name}`);
+    mkdirSync(dir);
+    if (owner !== undefined) writeFileSync(join(dir, 'owner'), owner);
+    writeFileSync(join(dir, 'id'), 'key text', { mode: 0o600 });
+  }
+
+  test('only a folder whose owner was on this host and is gone is removed; old bare-pid owners count as this host’s', async () => {
+    // A process that has ended, so its pid names no live process (spawnSync has reaped it).
+    const dead = spawnSync('true').pid;
+    const here = hostname();
+    const elsewhere = `not-${here}`;
+    leftover('other-host-dead', `${elsewhere} ${dead}\n`);
+    leftover('other-host-live', `${elsewhere} ${process.pid}\n`);
+    leftover('this-host-dead', `${here} ${dead}\n`);
+    leftover('this-host-live', `${here} ${process.pid}\n`);
+    leftover('bare-dead', `${dead}\n`);
+    leftover('bare-live', `${process.pid}\n`);
+    leftover('no-owner', undefined);
+    leftover('garbage', 'not an owner\n');
+    leftover('half-written', `${here} ${dead}`);
+
+    const channel = await new SshConnector(sshOptions({ tmpDir: tmp })).open();
+    try {
+      const own = readdirSync(tmp).filter((entry) => !leftovers.includes(entry));
+      expect(own).toHaveLength(1);
+      // What the next operation on another host (or in another container) reads.
+      expect(readFileSync(join(tmp, own[0]!, 'owner'), 'utf8')).toBe(`${here} ${process.pid}\n`);
+    } finally {
+      await channel.close();
+    }
+    expect(readdirSync(tmp).sort()).toEqual(
+      [
+        'other-host-dead',
+        'other-host-live',
+        'this-host-live',
+        'bare-live',
+        'no-owner',
+        'garbage',
+        'half-written',
+      ]
+        .map((name) => `al-ssh-${name}`)
+        .sort(),
+    );
   });
 });

@@ -21,7 +21,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
+import { hostname, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { onInterrupt } from '../interrupt.js';
@@ -313,7 +313,7 @@ export class SshConnector implements HostConnector {
     let channel: SshChannel | undefined;
     try {
       chmodSync(workDir, 0o700);
-      writeFileSync(join(workDir, OWNER_FILE), `${process.pid}\n`);
+      writeFileSync(join(workDir, OWNER_FILE), ownerLine(hostname(), process.pid));
       let identity = this.options.identityFile;
       if (this.options.identityKey) {
         identity = join(workDir, 'id');
@@ -366,10 +366,50 @@ export class SshConnector implements HostConnector {
 const WORK_DIR_PREFIX = 'al-ssh-';
 const OWNER_FILE = 'owner';
 
+/** Who made a work folder: the host (os.hostname()) and the pid there. */
+interface WorkDirOwner {
+  host: string;
+  pid: number;
+}
+
+/**
+ * The owner file's text. The host is there because a pid alone names a process only within one pid
+ * namespace: two runs under one UID that share /tmp but not their pids (containers, some CI runners)
+ * would each take the other's live pid for a dead one and remove its key and control socket mid-deploy.
+ * (Containers that share the host's name but not its pids are still mixed up; they are rare, as most
+ * runtimes give each container a hostname of its own.)
+ */
+function ownerLine(host: string, pid: number): string {
+  return `${host} ${pid}\n`;
+}
+
+/**
+ * Reads an owner file's text: `<host> <pid>`, or a bare `<pid>` as versions before the host was recorded
+ * wrote it. A bare pid is taken as `thisHost`'s: its writer knew of no other host and its reader checked
+ * the pid here, so that is the rule it was written under. Taking it as another host's would keep the key
+ * file of every older run killed on this machine on disk for good; the mix-up the host guards against
+ * stays possible only for such old folders, exactly as before. (An older version that reads a new line
+ * finds no number in it and leaves the folder alone.)
+ * Anything else is undefined, and so is a text without its final newline: the write may still be under
+ * way, and a pid cut short ("12" of "1234") could name a dead process for a live one.
+ */
+function parseOwner(text: string, thisHost: string): WorkDirOwner | undefined {
+  if (!text.endsWith('\n')) return undefined;
+  const match = /^(?:(\S+) )?([1-9]\d*)$/.exec(text.slice(0, -1));
+  if (!match) return undefined;
+  const pid = Number(match[2]);
+  if (!Number.isSafeInteger(pid)) return undefined;
+  return { host: match[1] ?? thisHost, pid };
+}
+
 /**
  * Removes the work folders of earlier operations whose process is gone: one killed with SIGKILL cleans up
- * nothing, and its folder may hold a key file. A folder without a readable owner (another user's, one
- * being created) is left alone.
+ * nothing, and its folder may hold a key file. Only a folder made on this host is judged, since a pid
+ * means something only here; another host's is left to its own runs. A folder whose owner cannot be read
+ * (another user's, one being created) or makes no sense to this version (a half-written line, a later
+ * format) is left alone too, at any age, as before: removing it could pull the key and socket out from
+ * under a run that is still setting up, and one killed before writing its owner wrote no key either
+ * (the owner comes first).
  */
 function removeAbandonedWorkDirs(base: string): void {
   let entries: string[];
@@ -378,15 +418,16 @@ function removeAbandonedWorkDirs(base: string): void {
   } catch {
     return;
   }
+  const here = hostname();
   for (const entry of entries) {
     const dir = join(base, entry);
-    let owner: number;
+    let owner: WorkDirOwner | undefined;
     try {
-      owner = Number(readFileSync(join(dir, OWNER_FILE), 'utf8').trim());
+      owner = parseOwner(readFileSync(join(dir, OWNER_FILE), 'utf8'), here);
     } catch {
       continue;
     }
-    if (!Number.isInteger(owner) || owner <= 0 || processExists(owner)) continue;
+    if (!owner || owner.host !== here || processExists(owner.pid)) continue;
     rmSync(dir, { recursive: true, force: true });
   }
 }
