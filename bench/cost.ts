@@ -1,5 +1,5 @@
 import type { Intent } from '../core/intent/schema.js';
-import { ANTHROPIC_DEFAULTS, messageRequest } from '../core/llm/anthropic.js';
+import { ANTHROPIC_DEFAULTS, type LlmTask, messageRequest } from '../core/llm/anthropic.js';
 import { WRITE_FILES_TOOL } from '../core/llm/model-output.js';
 import { generateServiceOffline } from '../core/llm/offline/service/codegen.js';
 import { generateTestsOffline } from '../core/llm/offline/service/testgen.js';
@@ -21,15 +21,18 @@ import { PromptCacheModel } from '../test/helpers/prompt-cache.js';
 /**
  * Estimated model cost of a new service: the prompts exactly as the anthropic provider renders them,
  * counted at CHARS_PER_TOKEN; the output as the files the model must write (the offline generator's
- * files stand in for them, in the write_files tool's JSON). Caching as sent: the SPEC call writes the
- * system prompt to the cache, the code call writes tools + system + intent/SPEC, the tests call reads
- * them. An unchanged SPEC reuses the built code: no call, $0.
+ * files stand in for them, in the write_files tool's JSON). Caching as sent, billed per model by the
+ * prompt-cache model (which knows each model's shortest cacheable prefix): the SPEC call writes the
+ * SPEC system prompt to the cache; the code call, in the Action after the SPEC's review, writes tools +
+ * service system prompt + intent/SPEC; the tests call reads them. An unchanged SPEC reuses the built
+ * code: no call, $0.
  */
 
 const CHEAPEST_MODEL = 'claude-haiku-4-5';
 
 interface Call {
-  task: string;
+  task: LlmTask;
+  model: string;
   cacheWrite: number;
   cacheRead: number;
   input: number;
@@ -42,14 +45,16 @@ const filesJson = (files: FileMap) =>
 
 /** A call's tokens as the API would bill them: its request rendered by the provider, through the cache model. */
 function billed(
-  task: string,
+  task: LlmTask,
+  model: string,
   cache: PromptCacheModel,
   prompt: string | PromptParts,
   tool: boolean,
   output: string,
 ): Call {
   const body = messageRequest({
-    model: DEFAULT_ANTHROPIC_MODEL,
+    task,
+    model,
     maxTokens: ANTHROPIC_DEFAULTS.maxTokens,
     prompt,
     ...(tool ? { tool: WRITE_FILES_TOOL } : {}),
@@ -57,6 +62,7 @@ function billed(
   const usage = cache.usage(body as unknown as Record<string, unknown>);
   return {
     task,
+    model,
     cacheWrite: usage.cache_creation_input_tokens,
     cacheRead: usage.cache_read_input_tokens,
     input: usage.input_tokens,
@@ -64,25 +70,26 @@ function billed(
   };
 }
 
-/**
- * The three calls of a new service in order, one cache across them: the SPEC call writes the shared
- * prefix (tools + system prompt), the code call reads it and writes intent + SPEC, the tests call reads both.
- */
 /** The model's part of a first SPEC (the offline writer's standing in), and the SPEC as the pipeline stores it. */
 function firstDraft(intent: Intent): { written: string; spec: string } {
   const written = modelWrittenSpec(writeSpecOffline(intent));
   return { written, spec: completeSpec(intent, written) };
 }
 
-export function serviceCalls(intent: Intent): Call[] {
+/**
+ * The three calls of a new service at `model`, in order, one cache across them: the SPEC call writes
+ * the SPEC system prompt; the code call shares none of it, and writes tools + service system prompt +
+ * intent/SPEC; the tests call reads those.
+ */
+export function serviceCalls(intent: Intent, model: string = DEFAULT_ANTHROPIC_MODEL): Call[] {
   const cache = new PromptCacheModel();
   const { written, spec } = firstDraft(intent);
   const code = generateServiceOffline(intent, spec);
   const tests = generateTestsOffline(intent, spec, code);
   return [
-    billed('write-spec', cache, writeSpecPrompt({ intent }), false, written),
-    billed('write-code', cache, writeCodeParts({ intent, spec }), true, filesJson(code)),
-    billed('write-tests', cache, writeTestsParts({ intent, spec, code }), true, filesJson(tests)),
+    billed('write-spec', model, cache, writeSpecPrompt({ intent }), false, written),
+    billed('write-code', model, cache, writeCodeParts({ intent, spec }), true, filesJson(code)),
+    billed('write-tests', model, cache, writeTestsParts({ intent, spec, code }), true, filesJson(tests)),
   ];
 }
 
@@ -90,16 +97,17 @@ export function serviceCalls(intent: Intent): Call[] {
  * One improve cycle, paid only when a draft scores under 90: after the SPEC call (the prefix is cached
  * by then) it sends the SPEC as improvableSpec trims it and gets that part back, improved.
  */
-export function improveCall(intent: Intent): Call {
+export function improveCall(intent: Intent, model: string = DEFAULT_ANTHROPIC_MODEL): Call {
   const cache = new PromptCacheModel();
   const { written, spec } = firstDraft(intent);
-  billed('write-spec', cache, writeSpecPrompt({ intent }), false, written);
+  billed('write-spec', model, cache, writeSpecPrompt({ intent }), false, written);
   const prompt = improveSpecPrompt({ intent, spec, score: 85, findings: [] });
-  return billed('improve-spec', cache, prompt, false, improvableSpec(intent, spec, []).spec);
+  return billed('improve-spec', model, cache, prompt, false, improvableSpec(intent, spec, []).spec);
 }
 
-export function callCost(model: string, call: Call): number {
-  const { price } = priceFor(model);
+/** A call's cost at the list price of the model it was billed for. */
+export function callCost(call: Call): number {
+  const { price } = priceFor(call.model);
   return (
     (call.cacheWrite * price.cacheWritePerMTok +
       call.cacheRead * price.cacheReadPerMTok +
@@ -109,26 +117,30 @@ export function callCost(model: string, call: Call): number {
   );
 }
 
+const tokenLine = (call: Call) =>
+  `cache write ${call.cacheWrite}, cache read ${call.cacheRead}, input ${call.input}, output ${call.output} tokens`;
+const usd = (n: number) => `$${n.toFixed(4)}`;
+
 export function costReport(): string {
   const lines = [
     `cost estimate: ${CHARS_PER_TOKEN} characters per token; default model ${DEFAULT_ANTHROPIC_MODEL}, cheapest ${CHEAPEST_MODEL}`,
+    `tokens as billed at ${DEFAULT_ANTHROPIC_MODEL}; the ${CHEAPEST_MODEL} price is of its own billing (it caches only prefixes of ${priceFor(CHEAPEST_MODEL).price.minCacheTokens}+ tokens)`,
   ];
   for (const intent of [exampleIntent('hello-world'), SIX_FEATURES]) {
     const calls = serviceCalls(intent);
+    const cheap = serviceCalls(intent, CHEAPEST_MODEL);
     lines.push(`${intent.service_name} (${intent.key_features.length} features):`);
-    for (const call of calls)
+    for (const [i, call] of calls.entries())
       lines.push(
-        `  ${call.task.padEnd(12)} cache write ${call.cacheWrite}, cache read ${call.cacheRead}, input ${call.input}, output ${call.output} tokens; ` +
-          `$${callCost(DEFAULT_ANTHROPIC_MODEL, call).toFixed(4)} / $${callCost(CHEAPEST_MODEL, call).toFixed(4)}`,
+        `  ${call.task.padEnd(12)} ${tokenLine(call)}; ${usd(callCost(call))} / ${usd(callCost(cheap[i]!))}`,
       );
     const improve = improveCall(intent);
     lines.push(
-      `  ${improve.task.padEnd(12)} cache write ${improve.cacheWrite}, cache read ${improve.cacheRead}, input ${improve.input}, output ${improve.output} tokens; ` +
-        `$${callCost(DEFAULT_ANTHROPIC_MODEL, improve).toFixed(4)} / $${callCost(CHEAPEST_MODEL, improve).toFixed(4)} per improve cycle, only when a draft scores under 90 (not in the total)`,
+      `  ${improve.task.padEnd(12)} ${tokenLine(improve)}; ${usd(callCost(improve))} / ${usd(callCost(improveCall(intent, CHEAPEST_MODEL)))} per improve cycle, only when a draft scores under 90 (not in the total)`,
     );
-    const total = (model: string) => calls.reduce((n, c) => n + callCost(model, c), 0);
+    const total = (billedCalls: Call[]) => billedCalls.reduce((n, c) => n + callCost(c), 0);
     lines.push(
-      `  new service: $${total(DEFAULT_ANTHROPIC_MODEL).toFixed(4)} at ${DEFAULT_ANTHROPIC_MODEL}, $${total(CHEAPEST_MODEL).toFixed(4)} at ${CHEAPEST_MODEL}; unchanged SPEC: $0`,
+      `  new service: ${usd(total(calls))} at ${DEFAULT_ANTHROPIC_MODEL}, ${usd(total(cheap))} at ${CHEAPEST_MODEL}; unchanged SPEC: $0`,
     );
   }
   return lines.join('\n');

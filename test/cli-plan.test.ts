@@ -2,7 +2,6 @@ import { readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { MemoryForge } from '../core/forge/memory.js';
 import { IntentSchema } from '../core/intent/schema.js';
-import { WRITE_FILES_TOOL } from '../core/llm/model-output.js';
 import { writeSpecOffline } from '../core/llm/offline/spec/writer.js';
 import { costUsd } from '../core/llm/pricing.js';
 import { systemPrompt, writeSpecPrompt } from '../core/llm/prompts.js';
@@ -122,8 +121,8 @@ describe('assembly-line plan', () => {
       key_features: ['GET /items endpoint'],
       dependencies: ['registry'],
     });
-    // The prefix is the tool definition and the system prompt; the output, the model's part of a SPEC.
-    const prefixChars = JSON.stringify(WRITE_FILES_TOOL).length + systemPrompt().length;
+    // The prefix is the SPEC system prompt (a SPEC call sends no tool); the output, the model's part of a SPEC.
+    const prefixChars = systemPrompt('spec').length;
     const prefix = Math.ceil(prefixChars / 4);
     const expected = costUsd('claude-sonnet-4-6', {
       inputTokens: Math.ceil((prefixChars + writeSpecPrompt({ intent }).length) / 4) - prefix,

@@ -91,10 +91,10 @@ describe('AnthropicProvider requests', () => {
     const user = body.messages[0]!.content;
     expect(user).toMatch(/^<intent>\n\{[\s\S]*"service_name": "greeter"[\s\S]*\}\n<\/intent>/);
     expect(user).not.toContain(body.system[0]!.text.slice(0, 200));
-    // The tool is sent all the same, so the prefix (tools, system) is the one the code calls cache;
-    // tool_choice none keeps the answer in text.
-    expect(body.tools).toEqual([JSON.parse(JSON.stringify(WRITE_FILES_TOOL))]);
-    expect(body.tool_choice).toEqual({ type: 'none' });
+    // A SPEC call answers in text and sends the SPEC instructions only: no tool, no service rules.
+    expect(body.tools).toBeUndefined();
+    expect(body.tool_choice).toBeUndefined();
+    expect(body.system[0]!.text).not.toContain('assembly_line_runtime');
   });
 
   test('a SPEC wrapped in a markdown fence is unwrapped', async () => {

@@ -3,12 +3,14 @@ import { afterEach, describe, expect, test } from '@jest/globals';
 import { readLedger } from '../core/ledger/reader.js';
 import { ledgerDir } from '../core/ledger/recorder.js';
 import { AnthropicProvider, type AnthropicUsage, anthropicConfigFromEnv } from '../core/llm/anthropic.js';
+import { WRITE_FILES_TOOL } from '../core/llm/model-output.js';
 import { generateServiceOffline } from '../core/llm/offline/service/codegen.js';
 import { generateTestsOffline } from '../core/llm/offline/service/testgen.js';
 import { writeSpecOffline } from '../core/llm/offline/spec/writer.js';
 import { costUsd } from '../core/llm/pricing.js';
+import { systemPrompt } from '../core/llm/prompts.js';
 import { withoutPipelineParts } from '../core/llm/spec-completion.js';
-import { parseMaxCost, SpendCap, worstCaseCost } from '../core/llm/spend-cap.js';
+import { estimateTokens, parseMaxCost, SpendCap, worstCaseCost } from '../core/llm/spend-cap.js';
 import type { FileMap } from '../core/ports/index.js';
 import { LlmError } from '../core/ports/index.js';
 import { cli } from './helpers/cli.js';
@@ -129,9 +131,9 @@ describe('prompt caching across the code and tests calls', () => {
   }, 240_000);
 });
 
-describe('one cached prefix across the SPEC, code and tests calls', () => {
+describe('the cached prefixes of the SPEC, improve, code and tests calls', () => {
   // Usage billed by a model of the API's prompt cache from each request as sent, not scripted.
-  async function threeCalls(tamper?: (body: Record<string, unknown>) => void) {
+  async function calls(tamper?: (body: Record<string, unknown>) => void) {
     const cache = new PromptCacheModel();
     const model = {
       usage: (body: Record<string, unknown>) => {
@@ -139,36 +141,60 @@ describe('one cached prefix across the SPEC, code and tests calls', () => {
         return cache.usage(body);
       },
     } as PromptCacheModel;
-    api = await startFakeMessagesApi([textReply(spec), toolReply(asTool(code)), toolReply(asTool(tests))], {
-      promptCache: model,
-    });
+    api = await startFakeMessagesApi(
+      [textReply(spec), textReply(spec), toolReply(asTool(code)), toolReply(asTool(tests))],
+      { promptCache: model },
+    );
     const usages: AnthropicUsage[] = [];
     const provider = new AnthropicProvider({
       ...anthropicConfigFromEnv({ ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: api.url }),
       onUsage: (u) => usages.push(u),
     });
     await provider.writeSpec({ intent });
+    await provider.improveSpec({ intent, spec, score: 80, findings: [] });
     await provider.writeCode({ intent, spec });
     await provider.writeTests({ intent, spec, code });
     return usages;
   }
 
-  test('the SPEC call writes tools + system prompt once; the code call reads them, the tests call reads them and the SPEC', async () => {
-    const [specCall, codeCall, testsCall] = await threeCalls();
+  test("the improve call reads the SPEC system prompt the SPEC call wrote; the tests call reads the code call's tool, system prompt and SPEC", async () => {
+    const [specCall, improveCall, codeCall, testsCall] = await calls();
     expect(specCall!.cacheReadTokens).toBe(0);
     expect(specCall!.cacheWriteTokens).toBeGreaterThanOrEqual(1024);
-    expect(codeCall!.cacheReadTokens).toBe(specCall!.cacheWriteTokens);
-    expect(codeCall!.cacheWriteTokens).toBeGreaterThan(0);
-    expect(testsCall!.cacheReadTokens).toBe(specCall!.cacheWriteTokens + codeCall!.cacheWriteTokens);
+    expect(improveCall!.cacheReadTokens).toBe(specCall!.cacheWriteTokens);
+    expect(improveCall!.cacheWriteTokens).toBe(0);
+    // The code call runs in the Action, after the SPEC's review: it shares no prefix with the SPEC calls.
+    expect(codeCall!.cacheReadTokens).toBe(0);
+    expect(codeCall!.cacheWriteTokens).toBeGreaterThan(specCall!.cacheWriteTokens);
+    expect(testsCall!.cacheReadTokens).toBe(codeCall!.cacheWriteTokens);
     expect(testsCall!.cacheWriteTokens).toBe(0);
   });
 
-  test('a SPEC call without the tool would share nothing: the code call would write the system prompt again', async () => {
-    const [specCall, codeCall] = await threeCalls((body) => {
-      if ((body.tool_choice as { type: string }).type === 'none') delete body.tools;
+  test('the requests carry what their task needs: the SPEC calls no tool, the code calls the tool and the service rules', async () => {
+    const bodies: Record<string, unknown>[] = [];
+    await calls((body) => bodies.push(structuredClone(body)));
+    const systemText = (body: Record<string, unknown>) =>
+      (body.system as { text: string }[]).map((b) => b.text).join('');
+    const [writeSpec, improve, writeCode, writeTests] = bodies;
+    for (const body of [writeSpec!, improve!]) {
+      expect(body.tools).toBeUndefined();
+      expect(body.tool_choice).toBeUndefined();
+      expect(systemText(body)).toBe(systemPrompt('spec'));
+    }
+    for (const body of [writeCode!, writeTests!]) {
+      expect(body.tools).toEqual([WRITE_FILES_TOOL]);
+      expect(body.tool_choice).toEqual({ type: 'tool', name: WRITE_FILES_TOOL.name });
+      expect(systemText(body)).toBe(systemPrompt('service'));
+    }
+  });
+
+  test("a prefix shorter than the model's minimum is not cached: Haiku 4.5 pays the SPEC system prompt as input", async () => {
+    const [specCall, improveCall] = await calls((body) => {
+      body.model = 'claude-haiku-4-5';
     });
-    expect(specCall!.cacheWriteTokens).toBeGreaterThan(0);
-    expect(codeCall!.cacheReadTokens).toBe(0);
+    expect(specCall!.cacheWriteTokens).toBe(0);
+    expect(improveCall!.cacheReadTokens).toBe(0);
+    expect(specCall!.inputTokens).toBeGreaterThan(estimateTokens(systemPrompt('spec').length));
   });
 });
 

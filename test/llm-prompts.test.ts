@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { costUsd, priceFor } from '../core/llm/pricing.js';
+import { WRITE_FILES_TOOL } from '../core/llm/model-output.js';
+import { costUsd, DEFAULT_ANTHROPIC_MODEL, priceFor } from '../core/llm/pricing.js';
 import {
   codeBlock,
   dataBlock,
@@ -17,6 +18,7 @@ import {
   writeTestsPrompt,
 } from '../core/llm/prompts.js';
 import { PIPELINE_SECTIONS } from '../core/llm/spec-completion.js';
+import { estimateTokens } from '../core/llm/spend-cap.js';
 import { SPEC_SECTIONS, UDC_ENDPOINTS } from '../core/spec/sections.js';
 import { greeterIntent } from './helpers/intents.js';
 import { specFixture } from './helpers/specs.js';
@@ -43,19 +45,27 @@ describe('prompt files', () => {
     expect(fromBuild).toBe(fromSource);
   });
 
-  test('the system prompt lists the SPEC sections in contract order', () => {
-    const system = systemPrompt();
+  test('the SPEC system prompt lists the SPEC sections in contract order', () => {
+    const system = systemPrompt('spec');
     const positions = SPEC_SECTIONS.map((title) => system.indexOf(`\`## ${title}\``));
     expect(positions.every((p) => p >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
   });
 
-  test('the system prompt carries the API format, the UDC contract and the service layout', () => {
-    const system = systemPrompt();
-    for (const { method, path } of UDC_ENDPOINTS) expect(system).toContain(`\`${method} ${path}\``);
+  test('the SPEC system prompt carries the API format and none of the service rules', () => {
+    const system = systemPrompt('spec');
     for (const bullet of ['- Feature:', '- Request:', '- Response:', '- Errors:'])
       expect(system).toContain(bullet);
-    for (const file of ['app/features.py', 'app/models.py', 'tests/test_features.py', 'requirements.txt']) {
+    expect(system).toMatch(/never an instruction/);
+    expect(system).not.toContain('assembly_line_runtime');
+    expect(system).not.toMatch(/pydantic 1\.10/);
+    expect(system).not.toMatch(/\{\{\w+\}\}/);
+  });
+
+  test('the service system prompt carries the UDC contract and the service layout, not the SPEC format', () => {
+    const system = systemPrompt('service');
+    for (const { method, path } of UDC_ENDPOINTS) expect(system).toContain(`\`${method} ${path}\``);
+    for (const file of ['app/features.py', 'tests/test_features.py', 'requirements.txt']) {
       expect(system).toContain(`services/<service_name>/${file}`);
     }
     // The model writes the features only: the runtime and main.py are the pipeline's.
@@ -63,25 +73,32 @@ describe('prompt files', () => {
     expect(system).toMatch(/Never write `app\/main\.py`/);
     expect(system).toMatch(/pydantic 1\.10.*pydantic 2/s);
     expect(system).toMatch(/never an instruction/);
+    expect(system).not.toContain('- Feature:');
     expect(system).not.toMatch(/\{\{\w+\}\}/);
   });
 
-  test('the system prompt is long enough to be cached (about 1,024 tokens at least)', () => {
-    // Claude tokenises English at roughly 3.5-4 characters per token.
-    expect(systemPrompt().length).toBeGreaterThan(1024 * 4);
+  test("the code and tests calls' prefix (tool and service system prompt) is long enough for the default model to cache", () => {
+    const chars = JSON.stringify(WRITE_FILES_TOOL).length + systemPrompt('service').length;
+    expect(estimateTokens(chars)).toBeGreaterThanOrEqual(
+      priceFor(DEFAULT_ANTHROPIC_MODEL).price.minCacheTokens,
+    );
   });
 
-  test('the system prompt is the same for every request, so the cache hits', () => {
-    const first = systemPrompt();
-    // Rendered from the file on disk alone: no request data, no clock, nothing that varies per call.
-    expect(first).toContain(
-      readFileSync(new URL('../core/llm/prompts/system.md', import.meta.url), 'utf8')
-        .split('{{')[0]!
-        .trim(),
-    );
-    expect(systemPrompt()).toBe(first);
-    expect(systemPrompt()).not.toContain('greeter');
-  });
+  test.each(['spec', 'service'] as const)(
+    'the %s system prompt is the same for every request, so the cache hits',
+    (kind) => {
+      const first = systemPrompt(kind);
+      // Rendered from the files on disk alone: no request data, no clock, nothing that varies per call.
+      for (const file of [`system-${kind}.md`, 'data-rules.md'])
+        expect(first).toContain(
+          readFileSync(new URL(`../core/llm/prompts/${file}`, import.meta.url), 'utf8')
+            .split('{{')[0]!
+            .trim(),
+        );
+      expect(systemPrompt(kind)).toBe(first);
+      expect(systemPrompt(kind)).not.toContain('greeter');
+    },
+  );
 });
 
 describe('what the model writes of a SPEC', () => {
@@ -96,8 +113,8 @@ describe('what the model writes of a SPEC', () => {
     expect(prompt).toContain('write Requirements as its `### Functional` list only');
   });
 
-  test("the system prompt marks every section the pipeline adds as the pipeline's, Data Models included", () => {
-    const system = systemPrompt();
+  test("the SPEC system prompt marks every section the pipeline adds as the pipeline's, Data Models included", () => {
+    const system = systemPrompt('spec');
     expect(system).toContain('- **Data Models** (pipeline)');
     for (const title of PIPELINE_SECTIONS) expect(system).not.toContain(`**${title}** (you)`);
     for (const title of SPEC_SECTIONS.filter((t) => !PIPELINE_SECTIONS.includes(t)))

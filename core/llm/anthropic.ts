@@ -17,6 +17,7 @@ import { costUsd, DEFAULT_ANTHROPIC_MODEL } from './pricing.js';
 import {
   improveSpecPrompt,
   type PromptParts,
+  type SystemPromptKind,
   systemPrompt,
   writeCodeParts,
   writeSpecPrompt,
@@ -139,22 +140,30 @@ export function anthropicConfigFromEnv(
   };
 }
 
+/** Which system prompt each task is sent with (see systemPrompt). */
+export const SYSTEM_PROMPT_OF: Readonly<Record<LlmTask, SystemPromptKind>> = {
+  'write-spec': 'spec',
+  'improve-spec': 'spec',
+  'write-code': 'service',
+  'write-tests': 'service',
+};
+
 /**
- * The Messages API request of one task. Every request starts with the same prefix: the write_files
- * tool, then the system prompt with a cache breakpoint, so the first call of a run writes that prefix
- * to the cache and every later call reads it (the API caches tools, system, messages in that order, and
- * a prefix is shared only when it is identical). The SPEC calls therefore send the tool too, with
- * `tool_choice: none` so that they answer in text; a tool_choice change leaves the tools and system
- * cache intact. The code and tests calls of a service then share a second cached block, the intent and
- * the SPEC, so the tests call reads both from the cache (a tenth of the input price) and pays full price
- * only for the code it is shown and its task.
+ * The Messages API request of one task. Its system prompt is the task's kind (SYSTEM_PROMPT_OF) with a
+ * cache breakpoint, so the improve calls that follow a SPEC call within the cache's five minutes read
+ * the SPEC instructions from the cache, and the tests call reads the code call's. The code and tests
+ * calls start with the write_files tool and share a second cached block, the intent and the SPEC: the
+ * tests call reads both (a tenth of the input price) and pays full price only for the code it is shown
+ * and its task. The SPEC calls send no tool and answer in text.
  */
 export function messageRequest({
+  task,
   model,
   maxTokens,
   prompt,
   tool,
 }: {
+  task: LlmTask;
   model: string;
   maxTokens: number;
   prompt: string | PromptParts;
@@ -172,9 +181,8 @@ export function messageRequest({
   return {
     model,
     max_tokens: maxTokens,
-    tools: [WRITE_FILES_TOOL],
-    tool_choice: tool ? { type: 'tool', name: tool.name } : { type: 'none' },
-    system: [{ type: 'text', text: systemPrompt(), cache_control: cached }],
+    ...(tool ? { tools: [tool], tool_choice: { type: 'tool', name: tool.name } } : {}),
+    system: [{ type: 'text', text: systemPrompt(SYSTEM_PROMPT_OF[task]), cache_control: cached }],
     messages: [{ role: 'user', content }],
   };
 }
@@ -273,7 +281,13 @@ export class AnthropicProvider implements LlmProvider {
     prompt: string | PromptParts,
     tool?: Anthropic.Tool,
   ): Anthropic.MessageCreateParamsNonStreaming {
-    return messageRequest({ model: this.modelFor(task), maxTokens: this.config.maxTokens, prompt, tool });
+    return messageRequest({
+      task,
+      model: this.modelFor(task),
+      maxTokens: this.config.maxTokens,
+      prompt,
+      tool,
+    });
   }
 
   /** Throws before the call when its worst case would take the run past the spend cap. */

@@ -11,22 +11,29 @@ export interface ModelPrice {
   outputPerMTok: number;
   cacheWritePerMTok: number;
   cacheReadPerMTok: number;
+  /**
+   * The shortest prefix the API caches for this model, in tokens: a shorter one is billed as plain
+   * input, with no cache write and nothing to read later (the prompt-caching documentation's table).
+   */
+  minCacheTokens: number;
 }
 
-function price(inputPerMTok: number, outputPerMTok: number): ModelPrice {
+function price(inputPerMTok: number, outputPerMTok: number, minCacheTokens: number): ModelPrice {
   return {
     inputPerMTok,
     outputPerMTok,
     cacheWritePerMTok: inputPerMTok * 1.25,
     cacheReadPerMTok: inputPerMTok * 0.1,
+    minCacheTokens,
   };
 }
 
-const OPUS_4_0 = price(15, 75);
-const OPUS_4_5 = price(5, 25);
-const SONNET = price(3, 15);
-const HAIKU_4_5 = price(1, 5);
-const HAIKU_3_5 = price(0.8, 4);
+const OPUS_4_0 = price(15, 75, 1024);
+// Opus 4.5 and 4.6 cache from 4,096 tokens; newer Opus rows reuse it, the larger minimum erring high.
+const OPUS_4_5 = price(5, 25, 4096);
+const SONNET = price(3, 15, 1024);
+const HAIKU_4_5 = price(1, 5, 4096);
+const HAIKU_3_5 = price(0.8, 4, 2048);
 
 /** Model ids and aliases, without the date suffix (`claude-sonnet-4-5-20250929` → `claude-sonnet-4-5`). */
 export const MODEL_PRICES: Readonly<Record<string, ModelPrice>> = {

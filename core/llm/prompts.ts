@@ -23,7 +23,9 @@ const UDC_KEYS = new Set(UDC_ENDPOINTS.map(endpointKey));
  */
 
 export const PROMPT_FILES = [
-  'system.md',
+  'system-spec.md',
+  'system-service.md',
+  'data-rules.md',
   'write-spec.md',
   'improve-spec.md',
   'service-context.md',
@@ -118,10 +120,26 @@ export function feedbackSection(feedback: string | undefined): string {
   return renderTemplate(loadPrompt('feedback.md'), { feedback: dataBlock('feedback', text) });
 }
 
-/** The static instructions: identical for every call and every service, so the API can cache them. */
-export function systemPrompt(): string {
+/**
+ * The two system prompts. The SPEC calls run in the bot and the code and tests calls in the Action,
+ * after the SPEC's pull request is reviewed and merged: usually long after the API's five-minute cache
+ * has let go of the SPEC call's prefix. So they share nothing worth caching, and each sends only the
+ * instructions its tasks need: `spec` the SPEC format, `service` the generated service's rules.
+ */
+export type SystemPromptKind = 'spec' | 'service';
+
+const SYSTEM_FILES: Record<SystemPromptKind, PromptFile> = {
+  spec: 'system-spec.md',
+  service: 'system-service.md',
+};
+
+/** The static instructions of one kind of call: identical for every call and every service, so the API can cache them. */
+export function systemPrompt(kind: SystemPromptKind): string {
   const sections = SPEC_SECTIONS.map((title, i) => `${i + 1}. \`## ${title}\``).join('\n');
-  return renderTemplate(loadPrompt('system.md'), { spec_sections: sections }).trim();
+  return renderTemplate(loadPrompt(SYSTEM_FILES[kind]), {
+    data_rules: loadPrompt('data-rules.md').trim(),
+    spec_sections: sections,
+  }).trim();
 }
 
 function common(intent: Intent) {

@@ -9,8 +9,9 @@ import { modelWrittenSpec } from '../llm/spec-completion.js';
  * What the SPEC line of a plan would cost with the anthropic provider. The basis, stated so a reader
  * can check it:
  * - requests are the provider's own (messageRequest), rendered for each intent; tokens ≈ characters / 4;
- * - the cached prefix is what the provider sends first on every call: the write_files tool definition
- *   and the system prompt; it is read from the prompt cache on every call and written once per plan;
+ * - the cached prefix is what the provider sends first on every SPEC call: the SPEC system prompt; it is
+ *   read from the prompt cache on every call and written once per plan, when it is at least the model's
+ *   shortest cacheable prefix (else every call pays it as plain input);
  * - the model writes only a SPEC's own parts (the pipeline adds the standard sections and the UDC
  *   endpoints, core/llm/spec-completion.ts): the output of a call is the stored SPEC less those parts,
  *   or, with no SPEC stored, the offline writer's SPEC less them, standing in for the model's;
@@ -34,17 +35,17 @@ export function basisText(model: string): string {
   return (
     `${model} list prices; tokens ≈ characters / ${CHARS_PER_TOKEN} of the provider's requests; the model ` +
     "writes a SPEC's own parts (the stored SPEC, else the offline writer's, less the sections the pipeline " +
-    `adds); ${FINDINGS_TOKENS} tokens of findings per improve call; tool definition and system prompt ` +
-    'cached (one cache write per plan); fewest calls: the first draft passes, most: every optimization ' +
+    `adds); ${FINDINGS_TOKENS} tokens of findings per improve call; the SPEC system prompt cached (one ` +
+    "cache write per plan) where it is long enough for the model's cache; fewest calls: the first draft passes, most: every optimization " +
     'cycle runs'
   );
 }
 
 const round = (usd: number) => Math.round(usd * 1e6) / 1e6;
 
-/** A request's tokens as the provider sends it: the cached prefix (tools, system) and the message. */
+/** A SPEC call's tokens as the provider sends it: the cacheable prefix (tools, system) and the message. */
 function requestTokens(model: string, prompt: string): { prefix: number; message: number } {
-  const body = messageRequest({ model, maxTokens: ANTHROPIC_DEFAULTS.maxTokens, prompt });
+  const body = messageRequest({ task: 'write-spec', model, maxTokens: ANTHROPIC_DEFAULTS.maxTokens, prompt });
   const prefixChars =
     (body.tools ?? []).reduce((n, tool) => n + JSON.stringify(tool).length, 0) +
     (Array.isArray(body.system) ? body.system.reduce((n, block) => n + block.text.length, 0) : 0);
@@ -53,20 +54,25 @@ function requestTokens(model: string, prompt: string): { prefix: number; message
 }
 
 export class SpecLineEstimator {
-  /** The prefix every call shares: the tool definition and the system prompt. */
+  /** The prefix every SPEC call shares: the SPEC system prompt. */
   readonly prefixTokens: number;
+  /** Whether the model caches a prefix that long (else each call pays it as plain input). */
+  readonly prefixCached: boolean;
   readonly priceKnown: boolean;
 
   constructor(readonly model: string) {
-    this.priceKnown = priceFor(model).known;
+    const { known, price } = priceFor(model);
+    this.priceKnown = known;
     this.prefixTokens = requestTokens(model, '').prefix;
+    this.prefixCached = this.prefixTokens >= price.minCacheTokens;
   }
 
   private call(prompt: string, outputTokens: number): number {
+    const message = requestTokens(this.model, prompt).message;
     return costUsd(this.model, {
-      inputTokens: requestTokens(this.model, prompt).message,
+      inputTokens: message + (this.prefixCached ? 0 : this.prefixTokens),
       outputTokens,
-      cacheReadTokens: this.prefixTokens,
+      cacheReadTokens: this.prefixCached ? this.prefixTokens : 0,
       cacheWriteTokens: 0,
     }).costUsd;
   }
@@ -97,6 +103,7 @@ export class SpecLineEstimator {
 
   /** The one cache write of the shared prefix a plan with any call pays, above reading it from cache. */
   cacheWrite(): number {
+    if (!this.prefixCached) return 0;
     const { price } = priceFor(this.model);
     return round((this.prefixTokens * (price.cacheWritePerMTok - price.cacheReadPerMTok)) / 1e6);
   }

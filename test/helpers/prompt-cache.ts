@@ -1,3 +1,4 @@
+import { priceFor } from '../../core/llm/pricing.js';
 import { CHARS_PER_TOKEN } from '../../core/llm/spend-cap.js';
 
 /**
@@ -6,7 +7,8 @@ import { CHARS_PER_TOKEN } from '../../core/llm/spend-cap.js';
  *
  * - the prompt is read as tools, then system blocks, then message blocks, in that order;
  * - a block with `cache_control` is a breakpoint: the prefix up to and including it is cached when it
- *   holds at least `minTokens` (1,024 for Sonnet and Opus);
+ *   holds at least the model's minimum (`minCacheTokens` of its price row: 1,024 for Sonnet, 4,096
+ *   for Haiku 4.5), or `minTokens` when one is given;
  * - a request reads the longest cached prefix that ends at one of its breakpoints, writes the rest of
  *   its breakpoint prefixes, and pays the plain input price for what follows the last breakpoint;
  * - a cache belongs to one model, and tool_choice is part of the message prefixes only (changing it
@@ -68,7 +70,7 @@ export class PromptCacheModel {
   private readonly cached = new Set<string>();
 
   constructor(
-    private readonly minTokens = 1024,
+    private readonly minTokens?: number,
     private readonly charsPerToken = CHARS_PER_TOKEN,
   ) {}
 
@@ -88,6 +90,7 @@ export class PromptCacheModel {
     }
     const total = tokensAt.at(-1) ?? 0;
     const breakpoints = blocks.flatMap((b, i) => (b.breakpoint ? [i] : []));
+    const minTokens = this.minTokens ?? priceFor(String(body.model)).price.minCacheTokens;
     let hit = -1;
     for (const i of [...breakpoints].reverse())
       if (this.cached.has(keys[i]!)) {
@@ -97,7 +100,7 @@ export class PromptCacheModel {
     const read = hit >= 0 ? tokensAt[hit]! : 0;
     let covered = read;
     for (const i of breakpoints) {
-      if (i <= hit || tokensAt[i]! < this.minTokens) continue;
+      if (i <= hit || tokensAt[i]! < minTokens) continue;
       this.cached.add(keys[i]!);
       covered = tokensAt[i]!;
     }
