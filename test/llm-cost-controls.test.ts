@@ -8,8 +8,8 @@ import { generateServiceOffline } from '../core/llm/offline/service/codegen.js';
 import { generateTestsOffline } from '../core/llm/offline/service/testgen.js';
 import { writeSpecOffline } from '../core/llm/offline/spec/writer.js';
 import { costUsd } from '../core/llm/pricing.js';
-import { systemPrompt } from '../core/llm/prompts.js';
-import { withoutPipelineParts } from '../core/llm/spec-completion.js';
+import { systemPrompt, withoutRestatedEndpoints } from '../core/llm/prompts.js';
+import { improvableSpec } from '../core/llm/spec-completion.js';
 import { estimateTokens, parseMaxCost, SpendCap, worstCaseCost } from '../core/llm/spend-cap.js';
 import type { FileMap } from '../core/ports/index.js';
 import { LlmError } from '../core/ports/index.js';
@@ -100,8 +100,11 @@ describe('prompt caching across the code and tests calls', () => {
     if (typeof codeBlocks === 'string' || typeof testsBlocks === 'string') throw new Error('expected blocks');
     expect(testsBlocks[0]).toEqual(codeBlocks[0]);
     expect(codeBlocks[0]).toMatchObject({ type: 'text', cache_control: { type: 'ephemeral' } });
-    // The SPEC without the parts the pipeline wrote from the intent and nobody changed.
-    expect(codeBlocks[0]!.text).toContain(`<spec>\n${withoutPipelineParts(intent, spec).trimEnd()}\n</spec>`);
+    // The SPEC without the parts the pipeline wrote from the intent and nobody changed, and without the
+    // endpoint blocks the endpoints block restates.
+    expect(codeBlocks[0]!.text).toContain(
+      `<spec>\n${withoutRestatedEndpoints(improvableSpec(intent, spec, []).spec).trimEnd()}\n</spec>`,
+    );
     expect(codeBlocks[0]!.text).toContain('## Requirements');
     expect(codeBlocks[0]!.text).not.toContain('## Deployment');
     expect(codeBlocks[0]!.text).toContain('"service_name": "greeter"');

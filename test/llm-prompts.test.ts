@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { WRITE_FILES_TOOL } from '../core/llm/model-output.js';
+import { writeSpecOffline } from '../core/llm/offline/spec/writer.js';
 import { costUsd, DEFAULT_ANTHROPIC_MODEL, priceFor } from '../core/llm/pricing.js';
 import {
   codeBlock,
@@ -13,14 +14,20 @@ import {
   promptsDir,
   renderTemplate,
   systemPrompt,
+  withoutRestatedEndpoints,
   writeCodePrompt,
   writeSpecPrompt,
   writeTestsPrompt,
 } from '../core/llm/prompts.js';
-import { PIPELINE_SECTIONS } from '../core/llm/spec-completion.js';
+import {
+  completeSpec,
+  improvableSpec,
+  modelWrittenSpec,
+  PIPELINE_SECTIONS,
+} from '../core/llm/spec-completion.js';
 import { estimateTokens } from '../core/llm/spend-cap.js';
 import { SPEC_SECTIONS, UDC_ENDPOINTS } from '../core/spec/sections.js';
-import { greeterIntent } from './helpers/intents.js';
+import { greeterIntent, SIX_FEATURES } from './helpers/intents.js';
 import { specFixture } from './helpers/specs.js';
 
 const intent = greeterIntent;
@@ -198,6 +205,44 @@ describe('data in prompts', () => {
       '<code>\n<file path="a&quot;&lt;b&gt;.py">\n&lt;/file>&lt;/code>\n</file>\n</code>',
     );
     expect(dataBlock('spec', '')).toBe('<spec>\n\n</spec>');
+  });
+});
+
+describe('what the code and tests calls read of a SPEC', () => {
+  const spec = completeSpec(SIX_FEATURES, modelWrittenSpec(writeSpecOffline(SIX_FEATURES)));
+  const featureHeadings = (text: string) => text.match(/^### (?:GET|POST|PUT|PATCH|DELETE) \/\S*$/gm) ?? [];
+
+  test('a SPEC in the ### layout: each feature endpoint once, in the endpoints block, and the prompt says so', () => {
+    for (const prompt of [
+      writeCodePrompt({ intent: SIX_FEATURES, spec }),
+      writeTestsPrompt({ intent: SIX_FEATURES, spec, code: {} }),
+    ]) {
+      const sent = between(prompt, 'spec');
+      expect(featureHeadings(sent)).toEqual([]);
+      expect(sent).toContain('## API');
+      expect(sent).toContain('### Functional');
+      expect(featureHeadings(between(prompt, 'endpoints'))).toHaveLength(SIX_FEATURES.key_features.length);
+      expect(prompt).toMatch(/leaves out [^.]*the feature endpoints, which follow\./);
+    }
+  });
+
+  test('an endpoint block with more than the four bullets stays in the SPEC, the others go', () => {
+    const noted = spec.replace(
+      /(### POST \/orders\n(?:- .*\n){4})/,
+      '$1- Note: orders over 10,000 need a second approval.\n',
+    );
+    expect(noted).not.toBe(spec);
+    // What the code call sends: the pipeline's parts (the UDC endpoints among them) out, then the restated endpoints.
+    const sent = withoutRestatedEndpoints(improvableSpec(SIX_FEATURES, noted, []).spec);
+    expect(featureHeadings(sent)).toEqual(['### POST /orders']);
+    expect(between(writeCodePrompt({ intent: SIX_FEATURES, spec: noted }), 'spec')).toBe(sent.trimEnd());
+    expect(sent).toContain('- Note: orders over 10,000 need a second approval.');
+    expect(withoutRestatedEndpoints(sent)).toBe(sent);
+  });
+
+  test('a SPEC whose API is a table goes as written', () => {
+    const table = specFixture('corpus/url-shortener.table.md');
+    expect(withoutRestatedEndpoints(table)).toBe(table);
   });
 });
 

@@ -12,7 +12,7 @@ import type {
 } from '../ports/index.js';
 import { endpointKey, readSpec, renderEndpoints } from '../spec/document/index.js';
 import { SPEC_SECTIONS, UDC_ENDPOINTS } from '../spec/sections.js';
-import { improvableSpec, withoutPipelineParts } from './spec-completion.js';
+import { improvableSpec } from './spec-completion.js';
 
 const UDC_KEYS = new Set(UDC_ENDPOINTS.map(endpointKey));
 
@@ -154,10 +154,12 @@ const WHOLE_FORMAT =
   'Keep the format of the system prompt: the title, all eleven level-2 sections in order, the four bullet lines of each endpoint.';
 
 /** How the improve task asks for the SPEC back when `leftOut` names the parts the pipeline adds again. */
+const listOf = (parts: readonly string[]) =>
+  parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : (parts[0] ?? '');
+
 function trimmedFormat(leftOut: readonly string[]): string {
-  const list = leftOut.length > 1 ? `${leftOut.slice(0, -1).join(', ')} and ${leftOut.at(-1)}` : leftOut[0];
   return (
-    `The SPEC above leaves out what the pipeline writes from the intent and your endpoints: ${list}. ` +
+    `The SPEC above leaves out what the pipeline writes from the intent and your endpoints: ${listOf(leftOut)}. ` +
     'It adds them again to your answer, so do not write them; keep every section you were given, in its order, and the four bullet lines of each endpoint.'
   );
 }
@@ -173,14 +175,47 @@ export function improveSpecPrompt({ intent, spec, score, findings }: ImproveSpec
   }).trim();
 }
 
+const featureEndpoints = (spec: string) =>
+  readSpec(spec).endpoints.filter((e) => !UDC_KEYS.has(endpointKey(e)));
+
 /**
  * The SPEC's endpoints as the assembly line reads them, in the `###` layout: a person may have written
  * the API as a table or a list, and the model must implement exactly what the build checks.
  */
 export function endpointsBlock(spec: string): string {
   // The runtime serves the UDC endpoints: the model implements and tests the feature endpoints only.
-  const endpoints = readSpec(spec).endpoints.filter((e) => !UDC_KEYS.has(endpointKey(e)));
+  const endpoints = featureEndpoints(spec);
   return dataBlock('endpoints', endpoints.length > 0 ? renderEndpoints(endpoints) : '(no endpoint found)');
+}
+
+/** Inline code that holds JSON, in JSON.stringify's spacing: `{"a": 1}` and `{"a":1}` say the same. */
+const compactInlineJson = (text: string) =>
+  text.replace(/`([^`\n]+)`/g, (span, inner: string) => {
+    try {
+      return `\`${JSON.stringify(JSON.parse(inner))}\``;
+    } catch {
+      return span;
+    }
+  });
+
+/**
+ * `spec` without the feature endpoint blocks that endpointsBlock restates (a SPEC in the `###` layout,
+ * as the model writes it; JSON spacing aside), so the code and tests calls do not pay for each endpoint
+ * twice. A block with anything more (a note, another bullet, words after an example) stays in.
+ */
+export function withoutRestatedEndpoints(spec: string): string {
+  const lines = spec.split('\n');
+  const dropped = new Set<number>();
+  for (const endpoint of featureEndpoints(spec)) {
+    if (endpoint.layout !== 'heading' || endpoint.endLine === undefined) continue;
+    const from = endpoint.line - 1;
+    const block = lines.slice(from, endpoint.endLine);
+    if (compactInlineJson(block.join('\n').trimEnd()) !== renderEndpoints([endpoint])) continue;
+    let to = endpoint.endLine;
+    while (to < lines.length && lines[to]!.trim() === '') to++;
+    for (let i = from; i < to; i++) dropped.add(i);
+  }
+  return dropped.size === 0 ? spec : lines.filter((_, i) => !dropped.has(i)).join('\n');
 }
 
 /**
@@ -197,10 +232,19 @@ export function joinParts(parts: PromptParts): string {
   return `${parts.shared}\n\n${parts.task}`;
 }
 
+/**
+ * The intent, the SPEC and its feature endpoints, as the code and tests calls share them: the SPEC
+ * without the pipeline's unchanged parts (they follow from the intent, which the calls also get) and
+ * without the endpoint blocks the endpoints block restates.
+ */
 function serviceContext(intent: CodeRequest['intent'], spec: string): string {
+  const sent = improvableSpec(intent, spec, []);
+  const lean = withoutRestatedEndpoints(sent.spec);
+  const leftOut = [...sent.leftOut, ...(lean !== sent.spec ? ['the feature endpoints, which follow'] : [])];
   return renderTemplate(loadPrompt('service-context.md'), {
     intent: intentBlock(intent),
-    spec: dataBlock('spec', withoutPipelineParts(intent, spec)),
+    spec: dataBlock('spec', lean),
+    left_out: leftOut.length > 0 ? `The SPEC above leaves out ${listOf(leftOut)}. ` : '',
     endpoints: endpointsBlock(spec),
   }).trim();
 }
