@@ -6,6 +6,7 @@ import { writeSpecOffline } from '../core/llm/offline/spec/writer.js';
 import { costUsd, DEFAULT_ANTHROPIC_MODEL, priceFor } from '../core/llm/pricing.js';
 import {
   codeBlock,
+  DATA_TAGS,
   dataBlock,
   FEEDBACK_LIMIT_CHARS,
   improveSpecPrompt,
@@ -89,6 +90,10 @@ describe('prompt files', () => {
     expect(estimateTokens(chars)).toBeGreaterThanOrEqual(
       priceFor(DEFAULT_ANTHROPIC_MODEL).price.minCacheTokens,
     );
+  });
+
+  test.each(['spec', 'service'] as const)('the %s system prompt names every tag data arrives in', (kind) => {
+    for (const tag of DATA_TAGS) expect(systemPrompt(kind)).toContain(`\`<${tag}`);
   });
 
   test.each(['spec', 'service'] as const)(
