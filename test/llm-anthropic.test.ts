@@ -6,9 +6,13 @@ import {
   anthropicConfigFromEnv,
 } from '../core/llm/anthropic.js';
 import { WRITE_FILES_TOOL } from '../core/llm/model-output.js';
+import { writeSpecOffline } from '../core/llm/offline/spec/writer.js';
 import { describeRetry } from '../core/llm/retry.js';
-import { completeSpec, withoutPipelineParts } from '../core/llm/spec-completion.js';
+import { completeSpec, modelWrittenSpec, withoutPipelineParts } from '../core/llm/spec-completion.js';
 import { LlmError } from '../core/ports/index.js';
+import { readSpec } from '../core/spec/document/index.js';
+import { SPEC_SECTIONS } from '../core/spec/sections.js';
+import { verifySpec } from '../core/spec/verifier/index.js';
 import {
   errorReply,
   type FakeMessagesApi,
@@ -95,6 +99,17 @@ describe('AnthropicProvider requests', () => {
     expect(body.tools).toBeUndefined();
     expect(body.tool_choice).toBeUndefined();
     expect(body.system[0]!.text).not.toContain('assembly_line_runtime');
+  });
+
+  test("writeSpec makes a whole SPEC of an answer with only the model's sections", async () => {
+    const whole = writeSpecOffline(intent());
+    const answer = modelWrittenSpec(whole);
+    expect(readSpec(answer).sections.map((s) => s.title)).toEqual(['Purpose & Scope', 'Requirements', 'API']);
+    const { provider } = await setup([textReply(answer)]);
+    const spec = (await provider.writeSpec({ intent: intent() })).value;
+    expect(readSpec(spec).sections.map((s) => s.title)).toEqual([...SPEC_SECTIONS]);
+    expect(spec).toBe(whole);
+    expect(verifySpec(spec, intent()).score).toBeGreaterThanOrEqual(90);
   });
 
   test('a SPEC wrapped in a markdown fence is unwrapped', async () => {

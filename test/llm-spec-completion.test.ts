@@ -15,10 +15,11 @@ import { verifySpec } from '../core/spec/verifier/index.js';
 import { exampleIntent, SIX_FEATURES } from './helpers/intents.js';
 
 /**
- * The model writes only what is unique to a service (title, Purpose & Scope, Requirements, the feature
- * endpoints, Error Handling, Success Criteria); completeSpec adds what the intent determines (the
- * Non-functional requirements of its priority among it), and the Data Models that restate the feature
- * endpoints' examples. The completed SPEC must pass the same gate as one written whole.
+ * The model writes only what is unique to a service (title, Purpose & Scope, the functional
+ * Requirements, the feature endpoints); completeSpec adds what the intent determines (the
+ * Non-functional requirements of its priority among it), and the Data Models, Error Handling and
+ * Success Criteria that restate the feature endpoints' examples, errors and statuses. The completed
+ * SPEC must pass the same gate as one written whole.
  */
 
 const titles = (markdown: string) => readSpec(markdown).sections.map((s) => s.title);
@@ -77,7 +78,7 @@ const intents = [exampleIntent('hello-world'), SIX_FEATURES, ...variedIntents(40
 
 describe('completeSpec', () => {
   test.each(intents.map((i) => [i.service_name, i] as const))(
-    "%s: the model's part alone lacks five sections and the UDC endpoints; completed, it passes the gate",
+    "%s: the model's part alone lacks eight sections and the UDC endpoints; completed, it passes the gate",
     (_name, intent) => {
       const part = modelWrittenSpec(writeSpecOffline(intent));
       expect(titles(part)).toEqual(SPEC_SECTIONS.filter((t) => !PIPELINE_SECTIONS.includes(t)));
@@ -136,25 +137,26 @@ describe('completeSpec', () => {
     const intent = SIX_FEATURES;
     const part = modelWrittenSpec(writeSpecOffline(intent));
     const own =
-      '## Data Models\n\n- **Order**: `id: str, total_cents: int`\n- **Refund**: `id: str, reason: str`\n\n';
-    const withModels = part.replace('## Error Handling', `${own}## Error Handling`);
+      '## Data Models\n\n- **Order**: `id: str, total_cents: int`\n- **Refund**: `id: str, reason: str`\n';
+    const withModels = `${part.trimEnd()}\n\n${own}`;
     const completed = completeSpec(intent, withModels);
-    expect(sectionText(completed, 'Data Models')).toBe(own);
+    expect(sectionText(completed, 'Data Models')).toBe(`${own}\n`);
     expect(titles(completed)).toEqual([...SPEC_SECTIONS]);
   });
 
   test.each(intents.map((i) => [i.service_name, i] as const))(
-    '%s: completed without model-written Data Models, the SPEC is the one completed with them, and scores the same',
+    '%s: completed without model-written Data Models, Error Handling and Success Criteria, the SPEC is the one completed with them, and scores the same',
     (_name, intent) => {
       const whole = writeSpecOffline(intent);
       const part = modelWrittenSpec(whole);
-      // Before: the model wrote Data Models and the Non-functional list too (the offline writer's, as the stand-in).
+      // Before: the model wrote Data Models, Error Handling, Success Criteria and the Non-functional list
+      // too (the offline writer's, as the stand-in).
+      const written = ['Data Models', 'Error Handling', 'Success Criteria'].map((t) => sectionText(whole, t));
       const before = completeSpec(
         intent,
-        part
-          .replace('## API', `${nonFunctionalText(whole)}## API`)
-          .replace('## Error Handling', `${sectionText(whole, 'Data Models')}## Error Handling`),
+        `${part.replace('## API', `${nonFunctionalText(whole)}## API`).trimEnd()}\n\n${written.join('')}`,
       );
+      expect(sectionText(before, 'Error Handling')).toBe(sectionText(whole, 'Error Handling'));
       const after = completeSpec(intent, part);
       expect(after).toBe(before);
       const score = verifySpec(after, intent).score;
@@ -190,6 +192,92 @@ describe('completeSpec', () => {
     expect(sectionText(completeSpec(intent, headingOnly), 'Requirements')).toBe(
       sectionText(headingOnly, 'Requirements'),
     );
+  });
+
+  test.each(intents.map((i) => [i.service_name, i] as const))(
+    "%s: the offline SPEC stripped to the model's part and completed comes back byte for byte",
+    (_name, intent) => {
+      const whole = writeSpecOffline(intent);
+      const part = modelWrittenSpec(whole);
+      expect(titles(part)).toEqual(['Purpose & Scope', 'Requirements', 'API']);
+      expect(completeSpec(intent, part)).toBe(whole);
+    },
+  );
+
+  test.each(intents.map((i) => [i.service_name, i] as const))(
+    '%s: Error Handling and Success Criteria are added at their places in the contract order, as the offline writer writes them',
+    (_name, intent) => {
+      const whole = writeSpecOffline(intent);
+      const completed = completeSpec(intent, modelWrittenSpec(whole));
+      const order = titles(completed);
+      expect(order.indexOf('Error Handling')).toBe(order.indexOf('Configuration') + 1);
+      expect(order.indexOf('Security')).toBe(order.indexOf('Error Handling') + 1);
+      expect(order.at(-1)).toBe('Success Criteria');
+      expect(sectionText(completed, 'Error Handling')).toBe(sectionText(whole, 'Error Handling'));
+      expect(sectionText(completed, 'Success Criteria')).toBe(sectionText(whole, 'Success Criteria'));
+    },
+  );
+
+  test('Error Handling and Success Criteria follow the errors and statuses the model wrote', () => {
+    const intent = SIX_FEATURES;
+    const part = modelWrittenSpec(writeSpecOffline(intent));
+    const refund = readSpec(part).endpoints.find((e) => e.path === '/refund-payments')!;
+    const edited = part
+      .split('\n')
+      .map((line, i) => {
+        if (i === refund.errorsLine! - 1) return '- Errors: 402 card declined; 429 too many refunds in 60 s';
+        if (i === refund.responseLine! - 1) return line.replace('- Response: 201 ', '- Response: 202 ');
+        return line;
+      })
+      .join('\n');
+    const completed = completeSpec(intent, edited);
+    const errors = sectionText(completed, 'Error Handling');
+    expect(errors).toContain(
+      '- `POST /refund-payments` (Refund payments): 402 card declined; 429 too many refunds in 60 s.\n',
+    );
+    expect(errors).not.toContain('refund_payments_ref already used');
+    const success = sectionText(completed, 'Success Criteria');
+    expect(success).toContain(
+      '- `POST /refund-payments` (Refund payments) answers 202 with the documented body',
+    );
+    expect(success).toContain('- `POST /orders` (Create orders) answers 201 with the documented body');
+    expect(verifySpec(completed, intent).score).toBeGreaterThanOrEqual(90);
+  });
+
+  test('Error Handling and Success Criteria the SPEC has are kept as written, wherever the SPEC put them', () => {
+    const intent = SIX_FEATURES;
+    const part = modelWrittenSpec(writeSpecOffline(intent));
+    const errors = '## Error Handling\n\n- Every failure answers `{"detail": "..."}` with a 4xx status.\n';
+    const success = '## Success Criteria\n\n- 6 of 6 feature endpoints answer within 150 ms at p95.\n';
+    const completed = completeSpec(intent, `${part.trimEnd()}\n\n${errors}\n${success}`);
+    expect(titles(completed)).toEqual([...SPEC_SECTIONS]);
+    expect(sectionText(completed, 'Error Handling')).toBe(`${errors}\n`);
+    expect(sectionText(completed, 'Success Criteria')).toBe(success);
+    // A hand-written SPEC with its own versions comes back unchanged (see also the corpus test below).
+    expect(completeSpec(intent, completed)).toBe(completed);
+  });
+
+  test('an improve call leaves out Error Handling and Success Criteria only while nobody changed them', () => {
+    const intent = SIX_FEATURES;
+    const completed = completeSpec(intent, modelWrittenSpec(writeSpecOffline(intent)));
+    const unchanged = improvableSpec(intent, completed, []);
+    expect(unchanged.leftOut).toEqual(
+      expect.arrayContaining(['the Error Handling section', 'the Success Criteria section']),
+    );
+    expect(titles(unchanged.spec)).not.toContain('Error Handling');
+
+    const edited = completed.replace(
+      '- Unknown paths answer 404',
+      '- Rate limits: over 50 requests per second per client answer 429.\n- Unknown paths answer 404',
+    );
+    expect(edited).not.toBe(completed);
+    const sent = improvableSpec(intent, edited, []);
+    expect(sent.leftOut).not.toContain('the Error Handling section');
+    expect(sent.leftOut).toContain('the Success Criteria section');
+    expect(titles(sent.spec)).toEqual(['Purpose & Scope', 'Requirements', 'API', 'Error Handling']);
+    expect(sent.spec).toContain('- Rate limits: over 50 requests per second per client answer 429.');
+    // The model's answer, completed, is the edited SPEC whole: the person's edit kept, the rest added back.
+    expect(completeSpec(intent, sent.spec)).toBe(edited);
   });
 
   test('/capabilities of the added UDC endpoints lists the endpoints the model wrote', () => {
@@ -252,15 +340,18 @@ describe('completeSpec', () => {
     const at = (text: string) => lines.findIndex((l) => l.startsWith(text)) + 1;
     const findings = [
       { rule: 'feature-traced', line: at('### POST /refund-payments'), message: 'a model finding' },
-      { rule: 'success-measurable', line: at('## Success Criteria'), message: 'another' },
+      { rule: 'feature-traceability', line: at('## API'), message: 'another' },
       { rule: 'config-complete', line: at('## Configuration'), message: 'on a part the pipeline wrote' },
+      { rule: 'success-criteria', line: at('## Success Criteria'), message: 'on another' },
       { rule: 'sections-complete', line: 0, message: 'about the whole document' },
     ];
-    expect(findings.every((f, i) => i === 3 || f.line > 0)).toBe(true);
+    expect(findings.every((f, i) => i === 4 || f.line > 0)).toBe(true);
     const sent = improvableSpec(intent, completed, findings);
     expect(sent.leftOut).toEqual(
       expect.arrayContaining([
         'the Dependencies section',
+        'the Error Handling section',
+        'the Success Criteria section',
         'the Non-functional list of Requirements',
         'the UDC endpoints of the API',
       ]),
@@ -269,9 +360,10 @@ describe('completeSpec', () => {
     expect(sent.spec.length).toBeLessThan(completed.length * 0.75);
     const sentLines = sent.spec.split('\n');
     expect(sentLines[sent.findings[0]!.line - 1]).toBe('### POST /refund-payments');
-    expect(sentLines[sent.findings[1]!.line - 1]).toBe('## Success Criteria');
+    expect(sentLines[sent.findings[1]!.line - 1]).toBe('## API');
     expect(sent.findings[1]!.line).toBeLessThan(findings[1]!.line);
-    expect(sent.findings.slice(2).map((f) => f.line)).toEqual([0, 0]);
+    expect(sent.findings.slice(2).map((f) => f.line)).toEqual([0, 0, 0]);
+    expect(titles(sent.spec)).toEqual(['Purpose & Scope', 'Requirements', 'API']);
     // The model answers with the part it was sent: completion gives back the SPEC whole, nothing lost.
     expect(completeSpec(intent, sent.spec)).toBe(completed);
 

@@ -6,49 +6,44 @@ import { SPEC_SECTIONS, type SpecSection, UDC_ENDPOINTS } from '../spec/sections
 import { modelNames } from './offline/spec/endpoints.js';
 import {
   dataModelsBody,
+  errorHandlingBody,
   type ModelledEndpoint,
   nonFunctionalBody,
   type StandardSection,
+  type StatedEndpoint,
   standardSectionBodies,
+  successCriteriaBody,
+  testingBody,
   udcBlocks,
 } from './offline/spec/sections.js';
-import { code, type Json, plural } from './offline/spec/text.js';
+import type { Json } from './offline/spec/text.js';
 
 /**
  * The parts of a SPEC that follow from the intent alone are written by the pipeline, not by the model:
  * output tokens are the dearest kind, and these parts are the same for every service but for the
- * names. The model writes the title, Purpose & Scope, Requirements, the feature endpoints of the API,
- * Error Handling and Success Criteria; `completeSpec` adds the rest. Data Models restates the feature
- * endpoints' JSON examples and the Non-functional requirements are the service level of the intent's
- * priority, so the pipeline writes them rather than pay output tokens for them.
+ * names. The model writes the title, Purpose & Scope, the functional Requirements and the feature
+ * endpoints of the API; `completeSpec` adds the rest. Data Models, Error Handling and Success Criteria
+ * restate what the feature endpoints state (examples, errors, statuses) and the Non-functional
+ * requirements are the service level of the intent's priority, so the pipeline writes them rather
+ * than pay output tokens for them.
  */
 
 /**
- * Sections the pipeline writes from the intent (and the SPEC's own feature endpoints, for Data Models
- * and Testing), in the contract order.
+ * Sections the pipeline writes from the intent (and the SPEC's own feature endpoints, for Data Models,
+ * Error Handling, Testing and Success Criteria), in the contract order.
  */
 export const PIPELINE_SECTIONS: readonly SpecSection[] = [
   'Data Models',
   'Dependencies',
   'Configuration',
+  'Error Handling',
   'Security',
   'Testing',
   'Deployment',
+  'Success Criteria',
 ];
 
 const UDC_KEYS = new Set(UDC_ENDPOINTS.map(endpointKey));
-
-function testingBody(intent: Intent, features: readonly { method: string; path: string }[]): string[] {
-  const name = intent.service_name;
-  const listed = features.map((e) => code(`${e.method} ${e.path}`)).join(', ');
-  return [
-    `- Unit tests (${code('tests/test_features.py')}) call the ${plural(features.length, 'feature endpoint')} of ${name}${listed ? ` (${listed})` : ''} through FastAPI's TestClient, each with its example under API and with a broken call.`,
-    `- Each feature endpoint answers the status and JSON shape of its example under API, and one of the error statuses under its Errors to a broken call.`,
-    `- The five UDC endpoints are tested by the shared runtime's own suite, and after each build the UDC answers of ${name} are checked against their schemas.`,
-    `- Coverage: line coverage of ${code('app/')} is at least 70% (${code('pytest --cov=app --cov-fail-under=70')}); below 70% the build of ${name} fails.`,
-    `- Lint: ${code('pyflakes')} reports 0 errors.`,
-  ];
-}
 
 function jsonObject(value: unknown): { [key: string]: Json } | undefined {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
@@ -76,10 +71,26 @@ function dataModels(intent: Intent, features: readonly ApiEndpoint[]): string[] 
   return dataModelsBody(intent.service_name, modelled);
 }
 
+/** The feature endpoints as the sections that restate them read them: a missing field reads as its default. */
+function statedEndpoints(features: readonly ApiEndpoint[]): StatedEndpoint[] {
+  return features.map((e) => ({
+    method: e.method,
+    path: e.path,
+    feature: e.feature ?? endpointKey(e),
+    status: e.responseStatus ?? 200,
+    errors: (e.errors ?? '')
+      .split(';')
+      .map((part) => part.trim())
+      .filter(Boolean),
+  }));
+}
+
 /** The body the pipeline writes for one of PIPELINE_SECTIONS. */
 function pipelineBody(title: SpecSection, intent: Intent, features: readonly ApiEndpoint[]): string[] {
   if (title === 'Data Models') return dataModels(intent, features);
+  if (title === 'Error Handling') return errorHandlingBody(intent, statedEndpoints(features));
   if (title === 'Testing') return testingBody(intent, features);
+  if (title === 'Success Criteria') return successCriteriaBody(intent, statedEndpoints(features));
   return standardSectionBodies(intent)[title as StandardSection];
 }
 

@@ -276,6 +276,79 @@ export function nonFunctionalBody(
   ];
 }
 
+/**
+ * A feature endpoint as its API block states it, and as readSpec reads it back: the sections below
+ * restate these fields, so the offline writer and the SPEC completion write them alike.
+ */
+export interface StatedEndpoint {
+  method: string;
+  path: string;
+  feature: string;
+  /** The success status of its `Response:` line. */
+  status: number;
+  /** The `;`-separated parts of its `Errors:` line. */
+  errors: readonly string[];
+}
+
+/**
+ * The Error Handling section: what every service answers to bad input, unknown paths, failing
+ * dependencies and crashes, and each feature endpoint's errors as its `Errors:` line states them.
+ */
+export function errorHandlingBody(intent: Intent, endpoints: readonly StatedEndpoint[]): string[] {
+  const name = intent.service_name;
+  const deps = intent.dependencies;
+  const upstreams = deps.filter((d) => !isInfrastructure(d));
+  return [
+    `- Invalid input: a body or parameter that does not match its model answers 422 with a ${code('detail')} list naming each field; ${name} answers no 500 for bad input.`,
+    `- Unknown paths answer 404 and known paths with the wrong method answer 405, both with a JSON ${code('detail')}.`,
+    ...endpoints
+      .filter((e) => e.errors.length > 0)
+      .map((e) => `- ${code(`${e.method} ${e.path}`)} (${cell(e.feature)}): ${e.errors.join('; ')}.`),
+    upstreams.length > 0
+      ? `- Failing dependencies: a call to ${upstreams.join(' or ')} that times out after ${TIMEOUT_S} s is retried once, then answered with 503 and \`Retry-After: ${RETRY_S}\`.`
+      : `- Failing dependencies: ${deps.length > 0 ? `${deps.join(' and ')} never ${deps.length === 1 ? 'blocks' : 'block'} a request of ${name}` : `${name} has none, so no request waits on another service`}.`,
+    `- Unexpected exceptions answer 500 with ${code('{"detail": "internal error"}')}, add 1 to ${code('errors_total')} and are logged with the request's trace id.`,
+  ];
+}
+
+/**
+ * The Success Criteria section: each feature endpoint's status and latency under the service level
+ * of the intent's priority, then the UDC, coverage, health and throughput targets.
+ */
+export function successCriteriaBody(intent: Intent, endpoints: readonly StatedEndpoint[]): string[] {
+  const name = intent.service_name;
+  const level = serviceLevel(intent);
+  return [
+    ...endpoints.map(
+      (e) =>
+        `- ${code(`${e.method} ${e.path}`)} (${cell(e.feature)}) answers ${e.status} with the documented body in 100% of contract tests, with p95 latency under ${level.p95Ms} ms.`,
+    ),
+    `- 5 of 5 UDC endpoints of ${name} pass UDC verification after each deploy.`,
+    `- Line coverage of the tests of ${name} is at least 70%.`,
+    `- ${code('GET /health')} answers \`active\` within 30 s of each deploy, and availability stays at or above ${level.availability}% over 30 days.`,
+    `- ${name} sustains ${level.rps} requests per second with an error rate under 1%.`,
+  ];
+}
+
+/**
+ * The Testing section: the feature tests the service's own suite holds (the shared runtime tests the
+ * UDC endpoints), the coverage gate and the lint.
+ */
+export function testingBody(
+  intent: Intent,
+  endpoints: readonly { method: string; path: string }[],
+): string[] {
+  const name = intent.service_name;
+  const listed = endpoints.map((e) => code(`${e.method} ${e.path}`)).join(', ');
+  return [
+    `- Unit tests (${code('tests/test_features.py')}) call the ${plural(endpoints.length, 'feature endpoint')} of ${name}${listed ? ` (${listed})` : ''} through FastAPI's TestClient, each with its example under API and with a broken call.`,
+    `- Each feature endpoint answers the status and JSON shape of its example under API, and one of the error statuses under its Errors to a broken call.`,
+    `- The five UDC endpoints are tested by the shared runtime's own suite, and after each build the UDC answers of ${name} are checked against their schemas.`,
+    `- Coverage: line coverage of ${code('app/')} is at least 70% (${code('pytest --cov=app --cov-fail-under=70')}); below 70% the build of ${name} fails.`,
+    `- Lint: ${code('pyflakes')} reports 0 errors.`,
+  ];
+}
+
 /** The body of each section, heading excluded. */
 export function sectionBodies(
   intent: Intent,
@@ -285,7 +358,6 @@ export function sectionBodies(
   const level = serviceLevel(intent);
   const featureCount = plural(plan.length, 'key feature');
   const deps = intent.dependencies;
-  const upstreams = deps.filter((d) => !isInfrastructure(d));
 
   const purpose: string[] = [
     `${code(name)} is ${ROLE[intent.service_type]}.`,
@@ -329,38 +401,6 @@ export function sectionBodies(
   ];
   while (api[api.length - 1] === '') api.pop();
 
-  const errorHandling: string[] = [
-    `- Invalid input: a body or parameter that does not match its model answers 422 with a ${code('detail')} list naming each field; ${name} answers no 500 for bad input.`,
-    `- Unknown paths answer 404 and known paths with the wrong method answer 405, both with a JSON ${code('detail')}.`,
-    ...plan.map((e) => `- ${code(`${e.method} ${e.path}`)} (${cell(e.feature)}): ${e.errors.join('; ')}.`),
-    upstreams.length > 0
-      ? `- Failing dependencies: a call to ${upstreams.join(' or ')} that times out after ${TIMEOUT_S} s is retried once, then answered with 503 and \`Retry-After: ${RETRY_S}\`.`
-      : `- Failing dependencies: ${deps.length > 0 ? `${deps.join(' and ')} never ${deps.length === 1 ? 'blocks' : 'block'} a request of ${name}` : `${name} has none, so no request waits on another service`}.`,
-    `- Unexpected exceptions answer 500 with ${code('{"detail": "internal error"}')}, add 1 to ${code('errors_total')} and are logged with the request's trace id.`,
-  ];
-
-  const testing: string[] = [
-    `- Unit tests (${code('tests/test_main.py')}) call every endpoint of ${name} through FastAPI's TestClient: ${plural(plan.length, 'feature endpoint')} and the 5 UDC endpoints, each with a valid call and a failing one.`,
-    ...plan.map(
-      (e) =>
-        `- FR-${e.index + 1}: ${code(`${e.method} ${e.path}`)} answers ${e.status} to the example under API and ${e.errors[0]?.split(' ')[0] ?? '422'} to a broken call.`,
-    ),
-    `- Integration tests (${code('tests/test_integration.py')}) start ${name} with uvicorn on a free local port and check the UDC answers against their schemas.`,
-    `- Coverage: line coverage of ${code('app/')} is at least 70% (${code('pytest --cov=app --cov-fail-under=70')}); below 70% the build of ${name} fails.`,
-    `- Lint: ${code('pyflakes')} reports 0 errors.`,
-  ];
-
-  const success: string[] = [
-    ...plan.map(
-      (e) =>
-        `- ${code(`${e.method} ${e.path}`)} (FR-${e.index + 1}) answers ${e.status} with the documented body in 100% of contract tests, with p95 latency under ${level.p95Ms} ms.`,
-    ),
-    `- 5 of 5 UDC endpoints of ${name} pass UDC verification after each deploy.`,
-    `- Line coverage of the tests of ${name} is at least 70%.`,
-    `- ${code('GET /health')} answers \`active\` within 30 s of each deploy, and availability stays at or above ${level.availability}% over 30 days.`,
-    `- ${name} sustains ${level.rps} requests per second with an error rate under 1%.`,
-  ];
-
   const standard = standardSectionBodies(intent);
   return {
     'Purpose & Scope': purpose,
@@ -369,11 +409,11 @@ export function sectionBodies(
     'Data Models': dataModelsBody(name, plan),
     Dependencies: standard.Dependencies,
     Configuration: standard.Configuration,
-    'Error Handling': errorHandling,
+    'Error Handling': errorHandlingBody(intent, plan),
     Security: standard.Security,
-    Testing: testing,
+    Testing: testingBody(intent, plan),
     Deployment: standard.Deployment,
-    'Success Criteria': success,
+    'Success Criteria': successCriteriaBody(intent, plan),
   };
 }
 
