@@ -149,12 +149,14 @@ describe('completeSpec', () => {
     (_name, intent) => {
       const whole = writeSpecOffline(intent);
       const part = modelWrittenSpec(whole);
-      // Before: the model wrote Data Models, Error Handling, Success Criteria and the Non-functional list
+      // Before: the model wrote Data Models, Error Handling, Success Criteria and the whole of Requirements
       // too (the offline writer's, as the stand-in).
       const written = ['Data Models', 'Error Handling', 'Success Criteria'].map((t) => sectionText(whole, t));
+      const requirements = sectionText(whole, 'Requirements');
+      expect(requirements).toContain('- FR-U1: ');
       const before = completeSpec(
         intent,
-        `${part.replace('## API', `${nonFunctionalText(whole)}## API`).trimEnd()}\n\n${written.join('')}`,
+        `${part.replace(sectionText(part, 'Requirements'), requirements).trimEnd()}\n\n${written.join('')}`,
       );
       expect(sectionText(before, 'Error Handling')).toBe(sectionText(whole, 'Error Handling'));
       const after = completeSpec(intent, part);
@@ -277,6 +279,78 @@ describe('completeSpec', () => {
     expect(titles(sent.spec)).toEqual(['Purpose & Scope', 'Requirements', 'API', 'Error Handling']);
     expect(sent.spec).toContain('- Rate limits: over 50 requests per second per client answer 429.');
     // The model's answer, completed, is the edited SPEC whole: the person's edit kept, the rest added back.
+    expect(completeSpec(intent, sent.spec)).toBe(edited);
+  });
+
+  test.each(intents.map((i) => [i.service_name, i] as const))(
+    "%s: each feature endpoint's failure requirement, FR-U1 and FR-U2 are added after the model's functional requirements",
+    (_name, intent) => {
+      const whole = writeSpecOffline(intent);
+      const part = modelWrittenSpec(whole);
+      const ids = (markdown: string) =>
+        readSpec(markdown).requirements.functional.map((r) => /^- (FR-[\dU.]+)/.exec(r.text)?.[1]);
+      const count = readSpec(part).endpoints.length;
+      const own = Array.from({ length: count }, (_, i) => `FR-${i + 1}`);
+      expect(ids(part)).toEqual(own);
+      expect(ids(completeSpec(intent, part))).toEqual([
+        ...own,
+        ...own.map((id) => `${id}.1`),
+        'FR-U1',
+        'FR-U2',
+      ]);
+    },
+  );
+
+  test('a failure requirement is numbered under the functional requirement that names its endpoint', () => {
+    const intent = SIX_FEATURES;
+    const part = modelWrittenSpec(writeSpecOffline(intent))
+      .replace('- FR-1 (Create orders): `POST /orders`', '- FR-7 (Create orders): `POST /orders`')
+      .replace(
+        '- FR-4 (Refund payments): `POST /refund-payments`',
+        '- FR-4 (Refund payments): `POST /refund-payments` and `GET /export-orders-as-csv`',
+      );
+    const functional = readSpec(completeSpec(intent, part)).requirements.functional.map((r) => r.text);
+    const failure = (path: string) => functional.find((t) => t.includes(`when a call to \`${path}\` fails`));
+    expect(failure('/orders')).toMatch(/^- FR-7\.1: /);
+    expect(failure('/refund-payments')).toMatch(/^- FR-4\.1: /);
+    expect(failure('/export-orders-as-csv')).toMatch(/^- FR-4\.2: /);
+    expect(failure('/order/{id}')).toMatch(/^- FR-3\.1: .* answers 422 /);
+  });
+
+  test('a Functional list with its own FR-U1 is kept as written', () => {
+    const intent = SIX_FEATURES;
+    const part = modelWrittenSpec(writeSpecOffline(intent)).replace(
+      '\n\n## API',
+      '\n- FR-U1: six-features answers the UDC endpoints within 50 ms.\n\n## API',
+    );
+    const before = readSpec(part).requirements.functional.map((r) => r.text);
+    expect(before.at(-1)).toBe('- FR-U1: six-features answers the UDC endpoints within 50 ms.');
+    const completed = completeSpec(intent, part);
+    expect(readSpec(completed).requirements.functional.map((r) => r.text)).toEqual(before);
+    expect(readSpec(completed).requirements.nonFunctional.length).toBe(6);
+  });
+
+  test("an improve call leaves out the pipeline's functional lines only while nobody changed them", () => {
+    const intent = SIX_FEATURES;
+    const completed = completeSpec(intent, modelWrittenSpec(writeSpecOffline(intent)));
+    const part = 'the FR-n.1, FR-U1 and FR-U2 lines of the Functional list';
+    const unchanged = improvableSpec(intent, completed, []);
+    expect(unchanged.leftOut).toContain(part);
+    expect(unchanged.spec).not.toContain('- FR-U1: ');
+    expect(unchanged.spec).not.toContain('- FR-2.1: ');
+    expect(completeSpec(intent, unchanged.spec)).toBe(completed);
+
+    const edited = completed.replace(
+      /- FR-2\.1: when a call to `\/orders\/\{id\}` fails, six-features answers 422/,
+      '- FR-2.1: when a call to `/orders/{id}` names no order, six-features answers 404',
+    );
+    expect(edited).not.toBe(completed);
+    const sent = improvableSpec(intent, edited, []);
+    expect(sent.leftOut).not.toContain(part);
+    expect(sent.spec).toContain(
+      '- FR-2.1: when a call to `/orders/{id}` names no order, six-features answers 404',
+    );
+    expect(sent.spec).toContain('- FR-U1: ');
     expect(completeSpec(intent, sent.spec)).toBe(edited);
   });
 
@@ -424,7 +498,9 @@ describe('completeSpec', () => {
     const intent = exampleIntent('hello-world');
     const added = completeSpec(intent, '# hello-world\n\n## Requirements\n\n### Functional\n\n- FR-1: hi\n');
     expect(added).not.toContain('\n\n\n');
-    expect(added).toContain('- FR-1: hi\n\n### Non-functional\n\n');
+    // The pipeline's functional lines continue the list; the Non-functional list follows one blank line on.
+    expect(added).toContain('- FR-1: hi\n- FR-U1: hello-world answers the five UDC endpoints');
+    expect(added).toContain('reports the result in `GET /dependencies`.\n\n### Non-functional\n\n');
     expect(added).toMatch(/\n\n## Data Models\n/);
   });
 });

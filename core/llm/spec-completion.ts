@@ -7,6 +7,8 @@ import { modelNames } from './offline/spec/endpoints.js';
 import {
   dataModelsBody,
   errorHandlingBody,
+  type FailureRequirement,
+  functionalPipelineLines,
   type ModelledEndpoint,
   nonFunctionalBody,
   type StandardSection,
@@ -21,11 +23,11 @@ import type { Json } from './offline/spec/text.js';
 /**
  * The parts of a SPEC that follow from the intent alone are written by the pipeline, not by the model:
  * output tokens are the dearest kind, and these parts are the same for every service but for the
- * names. The model writes the title, Purpose & Scope, the functional Requirements and the feature
- * endpoints of the API; `completeSpec` adds the rest. Data Models, Error Handling and Success Criteria
- * restate what the feature endpoints state (examples, errors, statuses) and the Non-functional
- * requirements are the service level of the intent's priority, so the pipeline writes them rather
- * than pay output tokens for them.
+ * names. The model writes the title, Purpose & Scope, a functional requirement per feature and the
+ * feature endpoints of the API; `completeSpec` adds the rest. Data Models, Error Handling, Success
+ * Criteria and the failure requirements restate what the feature endpoints state (examples, errors,
+ * statuses) and the Non-functional requirements are the service level of the intent's priority, so
+ * the pipeline writes them rather than pay output tokens for them.
  */
 
 /**
@@ -103,18 +105,75 @@ function hasNonFunctional(model: SpecModel): boolean {
   );
 }
 
+/** A functional requirement's own id, `FR-3` (not a sub-requirement's `FR-3.1`), at the start of its item. */
+const REQUIREMENT_ID = /^(?:[-*+]|\d+[.)])?\s*[*_]{0,2}(FR-\d+)(?![.\d])/;
+
+/**
+ * The failure requirement of each feature endpoint: numbered under the functional requirement that
+ * names the endpoint in code (`FR-3` names \`POST /refunds\`: `FR-3.1`; a second endpoint it names:
+ * `FR-3.2`), else under the endpoint's place among the feature endpoints.
+ */
+function failureRequirements(model: SpecModel, features: readonly ApiEndpoint[]): FailureRequirement[] {
+  const functional = model.requirements.functional;
+  const taken = new Map<string, number>();
+  return statedEndpoints(features).map((e, i) => {
+    const named = `\`${endpointKey(e)}\``;
+    const item = functional.find((r) => REQUIREMENT_ID.test(r.text) && r.text.includes(named));
+    const base = item ? REQUIREMENT_ID.exec(item.text)![1]! : `FR-${i + 1}`;
+    const n = (taken.get(base) ?? 0) + 1;
+    taken.set(base, n);
+    return { id: `${base}.${n}`, path: e.path, errors: e.errors };
+  });
+}
+
+const FR_U1 = /\bFR-U1\b/;
+
+/**
+ * Where completeSpec adds the functional lines the pipeline writes (functionalPipelineLines): after
+ * the last line of the functional part of Requirements, in a SPEC whose Functional list has no FR-U1
+ * and which has no non-functional requirements either, as the model writes Requirements. A SPEC
+ * written whole (a person's) keeps its Functional list as written.
+ */
+function functionalInsert(
+  intent: Intent,
+  model: SpecModel,
+  lines: readonly string[],
+): { at: number; lines: string[]; joined: true } | undefined {
+  const requirements = model.section('Requirements');
+  if (
+    !requirements ||
+    hasNonFunctional(model) ||
+    model.requirements.functional.some((r) => FR_U1.test(r.text))
+  )
+    return undefined;
+  const features = model.endpoints.filter((e) => !UDC_KEYS.has(endpointKey(e)));
+  const body = requirements.body;
+  const nonFunctional = body.findIndex((l) => /^#{3,6}\s/.test(l.text) && NON_FUNCTIONAL.test(l.text));
+  // body[j] is the 0-based line requirements.line + j.
+  let at = Math.min(requirements.line + (nonFunctional >= 0 ? nonFunctional : body.length), lines.length);
+  while (at > requirements.line && lines[at - 1]!.trim() === '') at--;
+  const added = functionalPipelineLines(intent, failureRequirements(model, features));
+  // Under a bare heading the list starts after a blank line; otherwise it continues the list.
+  const afterHeading = /^#{1,6}\s/.test(lines[at - 1] ?? '');
+  return { at, lines: afterHeading ? ['', ...added] : added, joined: true };
+}
+
 /**
  * `markdown` with what the pipeline writes added where it is missing: the sections of
  * PIPELINE_SECTIONS, each at its place in the contract order, the five UDC endpoints at the top of
- * the API section, and the Non-functional list at the end of Requirements. What the SPEC already has
- * is kept as written, so a complete SPEC comes back unchanged.
+ * the API section, the failure and UDC lines at the end of the Functional list, and the Non-functional
+ * list at the end of Requirements. What the SPEC already has is kept as written, so a complete SPEC
+ * comes back unchanged.
  */
 export function completeSpec(intent: Intent, markdown: string): string {
   const model = readSpec(markdown);
   const lines = markdown.replace(/\n+$/, '').split('\n');
   const features = model.endpoints.filter((e) => !UDC_KEYS.has(endpointKey(e)));
-  /** Lines to insert before a 0-based line index; applied from the bottom up so indexes stay valid. */
-  const inserts: { at: number; lines: string[] }[] = [];
+  /**
+   * Lines to insert before a 0-based line index; applied from the bottom up so indexes stay valid.
+   * `joined` lines continue the line before them (a list), so no blank line sets them apart.
+   */
+  const inserts: { at: number; lines: string[]; joined?: boolean }[] = [];
 
   const present = new Set(model.endpoints.map(endpointKey));
   const api = model.section('API');
@@ -125,6 +184,9 @@ export function completeSpec(intent: Intent, markdown: string): string {
     const at = firstEndpoint !== undefined && firstEndpoint <= end ? firstEndpoint - 1 : end;
     inserts.push({ at, lines: missingUdc.flatMap((b) => [...b.lines, '']) });
   }
+
+  const functional = functionalInsert(intent, model, lines);
+  if (functional) inserts.push(functional);
 
   const requirements = model.section('Requirements');
   if (requirements && !hasNonFunctional(model)) {
@@ -148,6 +210,7 @@ export function completeSpec(intent: Intent, markdown: string): string {
   inserts.sort((a, b) => b.at - a.at);
   for (let i = 0; i < inserts.length; ) {
     const at = inserts[i]!.at;
+    const joined = inserts[i]!.joined === true;
     const group: string[] = [];
     for (; i < inserts.length && inserts[i]!.at === at; i++) {
       const part = inserts[i]!.lines;
@@ -155,7 +218,8 @@ export function completeSpec(intent: Intent, markdown: string): string {
       if (group.length > 0 && group[group.length - 1] !== '' && part[0] !== '') group.push('');
       group.push(...part);
     }
-    if (at === lines.length && lines[lines.length - 1] !== '' && group[0] !== '') group.unshift('');
+    if (!joined && at === lines.length && lines[lines.length - 1] !== '' && group[0] !== '')
+      group.unshift('');
     lines.splice(at, 0, ...group);
   }
   return `${lines.join('\n').replace(/\n+$/, '')}\n`;
@@ -174,7 +238,8 @@ const sameLines = (a: readonly string[], b: readonly string[]) =>
 
 /**
  * The 0-based lines of `markdown` that completeSpec would add and nobody changed since: the pipeline's
- * sections and UDC endpoints, where they are exactly as the pipeline writes them for this intent.
+ * sections, lists and UDC endpoints, where they are exactly as the pipeline writes them for this
+ * intent and completion would add them back where they are.
  */
 function pipelineParts(intent: Intent, markdown: string): { lines: Set<number>; parts: string[] } {
   const model = readSpec(markdown);
@@ -213,6 +278,24 @@ function pipelineParts(intent: Intent, markdown: string): { lines: Set<number>; 
       }
     }
   }
+  // The functional lines as completeSpec adds them: dropped when, in the text without them and the parts
+  // dropped so far, it adds them back where they are.
+  const expected = functionalPipelineLines(intent, failureRequirements(model, features));
+  if (requirements) {
+    const last = requirements.line + requirements.body.length;
+    for (let from = requirements.line; from + expected.length <= last; from++) {
+      if (!sameLines(lines.slice(from, from + expected.length), expected)) continue;
+      const to = from + expected.length;
+      const without = lines.filter((_, i) => !dropped.has(i) && (i < from || i >= to));
+      const at = from - [...dropped].filter((i) => i < from).length;
+      const back = functionalInsert(intent, readSpec(without.join('\n')), without);
+      if (back?.at === at && sameLines(back.lines, expected)) {
+        drop(from, to);
+        parts.push(FUNCTIONAL_PART);
+      }
+      break;
+    }
+  }
   for (const block of udcBlocks(intent, features)) {
     const endpoint = model.endpoints.find((e) => e.layout === 'heading' && endpointKey(e) === block.key);
     if (!endpoint) continue;
@@ -226,6 +309,7 @@ function pipelineParts(intent: Intent, markdown: string): { lines: Set<number>; 
 }
 
 const UDC_PART = 'the UDC endpoints of the API';
+const FUNCTIONAL_PART = 'the FR-n.1, FR-U1 and FR-U2 lines of the Functional list';
 
 /**
  * `markdown` without what completeSpec would add and nobody changed since. The code and tests calls
@@ -271,10 +355,13 @@ function withoutBlocks(part: string, keep: (heading: string) => boolean): string
     .join('');
 }
 
+/** The Functional list's lines the pipeline writes, by their ids: `- FR-2.1: …`, `- FR-U1: …`. */
+const PIPELINE_FUNCTIONAL = /^- FR-(?:\d+\.\d+|U\d+): .*\n/gm;
+
 /**
  * What the model writes of a SPEC as whole as the offline writer's: the SPEC without the sections of
- * PIPELINE_SECTIONS, the UDC endpoints of its API section and the Non-functional list of its
- * Requirements, dropped by heading whatever their text.
+ * PIPELINE_SECTIONS, the UDC endpoints of its API section, the Non-functional list of its Requirements
+ * and the FR-n.1 and FR-U lines of its Functional list, dropped by heading or id whatever their text.
  * The cost benchmark and plan's estimate price a call's output with it, the offline SPEC standing in
  * for the model's.
  */
@@ -286,7 +373,10 @@ export function modelWrittenSpec(spec: string): string {
     .map((part) => {
       if (part.startsWith('## API')) return withoutBlocks(part, (heading) => !UDC_KEYS.has(heading));
       if (part.startsWith('## Requirements'))
-        return withoutBlocks(part, (heading) => !NON_FUNCTIONAL.test(heading));
+        return withoutBlocks(part, (heading) => !NON_FUNCTIONAL.test(heading)).replace(
+          PIPELINE_FUNCTIONAL,
+          '',
+        );
       return part;
     })
     .join('');

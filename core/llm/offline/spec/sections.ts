@@ -349,6 +349,33 @@ export function testingBody(
   ];
 }
 
+/** A feature endpoint's failure requirement: its id (`FR-2.1`), its path and its `Errors:` parts. */
+export interface FailureRequirement {
+  id: string;
+  path: string;
+  errors: readonly string[];
+}
+
+/**
+ * The lines that end the Functional list of Requirements: each feature endpoint's failure requirement
+ * (the status of its first error, `detail`, `errors_total`), then FR-U1 (the UDC endpoints) and FR-U2
+ * (the dependency checks).
+ */
+export function functionalPipelineLines(intent: Intent, failures: readonly FailureRequirement[]): string[] {
+  const name = intent.service_name;
+  const deps = intent.dependencies;
+  return [
+    ...failures.map((f) => {
+      const status = (f.errors[0] ?? '422 invalid input').split(' ')[0];
+      return `- ${f.id}: when a call to ${code(f.path)} fails, ${name} answers ${status} with a JSON ${code('detail')} that names the reason, and counts it in ${code('errors_total')}.`;
+    }),
+    `- FR-U1: ${name} answers the five UDC endpoints (${UDC_ENDPOINTS.map((e) => code(`${e.method} ${e.path}`)).join(', ')}) exactly as listed under API.`,
+    deps.length > 0
+      ? `- FR-U2: ${name} checks ${deps.length === 1 ? `its dependency ${deps[0]}` : `each of its ${deps.length} dependencies`} at most every ${RETRY_S} s and reports the result in ${code('GET /dependencies')}.`
+      : `- FR-U2: ${name} reports an empty list in ${code('GET /dependencies')}, since it calls no other service.`,
+  ];
+}
+
 /** The body of each section, heading excluded. */
 export function sectionBodies(
   intent: Intent,
@@ -357,7 +384,6 @@ export function sectionBodies(
   const name = intent.service_name;
   const level = serviceLevel(intent);
   const featureCount = plural(plan.length, 'key feature');
-  const deps = intent.dependencies;
 
   const purpose: string[] = [
     `${code(name)} is ${ROLE[intent.service_type]}.`,
@@ -374,18 +400,11 @@ export function sectionBodies(
   const requirements: string[] = [
     '### Functional',
     '',
-    ...plan.flatMap((e) => {
-      const n = e.index + 1;
-      const failure = e.errors[0] ?? '422 invalid input';
-      return [
-        `- FR-${n} (${e.feature}): ${code(`${e.method} ${e.path}`)} ${e.action}.`,
-        `- FR-${n}.1: when a call to ${code(e.path)} fails, ${name} answers ${failure.split(' ')[0]} with a JSON ${code('detail')} that names the reason, and counts it in ${code('errors_total')}.`,
-      ];
-    }),
-    `- FR-U1: ${name} answers the five UDC endpoints (${UDC_ENDPOINTS.map((e) => code(`${e.method} ${e.path}`)).join(', ')}) exactly as listed under API.`,
-    deps.length > 0
-      ? `- FR-U2: ${name} checks ${deps.length === 1 ? `its dependency ${deps[0]}` : `each of its ${deps.length} dependencies`} at most every ${RETRY_S} s and reports the result in ${code('GET /dependencies')}.`
-      : `- FR-U2: ${name} reports an empty list in ${code('GET /dependencies')}, since it calls no other service.`,
+    ...plan.map((e) => `- FR-${e.index + 1} (${e.feature}): ${code(`${e.method} ${e.path}`)} ${e.action}.`),
+    ...functionalPipelineLines(
+      intent,
+      plan.map((e) => ({ id: `FR-${e.index + 1}.1`, path: e.path, errors: e.errors })),
+    ),
     '',
     '### Non-functional',
     '',
