@@ -125,12 +125,19 @@ describe('what the model writes of a SPEC', () => {
     expect(prompt).toContain('write Requirements as its `### Functional` list only');
   });
 
-  test("the SPEC system prompt marks every section the pipeline adds as the pipeline's, Data Models included", () => {
+  test("the SPEC system prompt marks every section the pipeline adds as the pipeline's, and the three others as the model's", () => {
     const system = systemPrompt('spec');
-    expect(system).toContain('- **Data Models** (pipeline)');
-    for (const title of PIPELINE_SECTIONS) expect(system).not.toContain(`**${title}** (you)`);
-    for (const title of SPEC_SECTIONS.filter((t) => !PIPELINE_SECTIONS.includes(t)))
-      expect(system).toContain(`- **${title}** (you)`);
+    // Each section's description is one list item: `- **A**, **B** (pipeline) — …` or `- **C** (you) — …`.
+    const owner = (title: string) =>
+      new RegExp(
+        `^- (?:\\*\\*[^*]+\\*\\*, )*\\*\\*${title}\\*\\*(?:, \\*\\*[^*]+\\*\\*)* \\((you|pipeline)\\)`,
+        'm',
+      ).exec(system)?.[1];
+    for (const title of PIPELINE_SECTIONS) expect([title, owner(title)]).toEqual([title, 'pipeline']);
+    const own = SPEC_SECTIONS.filter((t) => !PIPELINE_SECTIONS.includes(t));
+    expect(own).toEqual(['Purpose & Scope', 'Requirements', 'API']);
+    for (const title of own) expect([title, owner(title)]).toEqual([title, 'you']);
+    expect(system).toContain('You write the three marked "you"');
   });
 });
 
