@@ -333,7 +333,7 @@ describe('completeSpec', () => {
   test("an improve call leaves out the pipeline's functional lines only while nobody changed them", () => {
     const intent = SIX_FEATURES;
     const completed = completeSpec(intent, modelWrittenSpec(writeSpecOffline(intent)));
-    const part = 'the FR-n.1 and FR-U lines of the Functional list';
+    const part = 'the failure requirements and FR-U lines of the Functional list';
     const unchanged = improvableSpec(intent, completed, []);
     expect(unchanged.leftOut).toContain(part);
     expect(unchanged.spec).not.toContain('- FR-U1: ');

@@ -309,7 +309,7 @@ function pipelineParts(intent: Intent, markdown: string): { lines: Set<number>; 
 }
 
 const UDC_PART = 'the UDC endpoints of the API';
-const FUNCTIONAL_PART = 'the FR-n.1 and FR-U lines of the Functional list';
+const FUNCTIONAL_PART = 'the failure requirements and FR-U lines of the Functional list';
 
 /**
  * `markdown` without what completeSpec would add and nobody changed since. The code and tests calls
