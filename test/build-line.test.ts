@@ -252,11 +252,12 @@ describe('runBuildLine', () => {
     expect(readFileSync(tree.path(`${prefix}app/pricing.py`), 'utf8')).toContain('def quote(');
   });
 
-  it('refuses code or tests that write into the vendored runtime or the pipeline-owned main.py', async () => {
+  it('refuses code or tests that write into the vendored runtime or the pipeline-owned main.py and models.py', async () => {
     const tree = repo();
     const tamperedRuntime = {
       ...fixtureCode(),
       [`${prefix}assembly_line_runtime/service.py`]: 'def create_app(*args):\n    return None\n',
+      [`${prefix}app/models.py`]: 'class Quote:\n    pass\n',
     };
     const ownMain = { ...fixtureTests(), [`${prefix}app/main.py`]: 'app = None\n' };
     const provider = new ScriptedProvider([tamperedRuntime, fixtureCode()], [ownMain, fixtureTests()]);
@@ -271,6 +272,9 @@ describe('runBuildLine', () => {
     expect(provider.calls[1]?.feedback).toContain(
       `${prefix}assembly_line_runtime/service.py: assembly_line_runtime/ is the vendored service runtime; the pipeline writes it`,
     );
+    expect(provider.calls[1]?.feedback).toContain(
+      `${prefix}app/models.py: app/models.py is written by the pipeline from the SPEC's JSON examples; import its models and EXAMPLES`,
+    );
     expect(provider.calls[3]?.feedback).toContain(
       `${prefix}app/main.py: app/main.py is written by the pipeline`,
     );
@@ -279,6 +283,7 @@ describe('runBuildLine', () => {
     expect(readFileSync(tree.path(`${prefix}app/main.py`), 'utf8')).toContain(
       'app = create_app(SERVICE, router)',
     );
+    expect(readFileSync(tree.path(`${prefix}app/models.py`), 'utf8')).toContain('\nEXAMPLES = {\n');
     expect(readManifest(tree.root, FIXTURE_SERVICE)?.runtime_version).toBe(runtimeSources().version);
   });
 

@@ -1,9 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, jest, test } from '@jest/globals';
 import { execa } from 'execa';
+import { assembleService } from '../core/build/assemble-service.js';
 import { checkModelOutput } from '../core/build/file-guard.js';
+import { coverageConfigText } from '../core/build/python-build.js';
 import type { Intent } from '../core/intent/schema.js';
 import { validateIntentSource } from '../core/intent/validate.js';
 import { generateServiceOffline } from '../core/llm/offline/service/codegen.js';
@@ -12,7 +14,6 @@ import { generateTestsOffline } from '../core/llm/offline/service/testgen.js';
 import { writeSpecOffline } from '../core/llm/offline/spec/writer.js';
 import type { FileMap } from '../core/ports/index.js';
 import { pyLiteral, pyStr } from '../core/runtime/python-literal.js';
-import { assembleService } from '../core/runtime/scaffold.js';
 import { tempTree } from './helpers/tmp.js';
 
 /**
@@ -180,6 +181,8 @@ async function slot<T>(work: () => Promise<T>): Promise<T> {
 
 function runService(dir: string): Promise<PythonRun> {
   return slot(async () => {
+    // Measured as the build measures it: without the files of app/ the pipeline writes.
+    writeFileSync(join(dir, '.coveragerc'), coverageConfigText());
     const options = {
       cwd: dir,
       env: sandbox(),
@@ -194,6 +197,7 @@ function runService(dir: string): Promise<PythonRun> {
         '-m',
         'pytest',
         '--cov=app',
+        '--cov-config=.coveragerc',
         '--cov-report=term',
         '--cov-fail-under=70',
         '-q',
@@ -221,6 +225,9 @@ function expectHealthyRun(run: PythonRun, minimumTests: number) {
   expect(run.pytestOutput).not.toMatch(/\b\d+ (failed|errors?)\b/);
   expect(run.passed).toBeGreaterThanOrEqual(minimumTests);
   expect(run.coverage).toBeGreaterThanOrEqual(70);
+  // The pipeline's files of app/ are not measured: the figure is the generated feature code's.
+  expect(run.pytestOutput).not.toMatch(/app\/(main|models)\.py/);
+  expect(run.pytestOutput).toMatch(/app\/features\.py/);
   expect({ code: run.pyflakesCode, output: run.pyflakesOutput }).toEqual({ code: 0, output: '' });
 }
 
@@ -302,7 +309,7 @@ describe('route planning', () => {
       intent({ service_name: 'ledger-hub', key_features: ['Weird keys'] }),
       TRICKY_SPEC,
     );
-    const model = plan.models.find((m) => m.name === 'PatchWeirdKeysRequest')!;
+    const model = plan.models.find((m) => m.name === 'WeirdKeysRequest')!;
     const aliases = Object.fromEntries(model.fields.map((f) => [f.alias ?? f.name, f.name]));
     expect(aliases).toEqual({
       class: 'f_class',
@@ -363,7 +370,7 @@ describe('generated files', () => {
   test('are only the feature code and its tests, confined to services/<name>/, plain ASCII Python', () => {
     const files = generate(subject, spec);
     expect(Object.keys(files).sort()).toEqual(
-      ['app/features.py', 'app/models.py', 'tests/__init__.py', 'tests/test_features.py'].map(
+      ['app/features.py', 'tests/__init__.py', 'tests/test_features.py'].map(
         (path) => `services/payment-processor/${path}`,
       ),
     );
@@ -372,6 +379,7 @@ describe('generated files', () => {
     const service = assembled(subject, spec);
     expect(service['services/payment-processor/requirements.txt']).not.toMatch(/starlette|==|</);
     expect(service['services/payment-processor/app/main.py']).toContain('app = create_app(SERVICE, router)');
+    expect(service['services/payment-processor/app/models.py']).toContain('\nEXAMPLES = {\n');
   });
 
   // An unchanged SPEC must give the same service: nothing may depend on the clock, on chance, or on what
@@ -426,7 +434,7 @@ const REAL_CASES: RealCase[] = [
     label: 'hello-world (intents/, offline SPEC)',
     subject: intentFile('hello-world'),
     spec: writeSpecOffline(intentFile('hello-world')),
-    minimumTests: 3,
+    minimumTests: 2,
   },
   {
     label: 'payment-processor (intents/, offline SPEC)',
@@ -438,7 +446,7 @@ const REAL_CASES: RealCase[] = [
     label: 'two-character name, port 65535, no dependencies, no SPEC',
     subject: intent({ service_name: 'ab', port: 65535, key_features: ['Count things'], dependencies: [] }),
     spec: '',
-    minimumTests: 3,
+    minimumTests: 2,
   },
   {
     label: 'six unicode features, dependencies on other services, a tricky SPEC',
@@ -474,6 +482,29 @@ describe('generated services really run: pytest with coverage, uvicorn, pyflakes
     async ({ subject, spec, minimumTests }) => {
       const dir = writeService(subject, assembled(subject, spec));
       expectHealthyRun(await runService(dir), minimumTests);
+    },
+    180_000,
+  );
+});
+
+describe('the generated tests fail on a wrong implementation', () => {
+  const subject = intentFile('payment-processor');
+  const spec = writeSpecOffline(subject);
+  const features = 'services/payment-processor/app/features.py';
+  const mutants: [string, string, string][] = [
+    ['a route answers another success status', ', status_code=201)', ')'],
+    ['a route is served at another path', '@router.post("/webhooks"', '@router.post("/webhook"'],
+    ['a route takes any body', 'models.RefundsRequest = Body(...)', 'dict = Body(...)'],
+  ];
+
+  test.concurrent.each(mutants)(
+    '%s',
+    async (_label, find, replace) => {
+      const files = assembled(subject, spec);
+      expect(files[features]).toContain(find);
+      files[features] = files[features]!.replace(find, replace);
+      const run = await runService(writeService(subject, files));
+      expect(run.pytestOutput).toMatch(/\b[1-9]\d* failed\b/);
     },
     180_000,
   );

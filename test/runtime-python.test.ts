@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { assembleService } from '../core/build/assemble-service.js';
 import { generateServiceOffline } from '../core/llm/offline/service/codegen.js';
 import { writeSpecOffline } from '../core/llm/offline/spec/writer.js';
-import { assembleService } from '../core/runtime/scaffold.js';
 import { RUNTIME_PACKAGE, runtimePythonDir, runtimeSources } from '../core/runtime/service-runtime.js';
 import { greeterIntent } from './helpers/intents.js';
 

@@ -1,26 +1,31 @@
 import type { Intent } from '../intent/schema.js';
-import type { FileMap } from '../ports/index.js';
 import { readSpec } from '../spec/document/index.js';
 import { pyStr as pythonString } from './python-literal.js';
-import { RUNTIME_PACKAGE, runtimeSources } from './service-runtime.js';
+import { RUNTIME_PACKAGE } from './service-runtime.js';
 
 /**
  * The files of a service the pipeline writes, not the model: the vendored runtime, `app/main.py`
- * (which mounts the runtime and the feature router), `pytest.ini` and the base requirements. A model
- * (or the offline generator) writes only `app/features.py`, the models and helpers it needs, and tests.
+ * (which mounts the runtime and the feature router), `pytest.ini` and the base requirements; and
+ * `app/models.py` from the SPEC (core/build/assemble-service.ts). A model (or the offline generator)
+ * writes only `app/features.py`, the helpers it needs, and tests.
  */
 
 /** Lower bounds only, so Debian's FastAPI 0.92 / pydantic 1.10 satisfy them as well as current ones. */
 export const BASE_REQUIREMENTS = ['fastapi>=0.92', 'uvicorn>=0.17', 'pydantic>=1.10', 'httpx>=0.23'];
 
+/** Files of `app/` the pipeline writes; coverage leaves them out, as it does the runtime. */
+export const PIPELINE_APP_FILES = ['app/main.py', 'app/models.py'] as const;
+
 /** Paths inside `services/<name>/` that only the pipeline writes; model output naming them is refused. */
-export const PIPELINE_OWNED = [`${RUNTIME_PACKAGE}/`, 'app/main.py', 'pytest.ini'] as const;
+export const PIPELINE_OWNED = [`${RUNTIME_PACKAGE}/`, ...PIPELINE_APP_FILES, 'pytest.ini'] as const;
 
 /** Why a path relative to the service folder belongs to the pipeline, or undefined when it does not. */
 export function pipelineOwnedReason(relative: string): string | undefined {
   const folded = relative.toLowerCase();
   if (folded === RUNTIME_PACKAGE || folded.startsWith(`${RUNTIME_PACKAGE}/`))
     return `${RUNTIME_PACKAGE}/ is the vendored service runtime; the pipeline writes it`;
+  if (folded === 'app/models.py')
+    return `${relative} is written by the pipeline from the SPEC's JSON examples; import its models and EXAMPLES (from app.models import ...) and write the feature routes in app/features.py`;
   if (PIPELINE_OWNED.includes(folded as (typeof PIPELINE_OWNED)[number]))
     return `${relative} is written by the pipeline; write the feature routes in app/features.py`;
   return undefined;
@@ -78,19 +83,4 @@ export function mergedRequirements(generated: string | undefined): string {
       return name === undefined || !base.has(name);
     });
   return `${[...BASE_REQUIREMENTS, ...extra].join('\n')}\n`;
-}
-
-/**
- * The whole service folder: the generated files with the pipeline's own added (and `requirements.txt`
- * merged). Generated files must already have passed the file guard, which refuses pipeline-owned paths.
- */
-export function assembleService(intent: Intent, spec: string, generated: FileMap): FileMap {
-  const prefix = `services/${intent.service_name}/`;
-  const files: FileMap = { ...generated };
-  files[`${prefix}requirements.txt`] = mergedRequirements(generated[`${prefix}requirements.txt`]);
-  files[`${prefix}app/__init__.py`] ??= `"""The ${intent.service_name} service."""\n`;
-  files[`${prefix}app/main.py`] = mainPy(intent, spec);
-  files[`${prefix}pytest.ini`] = '[pytest]\npythonpath = .\ntestpaths = tests\n';
-  for (const [path, text] of Object.entries(runtimeSources().files)) files[`${prefix}${path}`] = text;
-  return files;
 }

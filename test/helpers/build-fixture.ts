@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { assembleService } from '../../core/build/assemble-service.js';
 import { type Intent, IntentSchema } from '../../core/intent/schema.js';
 import type { FileMap } from '../../core/ports/index.js';
-import { assembleService } from '../../core/runtime/scaffold.js';
 
 export const FIXTURE_SERVICE = 'build-fixture';
 const fixtureRoot = fileURLToPath(new URL('../fixtures/build-service/', import.meta.url));

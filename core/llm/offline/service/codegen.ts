@@ -1,7 +1,8 @@
 import { type Intent, SERVICE_NAME_PATTERN } from '../../../intent/schema.js';
 import type { FileMap } from '../../../ports/index.js';
-import { pyLiteral, pyStr } from '../../../runtime/python-literal.js';
-import { type FeatureRoute, type PyModel, type PyType, planRoutes, type RoutePlan } from './routes.js';
+import { pyStr } from '../../../runtime/python-literal.js';
+import { exampleKey, renderType } from './models.js';
+import { type FeatureRoute, planRoutes, type RoutePlan } from './routes.js';
 
 /**
  * The offline code generator: the feature routes of a service from the intent and the SPEC's API section,
@@ -18,80 +19,13 @@ export function servicePrefix(intent: Intent): string {
 }
 
 /**
- * What the offline generator writes: the feature routes (`app/features.py`, an APIRouter) and their
- * models (`app/models.py`). Everything else a service runs is the pipeline's (see core/runtime/scaffold).
+ * What the offline generator writes: the feature routes (`app/features.py`, an APIRouter), which import
+ * the models and examples of `app/models.py`. Everything else a service runs is the pipeline's (see
+ * core/build/assemble-service.ts), models.py included.
  */
 export function generateServiceOffline(intent: Intent, spec: string): FileMap {
   const prefix = servicePrefix(intent);
-  const plan = planRoutes(intent, spec);
-  return {
-    [`${prefix}app/models.py`]: modelsPy(intent, plan),
-    [`${prefix}app/features.py`]: featuresPy(intent, plan),
-  };
-}
-
-/** Python source of a type; model names are qualified with `qualifier` (e.g. "models."). */
-export function renderType(
-  type: PyType,
-  used: Set<string>,
-  qualifier = '',
-  usesModels?: { value: boolean },
-): string {
-  switch (type.kind) {
-    case 'str':
-    case 'int':
-    case 'float':
-    case 'bool':
-      return type.kind;
-    case 'any':
-      used.add('Any');
-      return 'Any';
-    case 'dict':
-      used.add('Dict').add('Any');
-      return 'Dict[str, Any]';
-    case 'model':
-      if (usesModels) usesModels.value = true;
-      return `${qualifier}${type.name}`;
-    case 'list':
-      used.add('List');
-      return `List[${renderType(type.item, used, qualifier, usesModels)}]`;
-  }
-}
-
-function modelsPy(intent: Intent, plan: RoutePlan): string {
-  const docstring = `"""Request and response models of the ${intent.service_name} service's feature routes."""`;
-  if (plan.models.length === 0) return `${docstring}\n`;
-  const used = new Set<string>();
-  const pydantic = new Set(['BaseModel']);
-  const classes = plan.models.map((model) => modelClass(model, used, pydantic));
-  const imports = used.size > 0 ? [`from typing import ${[...used].sort().join(', ')}`, ''] : [];
-  return [
-    docstring,
-    ...imports,
-    `from pydantic import ${[...pydantic].sort().join(', ')}`,
-    '',
-    '',
-    classes.join('\n\n'),
-  ].join('\n');
-}
-
-function modelClass(model: PyModel, used: Set<string>, pydantic: Set<string>): string {
-  const lines = [`class ${model.name}(BaseModel):`];
-  for (const field of model.fields) {
-    let type = renderType(field.type, used);
-    let value: string | undefined;
-    if (field.optional) {
-      used.add('Optional');
-      type = `Optional[${type}]`;
-    }
-    if (field.alias !== undefined) {
-      pydantic.add('Field');
-      value = `Field(${field.optional ? 'None' : '...'}, alias=${pyStr(field.alias)})`;
-    } else if (field.optional) value = 'None';
-    lines.push(`    ${field.name}: ${type}${value === undefined ? '' : ` = ${value}`}`);
-  }
-  if (model.fields.length === 0) lines.push('    pass');
-  return `${lines.join('\n')}\n`;
+  return { [`${prefix}app/features.py`]: featuresPy(intent, planRoutes(intent, spec)) };
 }
 
 function featuresPy(intent: Intent, plan: RoutePlan): string {
@@ -100,10 +34,7 @@ function featuresPy(intent: Intent, plan: RoutePlan): string {
   const responses = new Set<string>();
   const usesModels = { value: false };
   const handlers = plan.routes.map((route) => routeHandler(route, typing, fastapi, responses, usesModels));
-  const templates = plan.routes
-    .filter((route) => route.template !== undefined)
-    .map((route) => `    ${pyStr(route.handler)}: ${pyLiteral(route.template)},\n`)
-    .join('');
+  const answers = plan.routes.some((route) => route.template !== undefined);
   const imports = [
     `"""Feature routes of the ${intent.service_name} service; the shared runtime serves the UDC endpoints."""`,
   ];
@@ -111,17 +42,14 @@ function featuresPy(intent: Intent, plan: RoutePlan): string {
   else imports.push('');
   imports.push(`from fastapi import ${[...fastapi].sort().join(', ')}`);
   if (responses.size > 0) imports.push(`from fastapi.responses import ${[...responses].sort().join(', ')}`);
-  const runtime = templates === '' ? [] : ['from assembly_line_runtime import respond'];
-  const local = usesModels.value ? ['from app import models'] : [];
+  const runtime = answers ? ['from assembly_line_runtime import respond'] : [];
+  const local = usesModels.value || answers ? ['from app import models'] : [];
   if (runtime.length + local.length > 0) imports.push('', ...runtime, ...local);
-  const templateBlock =
-    templates === ''
-      ? ''
-      : `# Each feature route answers in the shape of its SPEC example.\nTEMPLATES = {\n${templates}}\n`;
   return `${imports.join('\n')}
 
+# Each feature route answers in the shape of its SPEC example (models.EXAMPLES).
 router = APIRouter()
-${templateBlock}
+
 ${handlers.join('\n')}`;
 }
 
@@ -156,7 +84,7 @@ function routeHandler(
   const answer =
     route.status === 204
       ? '    return Response(status_code=204)'
-      : `    return respond(TEMPLATES[${pyStr(route.handler)}], ${pathValues}${body})`;
+      : `    return respond(models.EXAMPLES[${pyStr(exampleKey(route))}]["response"], ${pathValues}${body})`;
   return `
 @router.${route.method.toLowerCase()}(${decorator.join(', ')})
 def ${route.handler}(${params.join(', ')}):

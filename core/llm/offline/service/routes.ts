@@ -1,8 +1,15 @@
 import type { Intent } from '../../../intent/schema.js';
 import { isPythonKeyword, pascalCase, snakeWords, uniqueName } from '../../../runtime/python-literal.js';
 import { messageStatusOf } from '../../../runtime/scaffold.js';
-import { type ApiEndpoint, type HttpMethod, readSpec, servedFeatures } from '../../../spec/document/index.js';
+import {
+  type ApiEndpoint,
+  endpointKey,
+  type HttpMethod,
+  readSpec,
+  servedFeatures,
+} from '../../../spec/document/index.js';
 import { UDC_ENDPOINTS } from '../../../spec/sections.js';
+import { modelNames } from '../spec/endpoints.js';
 
 /**
  * The feature routes of a generated service and the pydantic models they need, planned from the
@@ -129,13 +136,16 @@ export function planRoutes(intent: Intent, spec: string): RoutePlan {
   const context = new PlanContext();
   const routes: FeatureRoute[] = [];
   // The document model reads the API section in any layout: headings, table rows or bullets.
-  const specEndpoints = readSpec(spec).endpoints.filter((e) => !isUdcEndpoint(e));
+  const endpoints = readSpec(spec).endpoints;
+  // Named as the SPEC's Data Models section names them (spec-completion), over the same endpoints.
+  const named = endpoints.filter((e) => !UDC_KEYS.has(endpointKey(e)));
+  const names = new Map(modelNames(named.map((e) => e.path)).map((name, i) => [named[i]!, name]));
   const messageStatus = messageStatusOf(spec);
 
-  for (const endpoint of specEndpoints) {
+  for (const endpoint of endpoints.filter((e) => !isUdcEndpoint(e))) {
     const path = normalizePath(endpoint.path);
     if (!path || context.routeTaken(endpoint.method, path.path)) continue;
-    routes.push(context.specRoute(endpoint, path));
+    routes.push(context.specRoute(endpoint, path, names.get(endpoint)!));
   }
   // A key feature no SPEC route serves (as the verifier traces features) still gets a route.
   const served = servedFeatures(
@@ -234,9 +244,10 @@ class PlanContext {
     return this.routeKeys.has(`${method} ${path}`);
   }
 
-  specRoute(endpoint: ApiEndpoint, { path, params }: NormalizedPath): FeatureRoute {
+  /** A route of a SPEC endpoint; its bodies' models are `<model>Request` and `<model>Response`. */
+  specRoute(endpoint: ApiEndpoint, { path, params }: NormalizedPath, model: string): FeatureRoute {
     const handler = this.handlerName(endpoint.method, path);
-    const stem = pascalCase(handler.replace(/^handle_/, '')) || 'Route';
+    const stem = model;
     const carriesBody = ['POST', 'PUT', 'PATCH'].includes(endpoint.method);
     let body: RouteBody = { kind: 'none' };
     if (carriesBody && endpoint.request !== undefined) {

@@ -1,15 +1,17 @@
 import type { Intent } from '../../../intent/schema.js';
 import type { FileMap } from '../../../ports/index.js';
-import { pyLiteral, pyStr } from '../../../runtime/python-literal.js';
-import { UDC_ENDPOINTS } from '../../../spec/sections.js';
+import { pyLiteral } from '../../../runtime/python-literal.js';
 import { servicePrefix } from './codegen.js';
+import { exampleKey } from './models.js';
 import { type FeatureRoute, planRoutes, type RoutePlan } from './routes.js';
 
 /**
  * The offline test generator: pytest tests of the feature routes of a service made by
  * `generateServiceOffline`, through Starlette's TestClient against the assembled app (`app.main`, which
  * mounts the shared runtime). The runtime's own behaviour (UDC contract, logs, registration, config) is
- * tested by the runtime's suite, not again in every service. The expected answers are computed here,
+ * tested by the runtime's suite, not again in every service. Each test sends the SPEC's example and
+ * checks the answer's status and shape against it (`app.models.EXAMPLES`, which the pipeline writes);
+ * which keys echo the request, keep the example's value, or hold times and ids is decided here,
  * independently of the service's code, so a wrong service fails its tests.
  */
 
@@ -24,76 +26,74 @@ export function generateTestsOffline(intent: Intent, spec: string, code: FileMap
   const plan = planRoutes(intent, spec);
   return {
     [`${prefix}tests/__init__.py`]: '',
-    [`${prefix}tests/test_features.py`]: testFeaturesPy(intent, plan, testData(intent, plan)),
+    [`${prefix}tests/test_features.py`]: testFeaturesPy(intent, plan, testData(plan)),
   };
 }
 
-/** What a test sends to a route and what it expects back. */
+/**
+ * What a test checks of a route beyond its example in `app.models.EXAMPLES` (the body sent, the status,
+ * the answer's shape); keys with nothing to check are left out, to keep the file short.
+ */
 interface RouteCase {
-  handler: string;
-  method: string;
+  /** The route's key in EXAMPLES. */
+  route: string;
   url: string;
-  status: number;
-  /** The JSON body to send; null for none. */
-  body: unknown;
-  /** The response example the answer must be shaped like; null for 204. */
-  shape: unknown;
-  /** Top-level response fields and their exact expected values (echoed or fixed by the example). */
-  expect: Record<string, unknown>;
+  /** Answer keys equal to the same key of the request body sent. */
+  echo?: string[];
+  /** Answer keys equal to the path parameter of that name, with the value in the URL. */
+  path?: Record<string, string>;
+  /** Answer keys keeping the example's value. */
+  same?: string[];
+  /** The answer's `received` is the whole free-form body sent. */
+  received?: true;
   /** Fields the service fills with the current time. */
-  times: string[];
+  times?: string[];
   /** Fields the service fills with an id derived from the request (stable for the same request). */
-  ids: string[];
+  ids?: string[];
   /** A body the route must refuse with 422, when its model has required fields. */
-  invalidBody: unknown;
+  invalid?: unknown;
 }
 
-function testData(intent: Intent, plan: RoutePlan): string {
+function testData(plan: RoutePlan): string {
   const cases = plan.routes.map((route) => routeCase(route, plan));
-  return `SERVICE_NAME = ${pyStr(intent.service_name)}
-FEATURES = ${pyLiteral(intent.key_features)}
-DEPENDENCIES = ${pyLiteral(intent.dependencies)}
-UDC_ENDPOINTS = ${pyLiteral(UDC_ENDPOINTS.map((e) => ({ method: e.method, path: e.path })))}
-FEATURE_ENDPOINTS = ${pyLiteral(plan.routes.map((r) => ({ method: r.method, path: r.path })))}
-ROUTE_CASES = [
-${cases.map((c) => `    ${pyLiteral(c)},\n`).join('')}]
-ROUTE_IDS = [case["handler"] for case in ROUTE_CASES]
-`;
+  return `CASES = [\n${cases.map((c) => `    ${pyLiteral(c)},\n`).join('')}]`;
 }
 
 function routeCase(route: FeatureRoute, plan: RoutePlan): RouteCase {
   const body = route.body.kind === 'none' ? null : route.body.example;
   const template = route.template;
-  const expect: Record<string, unknown> = {};
-  const times: string[] = [];
-  const ids: string[] = [];
+  const sent: Record<string, unknown> =
+    body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+  const params = new Map(route.params.map((param) => [param.original, param.sample]));
+  const found = { echo: [] as string[], same: [] as string[], times: [] as string[], ids: [] as string[] };
+  const path: Record<string, string> = {};
+  let received = false;
   if (template && typeof template === 'object' && !Array.isArray(template)) {
-    const given: Record<string, unknown> =
-      body && typeof body === 'object' && !Array.isArray(body) ? { ...body } : {};
-    for (const param of route.params) given[param.original] = param.sample;
     for (const [key, value] of Object.entries(template as Record<string, unknown>)) {
       if (value !== null && typeof value === 'object') {
-        if (route.body.kind === 'free' && key === 'received') expect[key] = body;
+        if (route.body.kind === 'free' && key === 'received') received = true;
         continue;
       }
-      if (key in given && fits(given[key], value)) expect[key] = given[key];
-      else if (typeof value === 'string' && (DATETIME.test(value) || DATE.test(value))) times.push(key);
+      // A path parameter overrides a body field of the same name, as the service fills them.
+      const given = params.has(key) ? params.get(key) : sent[key];
+      if ((params.has(key) || key in sent) && fits(given, value)) {
+        if (params.has(key)) path[key] = params.get(key)!;
+        else found.echo.push(key);
+      } else if (typeof value === 'string' && (DATETIME.test(value) || DATE.test(value)))
+        found.times.push(key);
       else if (typeof value === 'string' && (key === 'id' || key.endsWith('_id') || key.endsWith('Id')))
-        ids.push(key);
-      else if (value !== null) expect[key] = value;
+        found.ids.push(key);
+      else if (value !== null) found.same.push(key);
     }
   }
+  const invalid = invalidBody(route, plan);
   return {
-    handler: route.handler,
-    method: route.method,
+    route: exampleKey(route),
     url: route.sampleUrl,
-    status: route.status,
-    body,
-    shape: template ?? null,
-    expect,
-    times,
-    ids,
-    invalidBody: invalidBody(route, plan),
+    ...Object.fromEntries(Object.entries(found).filter(([, keys]) => keys.length > 0)),
+    ...(Object.keys(path).length > 0 ? { path } : {}),
+    ...(received ? { received: true as const } : {}),
+    ...(invalid !== null ? { invalid } : {}),
   };
 }
 
@@ -126,14 +126,19 @@ import pytest
 from starlette.testclient import TestClient
 
 from app.main import app
-from assembly_line_runtime.testing import assert_shape, parse_time
+from app.models import EXAMPLES
+from assembly_line_runtime.testing import assert_answer, parse_time
 
+# Each route of EXAMPLES, the URL it is called at, and what its answer holds beyond the example's shape.
 ${data}
 
-def call(client, case):
-    if case["body"] is None:
-        return client.request(case["method"], case["url"])
-    return client.request(case["method"], case["url"], json=case["body"])
+
+def call(client, case, body=None):
+    method = case["route"].split(" ")[0]
+    sent = EXAMPLES[case["route"]]["request"] if body is None else body
+    if sent is None:
+        return client.request(method, case["url"])
+    return client.request(method, case["url"], json=sent)
 
 
 @pytest.fixture
@@ -142,53 +147,46 @@ def client():
         yield test_client
 
 
-def test_capabilities_list_the_features_and_their_routes(client):
-    body = client.get("/capabilities").json()
-    assert body["service"] == SERVICE_NAME
-    assert body["features"] == FEATURES
-    assert body["dependencies"] == DEPENDENCIES
-    assert body["endpoints"] == UDC_ENDPOINTS + FEATURE_ENDPOINTS
-
-
-@pytest.mark.parametrize("case", ROUTE_CASES, ids=ROUTE_IDS)
-def test_feature_route_answers_in_the_spec_shape(client, case):
-    response = call(client, case)
-    assert response.status_code == case["status"], response.text
-    if case["status"] == 204:
-        assert response.content == b""
+@pytest.mark.parametrize("case", CASES, ids=[case["route"] for case in CASES])
+def test_feature_route_answers_its_example(client, case):
+    example = EXAMPLES[case["route"]]
+    body = assert_answer(call(client, case), example)
+    if body is None:
         return
-    body = response.json()
-    assert_shape(body, case["shape"])
-    for key, value in case["expect"].items():
+    for key in case.get("echo", []):
+        assert body[key] == example["request"][key], key
+    for key, value in case.get("path", {}).items():
         assert body[key] == value, key
-    for key in case["times"]:
+    for key in case.get("same", []):
+        assert body[key] == example["response"][key], key
+    if case.get("received"):
+        assert body["received"] == example["request"]
+    for key in case.get("times", []):
         assert parse_time(body[key])
     again = call(client, case).json()
-    for key in case["ids"]:
+    for key in case.get("ids", []):
         assert isinstance(body[key], str) and body[key] == again[key], key
 
 
 def test_feature_requests_are_counted_in_state(client):
     before = client.get("/state").json()
-    for case in ROUTE_CASES:
+    for case in CASES:
         call(client, case)
     after = client.get("/state").json()
-    assert after["requests_total"] == before["requests_total"] + len(ROUTE_CASES) + 1
+    assert after["requests_total"] == before["requests_total"] + len(CASES) + 1
     assert after["errors_total"] == before["errors_total"]
 ${
   hasInvalidBodies
     ? `
 
-INVALID_CASES = [case for case in ROUTE_CASES if case["invalidBody"] is not None]
+INVALID = [case for case in CASES if "invalid" in case]
 
 
-@pytest.mark.parametrize("case", INVALID_CASES, ids=[case["handler"] for case in INVALID_CASES])
+@pytest.mark.parametrize("case", INVALID, ids=[case["route"] for case in INVALID])
 def test_feature_route_refuses_a_body_missing_its_fields(client, case):
-    response = client.request(case["method"], case["url"], json=case["invalidBody"])
-    assert response.status_code == 422
-    detail = response.json()["detail"]
-    assert detail and all(set(item) == {"loc", "msg", "type"} for item in detail)
-    broken = client.request(case["method"], case["url"], content=b"{broken", headers={"Content-Type": "application/json"})
+    assert call(client, case, case["invalid"]).status_code == 422
+    method = case["route"].split(" ")[0]
+    broken = client.request(method, case["url"], content=b"{broken", headers={"Content-Type": "application/json"})
     assert 400 <= broken.status_code < 500
 `
     : ''

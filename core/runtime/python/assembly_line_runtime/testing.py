@@ -1,7 +1,10 @@
 """Helpers for a service's feature tests, so that each service's tests hold only what its SPEC makes unique.
 
-    from assembly_line_runtime.testing import assert_shape, parse_time
-    assert_shape(response.json(), {"id": "ord_1", "items": [{"sku": "a", "qty": 1}]})
+    from app.models import EXAMPLES
+    from assembly_line_runtime.testing import assert_answer, assert_shape, parse_time
+    example = EXAMPLES["POST /orders"]
+    body = assert_answer(client.post("/orders", json=example["request"]), example)
+    assert_shape(body, {"id": "ord_1", "items": [{"sku": "a", "qty": 1}]})
 """
 from datetime import datetime
 
@@ -34,3 +37,14 @@ def assert_shape(value, template, where="response"):
         assert isinstance(value, (int, float)) and not isinstance(value, bool), where
     else:
         assert isinstance(value, str), where
+
+
+def assert_answer(response, example):
+    """response has example's status and the JSON shape of its response; returns the JSON (None for a 204)."""
+    assert response.status_code == example["status"], response.text
+    if example["status"] == 204:
+        assert response.content == b"", response.content
+        return None
+    body = response.json()
+    assert_shape(body, example["response"])
+    return body

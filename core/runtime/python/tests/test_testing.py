@@ -1,6 +1,8 @@
+import json
+
 import pytest
 
-from assembly_line_runtime.testing import assert_shape, parse_time
+from assembly_line_runtime.testing import assert_answer, assert_shape, parse_time
 
 
 def test_assert_shape_accepts_the_same_keys_and_kinds_at_every_level():
@@ -31,3 +33,34 @@ def test_parse_time_reads_iso_times_with_z_and_refuses_other_values():
         parse_time(1767225600)
     with pytest.raises(ValueError):
         parse_time("yesterday")
+
+
+class Answer:
+    def __init__(self, status_code, content):
+        self.status_code = status_code
+        self.content = content
+        self.text = content.decode("utf-8")
+
+    def json(self):
+        return json.loads(self.content)
+
+
+ORDER = {"request": {"sku": "a"}, "status": 201, "response": {"id": "ord_1", "sku": "a"}}
+
+
+def test_assert_answer_checks_the_status_and_shape_and_returns_the_body():
+    assert assert_answer(Answer(201, b'{"id": "ord_9", "sku": "b"}'), ORDER) == {"id": "ord_9", "sku": "b"}
+    assert assert_answer(Answer(204, b""), {"request": None, "status": 204, "response": None}) is None
+
+
+@pytest.mark.parametrize(
+    "answer, example",
+    [
+        (Answer(200, b'{"id": "ord_9", "sku": "b"}'), ORDER),
+        (Answer(201, b'{"id": "ord_9"}'), ORDER),
+        (Answer(204, b"{}"), {"request": None, "status": 204, "response": None}),
+    ],
+)
+def test_assert_answer_fails_on_another_status_shape_or_a_204_with_content(answer, example):
+    with pytest.raises(AssertionError):
+        assert_answer(answer, example)

@@ -1,0 +1,96 @@
+import type { Intent } from '../../../intent/schema.js';
+import { pyLiteral, pyStr } from '../../../runtime/python-literal.js';
+import { type FeatureRoute, type PyModel, type PyType, planRoutes, type RoutePlan } from './routes.js';
+
+/**
+ * `app/models.py` of a service: the pydantic models of its feature routes and the example of each
+ * route, planned from the SPEC's JSON examples (planRoutes). The pipeline writes it for every provider,
+ * beside `app/main.py`: the models restate the SPEC's Data Models, so no model pays output tokens for
+ * them, and the code and tests that import them agree with the SPEC by construction.
+ */
+
+/** The key of a route in `EXAMPLES`: method and path as served, e.g. `GET /orders/{id}`. */
+export function exampleKey(route: Pick<FeatureRoute, 'method' | 'path'>): string {
+  return `${route.method} ${route.path}`;
+}
+
+/** What `EXAMPLES` holds for a route: the body a caller sends, the success status, the answer's example. */
+export function routeExample(route: FeatureRoute): { request: unknown; status: number; response: unknown } {
+  return {
+    request: route.body.kind === 'none' ? null : route.body.example,
+    status: route.status,
+    response: route.template ?? null,
+  };
+}
+
+/** Python source of a type; model names are qualified with `qualifier` (e.g. "models."). */
+export function renderType(
+  type: PyType,
+  used: Set<string>,
+  qualifier = '',
+  usesModels?: { value: boolean },
+): string {
+  switch (type.kind) {
+    case 'str':
+    case 'int':
+    case 'float':
+    case 'bool':
+      return type.kind;
+    case 'any':
+      used.add('Any');
+      return 'Any';
+    case 'dict':
+      used.add('Dict').add('Any');
+      return 'Dict[str, Any]';
+    case 'model':
+      if (usesModels) usesModels.value = true;
+      return `${qualifier}${type.name}`;
+    case 'list':
+      used.add('List');
+      return `List[${renderType(type.item, used, qualifier, usesModels)}]`;
+  }
+}
+
+/** The models of `plan`'s routes and their examples as Python, valid on pydantic 1 and 2. */
+export function modelsPy(intent: Intent, plan: RoutePlan): string {
+  const used = new Set<string>();
+  const pydantic = new Set(['BaseModel']);
+  const classes = plan.models.map((model) => modelClass(model, used, pydantic));
+  const imports = used.size > 0 ? [`from typing import ${[...used].sort().join(', ')}`, ''] : [];
+  const examples = plan.routes
+    .map((route) => `    ${pyStr(exampleKey(route))}: ${pyLiteral(routeExample(route))},\n`)
+    .join('');
+  return [
+    `"""Models and examples of the ${intent.service_name} service's feature routes, written by Assembly Line from the SPEC."""`,
+    ...imports,
+    ...(classes.length > 0 ? [`from pydantic import ${[...pydantic].sort().join(', ')}`, '', ''] : []),
+    ...classes.map((text) => `${text}\n`),
+    '# The SPEC example of each route: the request body sent, the success status, the response answered.',
+    `EXAMPLES = {\n${examples}}`,
+    '',
+  ].join('\n');
+}
+
+/** `app/models.py` of a service, from its intent and SPEC. */
+export function serviceModelsPy(intent: Intent, spec: string): string {
+  return modelsPy(intent, planRoutes(intent, spec));
+}
+
+function modelClass(model: PyModel, used: Set<string>, pydantic: Set<string>): string {
+  const lines = [`class ${model.name}(BaseModel):`];
+  for (const field of model.fields) {
+    let type = renderType(field.type, used);
+    let value: string | undefined;
+    if (field.optional) {
+      used.add('Optional');
+      type = `Optional[${type}]`;
+    }
+    if (field.alias !== undefined) {
+      pydantic.add('Field');
+      value = `Field(${field.optional ? 'None' : '...'}, alias=${pyStr(field.alias)})`;
+    } else if (field.optional) value = 'None';
+    lines.push(`    ${field.name}: ${type}${value === undefined ? '' : ` = ${value}`}`);
+  }
+  if (model.fields.length === 0) lines.push('    pass');
+  return `${lines.join('\n')}\n`;
+}
