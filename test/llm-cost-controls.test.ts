@@ -127,6 +127,13 @@ describe('prompt caching across the code and tests calls', () => {
       cacheReadTokens: 4200,
     }).costUsd;
     expect(run.llm_calls[1]!.cost_usd).toBeCloseTo(testsCost, 9);
+    // The model wrote only app/features.py; the models it imports came from the pipeline, and the
+    // shared block showed them to both calls.
+    expect(Object.keys(code)).toEqual([`services/${intent.service_name}/app/features.py`]);
+    expect(codeBlocks[0]!.text).toContain(`<file path="services/${intent.service_name}/app/models.py">`);
+    expect(readFileSync(tree.path(`services/${intent.service_name}/app/models.py`), 'utf8')).toContain(
+      '\nEXAMPLES = {\n',
+    );
     // The vendored runtime came from the pipeline, not from the model.
     expect(
       readFileSync(tree.path(`services/${intent.service_name}/assembly_line_runtime/service.py`), 'utf8'),

@@ -16,6 +16,7 @@ import {
   renderTemplate,
   systemPrompt,
   withoutRestatedEndpoints,
+  writeCodeParts,
   writeCodePrompt,
   writeSpecPrompt,
   writeTestsPrompt,
@@ -278,6 +279,43 @@ describe('a person-edited SPEC', () => {
       );
       expect(endpoints).toContain('### GET /links/{code}\n- Feature: Resolve short links\n- Request: —');
     }
+  });
+
+  /** The app/models.py block of a code or tests prompt. */
+  function modelsIn(prompt: string): string {
+    const start = prompt.indexOf('<code>\n<file path="services/greeter/app/models.py">\n');
+    expect(start).toBeGreaterThanOrEqual(0);
+    return prompt.slice(start, prompt.indexOf('</file>', start));
+  }
+
+  test("the code and tests tasks carry the pipeline's app/models.py, example bodies elided", () => {
+    for (const prompt of [
+      writeCodePrompt({ intent: intent(), spec: table }),
+      writeTestsPrompt({ intent: intent(), spec: table, code: {} }),
+    ]) {
+      const models = modelsIn(prompt);
+      expect(models).toContain('class LinksRequest(BaseModel):\n    url: str\n');
+      expect(models).toContain('class LinksResponse(BaseModel):\n    code: str\n    url: str\n');
+      // The example bodies are the endpoints block's JSON; the keys and statuses are spelled out.
+      expect(models).toContain('    "POST /links": {"request": ..., "status": 201, "response": ...},\n');
+      expect(models).toMatch(
+        / {4}"GET \/links\/\{code\}": \{"request": None, "status": \d+, "response": \.\.\.\},\n/,
+      );
+    }
+    const task = writeCodeParts({ intent: intent(), spec: table }).task;
+    expect(task).toContain('services/greeter/app/features.py');
+    expect(task).not.toContain('app/models.py');
+  });
+
+  test('the classes of app/models.py are the bodies the Data Models section names', () => {
+    const spec = completeSpec(intent(), modelWrittenSpec(writeSpecOffline(intent())));
+    const dataModels = spec.split('\n## Data Models\n')[1]!.split('\n## ')[0]!;
+    const bodies = [
+      ...new Set([...dataModels.matchAll(/^\| (\w+(?:Request|Response)) \|/gm)].map((m) => m[1]!)),
+    ];
+    expect(bodies.length).toBeGreaterThan(0);
+    const models = modelsIn(writeCodePrompt({ intent: intent(), spec }));
+    for (const body of bodies) expect(models).toContain(`class ${body}(BaseModel):`);
   });
 
   test('a SPEC without endpoints says so, and SPEC text cannot close the endpoints block', () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { execa } from 'execa';
 import { assembleService } from '../core/build/assemble-service.js';
+import { coverageConfigText } from '../core/build/python-build.js';
 import { sha256 } from '../core/hash.js';
 import { generateServiceOffline } from '../core/llm/offline/service/codegen.js';
 import { generateTestsOffline } from '../core/llm/offline/service/testgen.js';
@@ -82,7 +83,11 @@ function serviceDir(): string {
     ...code,
     ...generateTestsOffline(SIX_FEATURES, spec, code),
   });
-  const tree = tempTree(files);
+  // Coverage as the build measures it: without the files of app/ the pipeline writes.
+  const tree = tempTree({
+    ...files,
+    [`services/${SIX_FEATURES.service_name}/.coveragerc`]: coverageConfigText(),
+  });
   trees.push(tree);
   return tree.path(`services/${SIX_FEATURES.service_name}`);
 }
@@ -93,7 +98,12 @@ describe.each([
 ])('%s', (_label, pythonFor, major) => {
   test('a generated service passes its tests with coverage >= 70% and pyflakes', async () => {
     const python = await pythonFor();
-    const run = await check(python, serviceDir(), ['app', 'tests'], ['--cov=app', '--cov-fail-under=70']);
+    const run = await check(
+      python,
+      serviceDir(),
+      ['app', 'tests'],
+      ['--cov=app', '--cov-config=.coveragerc', '--cov-fail-under=70'],
+    );
     expect(run.pydantic).toMatch(major);
     if (run.pytest !== 0) throw new Error(run.output.slice(-4000));
     expect(run.output).toMatch(/\d+ passed/);

@@ -12,6 +12,7 @@ import type {
 } from '../ports/index.js';
 import { endpointKey, readSpec, renderEndpoints } from '../spec/document/index.js';
 import { SPEC_SECTIONS, UDC_ENDPOINTS } from '../spec/sections.js';
+import { serviceModelsPy } from './offline/service/models.js';
 import { improvableSpec } from './spec-completion.js';
 
 const UDC_KEYS = new Set(UDC_ENDPOINTS.map(endpointKey));
@@ -233,9 +234,18 @@ export function joinParts(parts: PromptParts): string {
 }
 
 /**
- * The intent, the SPEC and its feature endpoints, as the code and tests calls share them: the SPEC
- * without the pipeline's unchanged parts (they follow from the intent, which the calls also get) and
- * without the endpoint blocks the endpoints block restates.
+ * `app/models.py` as the pipeline writes it for this SPEC, its example bodies elided (the endpoints
+ * block shows them): the model imports the classes and EXAMPLES and never writes them.
+ */
+export function modelsBlock(intent: Intent, spec: string): string {
+  const path = `services/${intent.service_name}/app/models.py`;
+  return codeBlock({ [path]: serviceModelsPy(intent, spec, false) });
+}
+
+/**
+ * The intent, the SPEC, its feature endpoints and the pipeline's models of them, as the code and tests
+ * calls share them: the SPEC without the pipeline's unchanged parts (they follow from the intent, which
+ * the calls also get) and without the endpoint blocks the endpoints block restates.
  */
 function serviceContext(intent: CodeRequest['intent'], spec: string): string {
   const sent = improvableSpec(intent, spec, []);
@@ -246,6 +256,7 @@ function serviceContext(intent: CodeRequest['intent'], spec: string): string {
     spec: dataBlock('spec', lean),
     left_out: leftOut.length > 0 ? `The SPEC above leaves out ${listOf(leftOut)}. ` : '',
     endpoints: endpointsBlock(spec),
+    models: modelsBlock(intent, spec),
   }).trim();
 }
 

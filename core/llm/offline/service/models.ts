@@ -51,14 +51,22 @@ export function renderType(
   }
 }
 
-/** The models of `plan`'s routes and their examples as Python, valid on pydantic 1 and 2. */
-export function modelsPy(intent: Intent, plan: RoutePlan): string {
+/**
+ * The models of `plan`'s routes and their examples as Python, valid on pydantic 1 and 2. With
+ * `bodies` false the example bodies are `...`: the text a prompt shows beside the SPEC's own examples.
+ */
+export function modelsPy(intent: Intent, plan: RoutePlan, bodies = true): string {
   const used = new Set<string>();
   const pydantic = new Set(['BaseModel']);
   const classes = plan.models.map((model) => modelClass(model, used, pydantic));
   const imports = used.size > 0 ? [`from typing import ${[...used].sort().join(', ')}`, ''] : [];
+  const body = (value: unknown) => (bodies || value === null ? pyLiteral(value) : '...');
   const examples = plan.routes
-    .map((route) => `    ${pyStr(exampleKey(route))}: ${pyLiteral(routeExample(route))},\n`)
+    .map((route) => {
+      const { request, status, response } = routeExample(route);
+      const literal = `{"request": ${body(request)}, "status": ${status}, "response": ${body(response)}}`;
+      return `    ${pyStr(exampleKey(route))}: ${literal},\n`;
+    })
     .join('');
   return [
     `"""Models and examples of the ${intent.service_name} service's feature routes, written by Assembly Line from the SPEC."""`,
@@ -71,9 +79,9 @@ export function modelsPy(intent: Intent, plan: RoutePlan): string {
   ].join('\n');
 }
 
-/** `app/models.py` of a service, from its intent and SPEC. */
-export function serviceModelsPy(intent: Intent, spec: string): string {
-  return modelsPy(intent, planRoutes(intent, spec));
+/** `app/models.py` of a service, from its intent and SPEC; `bodies` as modelsPy's. */
+export function serviceModelsPy(intent: Intent, spec: string, bodies = true): string {
+  return modelsPy(intent, planRoutes(intent, spec), bodies);
 }
 
 function modelClass(model: PyModel, used: Set<string>, pydantic: Set<string>): string {
