@@ -495,6 +495,11 @@ describe('the generated tests fail on a wrong implementation', () => {
     ['a route answers another success status', ', status_code=201)', ')'],
     ['a route is served at another path', '@router.post("/webhooks"', '@router.post("/webhook"'],
     ['a route takes any body', 'models.RefundsRequest = Body(...)', 'dict = Body(...)'],
+    [
+      'a route answers its example instead of echoing the request',
+      '["POST /webhooks"]["response"], {}, _body)',
+      '["POST /webhooks"]["response"], {})',
+    ],
   ];
 
   test.concurrent.each(mutants)(

@@ -9,8 +9,9 @@ import { type FeatureRoute, planRoutes, type RoutePlan } from './routes.js';
  * The offline test generator: pytest tests of the feature routes of a service made by
  * `generateServiceOffline`, through Starlette's TestClient against the assembled app (`app.main`, which
  * mounts the shared runtime). The runtime's own behaviour (UDC contract, logs, registration, config) is
- * tested by the runtime's suite, not again in every service. Each test sends the SPEC's example and
- * checks the answer's status and shape against it (`app.models.EXAMPLES`, which the pipeline writes);
+ * tested by the runtime's suite, not again in every service. Each test sends the SPEC's example request
+ * with every value changed (the runtime's `varied`) and checks the answer's status and shape against
+ * the example (`app.models.EXAMPLES`, which the pipeline writes);
  * which keys echo the request, keep the example's value, or hold times and ids is decided here,
  * independently of the service's code, so a wrong service fails its tests.
  */
@@ -38,7 +39,7 @@ interface RouteCase {
   /** The route's key in EXAMPLES. */
   route: string;
   url: string;
-  /** Answer keys equal to the same key of the request body sent. */
+  /** Answer keys equal to the same key of the request body sent (the example's, varied). */
   echo?: string[];
   /** Answer keys equal to the path parameter of that name, with the value in the URL. */
   path?: Record<string, string>;
@@ -127,15 +128,16 @@ from starlette.testclient import TestClient
 
 from app.main import app
 from app.models import EXAMPLES
-from assembly_line_runtime.testing import assert_answer, parse_time
+from assembly_line_runtime.testing import assert_answer, parse_time, varied
 
 # Each route of EXAMPLES, the URL it is called at, and what its answer holds beyond the example's shape.
+# Each is sent its example request varied, so an echoed field differs from the example answer's.
 ${data}
 
 
 def call(client, case, body=None):
     method = case["route"].split(" ")[0]
-    sent = EXAMPLES[case["route"]]["request"] if body is None else body
+    sent = varied(EXAMPLES[case["route"]]["request"]) if body is None else body
     if sent is None:
         return client.request(method, case["url"])
     return client.request(method, case["url"], json=sent)
@@ -153,14 +155,15 @@ def test_feature_route_answers_its_example(client, case):
     body = assert_answer(call(client, case), example)
     if body is None:
         return
+    sent = varied(example["request"])
     for key in case.get("echo", []):
-        assert body[key] == example["request"][key], key
+        assert body[key] == sent[key], key
     for key, value in case.get("path", {}).items():
         assert body[key] == value, key
     for key in case.get("same", []):
         assert body[key] == example["response"][key], key
     if case.get("received"):
-        assert body["received"] == example["request"]
+        assert body["received"] == sent
     for key in case.get("times", []):
         assert parse_time(body[key])
     again = call(client, case).json()

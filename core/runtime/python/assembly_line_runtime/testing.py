@@ -1,9 +1,11 @@
 """Helpers for a service's feature tests, so that each service's tests hold only what its SPEC makes unique.
 
     from app.models import EXAMPLES
-    from assembly_line_runtime.testing import assert_answer, assert_shape, parse_time
+    from assembly_line_runtime.testing import assert_answer, assert_shape, parse_time, varied
     example = EXAMPLES["POST /orders"]
-    body = assert_answer(client.post("/orders", json=example["request"]), example)
+    sent = varied(example["request"])
+    body = assert_answer(client.post("/orders", json=sent), example)
+    assert body["sku"] == sent["sku"]
     assert_shape(body, {"id": "ord_1", "items": [{"sku": "a", "qty": 1}]})
 """
 from datetime import datetime
@@ -48,3 +50,21 @@ def assert_answer(response, example):
     body = response.json()
     assert_shape(body, example["response"])
     return body
+
+
+def varied(value):
+    """value with every string, number and boolean changed but of the same JSON kind: sent instead of the
+    SPEC example, it shows a field echoed from the request apart from one copied from the example answer."""
+    if isinstance(value, dict):
+        return {key: varied(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [varied(item) for item in value]
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int):
+        return value + 1
+    if isinstance(value, float):
+        return value + 0.5
+    if isinstance(value, str):
+        return value + "-2"
+    return value

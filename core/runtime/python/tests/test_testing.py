@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from assembly_line_runtime.testing import assert_answer, assert_shape, parse_time
+from assembly_line_runtime.testing import assert_answer, assert_shape, parse_time, varied
 
 
 def test_assert_shape_accepts_the_same_keys_and_kinds_at_every_level():
@@ -64,3 +64,11 @@ def test_assert_answer_checks_the_status_and_shape_and_returns_the_body():
 def test_assert_answer_fails_on_another_status_shape_or_a_204_with_content(answer, example):
     with pytest.raises(AssertionError):
         assert_answer(answer, example)
+
+
+def test_varied_changes_every_value_and_keeps_its_kind():
+    example = {"sku": "a", "qty": 1, "price": 2.5, "gift": False, "note": None, "tags": ["x"], "to": {"id": 7}}
+    changed = varied(example)
+    assert changed == {"sku": "a-2", "qty": 2, "price": 3.0, "gift": True, "note": None, "tags": ["x-2"], "to": {"id": 8}}
+    assert_shape(changed, example)
+    assert varied(None) is None and varied([]) == []
