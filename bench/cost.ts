@@ -76,20 +76,44 @@ function firstDraft(intent: Intent): { written: string; spec: string } {
   return { written, spec: completeSpec(intent, written) };
 }
 
+/** The model of each task, as ASSEMBLY_LINE_MODEL and its per-task overrides would set them. */
+export type TaskModels = Readonly<Record<LlmTask, string>>;
+
+export const allOn = (model: string): TaskModels => ({
+  'write-spec': model,
+  'improve-spec': model,
+  'write-code': model,
+  'write-tests': model,
+});
+
 /**
- * The three calls of a new service at `model`, in order, one cache across them: the SPEC call writes
- * the SPEC system prompt; the code call shares none of it, and writes tools + service system prompt +
- * intent/SPEC; the tests call reads those.
+ * The three calls of a new service, in order, one cache across them (a cache is per model): the SPEC
+ * call writes the SPEC system prompt; the code call shares none of it, and writes tools + service
+ * system prompt + intent/SPEC; the tests call reads those when it runs on the code call's model.
  */
-export function serviceCalls(intent: Intent, model: string = DEFAULT_ANTHROPIC_MODEL): Call[] {
+export function serviceCalls(intent: Intent, models: TaskModels = allOn(DEFAULT_ANTHROPIC_MODEL)): Call[] {
   const cache = new PromptCacheModel();
   const { written, spec } = firstDraft(intent);
   const code = generateServiceOffline(intent, spec);
   const tests = generateTestsOffline(intent, spec, code);
   return [
-    billed('write-spec', model, cache, writeSpecPrompt({ intent }), false, written),
-    billed('write-code', model, cache, writeCodeParts({ intent, spec }), true, filesJson(code)),
-    billed('write-tests', model, cache, writeTestsParts({ intent, spec, code }), true, filesJson(tests)),
+    billed('write-spec', models['write-spec'], cache, writeSpecPrompt({ intent }), false, written),
+    billed(
+      'write-code',
+      models['write-code'],
+      cache,
+      writeCodeParts({ intent, spec }),
+      true,
+      filesJson(code),
+    ),
+    billed(
+      'write-tests',
+      models['write-tests'],
+      cache,
+      writeTestsParts({ intent, spec, code }),
+      true,
+      filesJson(tests),
+    ),
   ];
 }
 
@@ -117,6 +141,18 @@ export function callCost(call: Call): number {
   );
 }
 
+/**
+ * A mix worth its price: the SPEC, which a person reviews, on the default model; the code and tests,
+ * which pytest, coverage, lint and the UDC checks judge (and send back with their failures), on the
+ * cheapest.
+ */
+export const REVIEWED_ON_DEFAULT: TaskModels = {
+  'write-spec': DEFAULT_ANTHROPIC_MODEL,
+  'improve-spec': DEFAULT_ANTHROPIC_MODEL,
+  'write-code': CHEAPEST_MODEL,
+  'write-tests': CHEAPEST_MODEL,
+};
+
 const tokenLine = (call: Call) =>
   `cache write ${call.cacheWrite}, cache read ${call.cacheRead}, input ${call.input}, output ${call.output} tokens`;
 const usd = (n: number) => `$${n.toFixed(4)}`;
@@ -128,7 +164,7 @@ export function costReport(): string {
   ];
   for (const intent of [exampleIntent('hello-world'), SIX_FEATURES]) {
     const calls = serviceCalls(intent);
-    const cheap = serviceCalls(intent, CHEAPEST_MODEL);
+    const cheap = serviceCalls(intent, allOn(CHEAPEST_MODEL));
     lines.push(`${intent.service_name} (${intent.key_features.length} features):`);
     for (const [i, call] of calls.entries())
       lines.push(
@@ -140,7 +176,8 @@ export function costReport(): string {
     );
     const total = (billedCalls: Call[]) => billedCalls.reduce((n, c) => n + callCost(c), 0);
     lines.push(
-      `  new service: ${usd(total(calls))} at ${DEFAULT_ANTHROPIC_MODEL}, ${usd(total(cheap))} at ${CHEAPEST_MODEL}; unchanged SPEC: $0`,
+      `  new service: ${usd(total(calls))} at ${DEFAULT_ANTHROPIC_MODEL}, ${usd(total(cheap))} at ${CHEAPEST_MODEL}, ` +
+        `${usd(total(serviceCalls(intent, REVIEWED_ON_DEFAULT)))} with the SPEC at ${DEFAULT_ANTHROPIC_MODEL} and the code and tests at ${CHEAPEST_MODEL}; unchanged SPEC: $0`,
     );
   }
   return lines.join('\n');

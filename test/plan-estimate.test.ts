@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { callCost, serviceCalls } from '../bench/cost.js';
+import { allOn, callCost, serviceCalls } from '../bench/cost.js';
 import { DEFAULT_ANTHROPIC_MODEL } from '../core/llm/pricing.js';
 import { SpecLineEstimator } from '../core/reconcile/estimate.js';
 import { exampleIntent } from './helpers/intents.js';
@@ -15,7 +15,7 @@ describe("plan's estimate of a new intent's first SPEC call", () => {
       // The bench bills the request the provider renders, through a fresh cache: the call writes the
       // SPEC system prompt when the model caches a prefix that long, pays the message as input and the
       // model-written SPEC as output.
-      const [writeSpec] = serviceCalls(intent, model);
+      const [writeSpec] = serviceCalls(intent, allOn(model));
       expect(writeSpec!.task).toBe('write-spec');
       const billed = callCost(writeSpec!);
       const estimator = new SpecLineEstimator(model);
