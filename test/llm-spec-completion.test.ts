@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from '@jest/globals';
 import { handWrittenSpecs, variedIntents } from '../bench/spec-corpus.js';
 import { writeSpecOffline } from '../core/llm/offline/spec/writer.js';
@@ -492,6 +493,20 @@ describe('completeSpec', () => {
     const back = completeSpec(intent, sent.spec);
     expect(readSpec(back).requirements.nonFunctional.length).toBe(nonFunctional + 1);
     expect(back).toBe(withConstraints);
+  });
+
+  test("Data Models names the UDC bodies by the shared runtime's own pydantic classes", () => {
+    const source = readFileSync('core/runtime/python/assembly_line_runtime/models.py', 'utf8');
+    const classes = new Set([...source.matchAll(/^class (\w+)\(BaseModel\):/gm)].map((m) => m[1]));
+    const intent = exampleIntent('hello-world');
+    const dataModels = sectionText(
+      completeSpec(intent, modelWrittenSpec(writeSpecOffline(intent))),
+      'Data Models',
+    );
+    const line = dataModels.split('\n').find((l) => l.startsWith('The UDC bodies ('));
+    const named = [...(line ?? '').matchAll(/`(\w+)`/g)].map((m) => m[1]);
+    expect(named).toHaveLength(6);
+    expect(named.filter((name) => !classes.has(name))).toEqual([]);
   });
 
   test('parts added at the end of a SPEC are set apart by exactly one blank line', () => {

@@ -229,6 +229,16 @@ export interface ModelledEndpoint {
   response?: { [key: string]: Json };
 }
 
+/** The pydantic models of the UDC bodies, as the shared runtime (assembly_line_runtime/models.py) names them. */
+const UDC_MODELS = [
+  'HealthResponse',
+  'CapabilitiesResponse',
+  'StateResponse',
+  'DependenciesResponse',
+  'MessageEnvelope',
+  'MessageReceipt',
+] as const;
+
 /**
  * The Data Models section of `name`'s feature endpoints: one table per endpoint restating the keys,
  * JSON types and values of its examples under API. The offline writer and the SPEC completion both
@@ -237,7 +247,7 @@ export interface ModelledEndpoint {
 export function dataModelsBody(name: string, endpoints: readonly ModelledEndpoint[]): string[] {
   const models: string[] = [
     `The pydantic models of ${name} follow the JSON examples under API: one model per body, one field per key.`,
-    `The UDC bodies (${code('HealthAnswer')}, ${code('CapabilitiesAnswer')}, ${code('StateAnswer')}, ${code('DependenciesAnswer')}, ${code('MessageEnvelope')} and ${code('MessageAnswer')}) are shared by every service.`,
+    `The UDC bodies (${UDC_MODELS.slice(0, -1).map(code).join(', ')} and ${code(UDC_MODELS.at(-1)!)}) are the shared runtime's models, the same in every service.`,
     '',
     ...endpoints.flatMap((e) => [
       `### ${e.model} (${code(`${e.method} ${e.path}`)})`,
