@@ -318,6 +318,74 @@ describe('completeSpec', () => {
     expect(failure('/order/{id}')).toMatch(/^- FR-3\.1: .* answers 422 /);
   });
 
+  /** A hand-written SPEC's first three sections: one requirement, two endpoints for its feature. */
+  const PONG = [
+    '# hello-world — SPEC',
+    '',
+    '## Purpose & Scope',
+    '',
+    'hello-world answers pings.',
+    '',
+    '## Requirements',
+    '',
+    '- FR-1 (Pong): hello-world answers pings and clears them.',
+    '',
+    '## API',
+    '',
+    '### GET /pong',
+    '- Feature: Pong',
+    '- Request: none',
+    '- Response: 200 `{"pong": true}`',
+    '- Errors: none',
+    '',
+    '### DELETE /pong',
+    '- Feature: Pong',
+    '- Request: none',
+    '- Response: 200 `{"cleared": true}`',
+    '- Errors: HTTP 404 when missing',
+    '',
+  ].join('\n');
+  const failureLines = (markdown: string) =>
+    readSpec(markdown)
+      .requirements.functional.map((r) => r.text)
+      .filter((t) => /^- FR-\d+\.\d+: /.test(t));
+
+  test('a failure requirement names a requirement the SPEC has, and the status its Errors line states', () => {
+    const intent = exampleIntent('hello-world');
+    const completed = completeSpec(intent, PONG);
+    expect(failureLines(completed)).toEqual([
+      '- FR-1.1: when a call to `/pong` fails, hello-world answers 422 with a JSON `detail` that names the reason, and counts it in `errors_total`.',
+      '- FR-1.2: when a call to `/pong` fails, hello-world answers 404 with a JSON `detail` that names the reason, and counts it in `errors_total`.',
+    ]);
+    const errorHandling = sectionText(completed, 'Error Handling');
+    expect(errorHandling).not.toContain('`GET /pong`');
+    expect(errorHandling).toContain('- `DELETE /pong` (Pong): HTTP 404 when missing.');
+    expect(completeSpec(intent, improvableSpec(intent, completed, []).spec)).toBe(completed);
+  });
+
+  test('failure requirements take ids the Functional list has not given, and none is added where it states one', () => {
+    const intent = exampleIntent('hello-world');
+    const own = PONG.replace(
+      '- FR-1 (Pong): hello-world answers pings and clears them.\n',
+      '- FR-1 (Pong): hello-world answers pings and clears them.\n- FR-1.1: a ping is answered within 5 ms.\n',
+    );
+    const completed = completeSpec(intent, own);
+    const ids = failureLines(completed).map((t) => /FR-\d+\.\d+/.exec(t)![0]);
+    expect(ids).toEqual(['FR-1.1', 'FR-1.2', 'FR-1.3']);
+    expect(completeSpec(intent, improvableSpec(intent, completed, []).spec)).toBe(completed);
+
+    const stated = PONG.replace(
+      '- FR-1 (Pong): hello-world answers pings and clears them.\n',
+      '- FR-1 (Pong): hello-world answers pings and clears them.\n- FR-1.4: `DELETE /pong` answers 404 when there is no ping.\n',
+    );
+    const withStated = completeSpec(intent, stated);
+    expect(failureLines(withStated)).toEqual([
+      '- FR-1.4: `DELETE /pong` answers 404 when there is no ping.',
+      '- FR-1.5: when a call to `/pong` fails, hello-world answers 422 with a JSON `detail` that names the reason, and counts it in `errors_total`.',
+    ]);
+    expect(completeSpec(intent, improvableSpec(intent, withStated, []).spec)).toBe(withStated);
+  });
+
   test('a Functional list with its own FR-U1 is kept as written', () => {
     const intent = SIX_FEATURES;
     const part = modelWrittenSpec(writeSpecOffline(intent)).replace(

@@ -73,6 +73,8 @@ function dataModels(intent: Intent, features: readonly ApiEndpoint[]): string[] 
   return dataModelsBody(intent.service_name, modelled);
 }
 
+const NO_ERRORS = /^(?:none|n\/a|-|—|–)\.?$/i;
+
 /** The feature endpoints as the sections that restate them read them: a missing field reads as its default. */
 function statedEndpoints(features: readonly ApiEndpoint[]): StatedEndpoint[] {
   return features.map((e) => ({
@@ -80,10 +82,11 @@ function statedEndpoints(features: readonly ApiEndpoint[]): StatedEndpoint[] {
     path: e.path,
     feature: e.feature ?? endpointKey(e),
     status: e.responseStatus ?? 200,
+    // `Errors: none` (or `—`) states that the endpoint has no error of its own.
     errors: (e.errors ?? '')
       .split(';')
       .map((part) => part.trim())
-      .filter(Boolean),
+      .filter((part) => part !== '' && !NO_ERRORS.test(part)),
   }));
 }
 
@@ -108,22 +111,41 @@ function hasNonFunctional(model: SpecModel): boolean {
 /** A functional requirement's own id, `FR-3` (not a sub-requirement's `FR-3.1`), at the start of its item. */
 const REQUIREMENT_ID = /^(?:[-*+]|\d+[.)])?\s*[*_]{0,2}(FR-\d+)(?![.\d])/;
 
+/** A sub-requirement's id, `FR-3.1`, at the start of its item: its requirement and its number. */
+const SUB_REQUIREMENT_ID = /^(?:[-*+]|\d+[.)])?\s*[*_]{0,2}(FR-\d+)\.(\d+)\b/;
+
 /**
- * The failure requirement of each feature endpoint: numbered under the functional requirement that
- * names the endpoint in code (`FR-3` names \`POST /refunds\`: `FR-3.1`; a second endpoint it names:
- * `FR-3.2`), else under the endpoint's place among the feature endpoints.
+ * The failure requirement of each feature endpoint the Functional list does not state one for (a
+ * sub-requirement naming it in code with a 4xx or 5xx status): numbered under the functional
+ * requirement that names the endpoint in code (`FR-3` names \`POST /refunds\`: `FR-3.1`; a second
+ * endpoint it names: `FR-3.2`), else under the one that names its feature, else under the last one.
+ * The numbers follow the sub-requirements the list already has, so no id is given twice.
  */
 function failureRequirements(model: SpecModel, features: readonly ApiEndpoint[]): FailureRequirement[] {
   const functional = model.requirements.functional;
+  const requirements = functional.filter((r) => REQUIREMENT_ID.test(r.text));
+  const idOf = (item: { text: string } | undefined) =>
+    item ? REQUIREMENT_ID.exec(item.text)![1]! : undefined;
   const taken = new Map<string, number>();
-  return statedEndpoints(features).map((e, i) => {
-    const named = `\`${endpointKey(e)}\``;
-    const item = functional.find((r) => REQUIREMENT_ID.test(r.text) && r.text.includes(named));
-    const base = item ? REQUIREMENT_ID.exec(item.text)![1]! : `FR-${i + 1}`;
+  const subs = functional.filter((r) => SUB_REQUIREMENT_ID.test(r.text));
+  for (const r of subs) {
+    const [, base, n] = SUB_REQUIREMENT_ID.exec(r.text)!;
+    taken.set(base!, Math.max(taken.get(base!) ?? 0, Number(n)));
+  }
+  const failures: FailureRequirement[] = [];
+  statedEndpoints(features).forEach((e, i) => {
+    const names = (text: string) => text.includes(`\`${endpointKey(e)}\``) || text.includes(`\`${e.path}\``);
+    if (subs.some((r) => names(r.text) && /\b[45]\d\d\b/.test(r.text))) return;
+    const base =
+      idOf(requirements.find((r) => r.text.includes(`\`${endpointKey(e)}\``))) ??
+      idOf(requirements.find((r) => r.text.includes(e.feature))) ??
+      idOf(requirements.at(-1)) ??
+      `FR-${i + 1}`;
     const n = (taken.get(base) ?? 0) + 1;
     taken.set(base, n);
-    return { id: `${base}.${n}`, path: e.path, errors: e.errors };
+    failures.push({ id: `${base}.${n}`, path: e.path, errors: e.errors });
   });
+  return failures;
 }
 
 const FR_U1 = /\bFR-U1\b/;
@@ -278,22 +300,23 @@ function pipelineParts(intent: Intent, markdown: string): { lines: Set<number>; 
       }
     }
   }
-  // The functional lines as completeSpec adds them: dropped when, in the text without them and the parts
-  // dropped so far, it adds them back where they are.
-  const expected = functionalPipelineLines(intent, failureRequirements(model, features));
-  if (requirements) {
-    const last = requirements.line + requirements.body.length;
-    for (let from = requirements.line; from + expected.length <= last; from++) {
-      if (!sameLines(lines.slice(from, from + expected.length), expected)) continue;
-      const to = from + expected.length;
-      const without = lines.filter((_, i) => !dropped.has(i) && (i < from || i >= to));
-      const at = from - [...dropped].filter((i) => i < from).length;
-      const back = functionalInsert(intent, readSpec(without.join('\n')), without);
-      if (back?.at === at && sameLines(back.lines, expected)) {
-        drop(from, to);
-        parts.push(FUNCTIONAL_PART);
-      }
-      break;
+  // The functional lines as completeSpec adds them: FR-U1, FR-U2 and the failure requirements in the
+  // pipeline's words before them, dropped when, in the text without them and the parts dropped so far,
+  // it adds them all back where they are (an edited one keeps them all in).
+  const [u1, u2] = functionalPipelineLines(intent, []);
+  const u1At = requirements
+    ? lines.findIndex((l, i) => i >= requirements.line && i < requirements.line + body.length && l === u1)
+    : -1;
+  if (u1At >= 0 && lines[u1At + 1] === u2) {
+    let start = u1At;
+    while (start > requirements!.line && PIPELINE_FAILURE.test(lines[start - 1]!)) start--;
+    const [from, to] = [start, u1At + 2];
+    const without = lines.filter((_, i) => !dropped.has(i) && (i < from || i >= to));
+    const at = from - [...dropped].filter((i) => i < from).length;
+    const back = functionalInsert(intent, readSpec(without.join('\n')), without);
+    if (back?.at === at && sameLines(back.lines, lines.slice(from, to))) {
+      drop(from, to);
+      parts.push(FUNCTIONAL_PART);
     }
   }
   for (const block of udcBlocks(intent, features)) {
@@ -307,6 +330,9 @@ function pipelineParts(intent: Intent, markdown: string): { lines: Set<number>; 
   }
   return { lines: dropped, parts };
 }
+
+/** A failure requirement as functionalPipelineLines writes it. */
+const PIPELINE_FAILURE = /^- FR-\d+\.\d+: when a call to `/;
 
 const UDC_PART = 'the UDC endpoints of the API';
 const FUNCTIONAL_PART = 'the failure requirements and FR-U lines of the Functional list';

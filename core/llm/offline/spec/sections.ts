@@ -376,7 +376,8 @@ export function functionalPipelineLines(intent: Intent, failures: readonly Failu
   const deps = intent.dependencies;
   return [
     ...failures.map((f) => {
-      const status = (f.errors[0] ?? '422 invalid input').split(' ')[0];
+      // The first status code its Errors line states ("HTTP 404 when missing"), else that of invalid input.
+      const status = /\b[1-5]\d\d\b/.exec(f.errors.join('; '))?.[0] ?? '422';
       return `- ${f.id}: when a call to ${code(f.path)} fails, ${name} answers ${status} with a JSON ${code('detail')} that names the reason, and counts it in ${code('errors_total')}.`;
     }),
     `- FR-U1: ${name} answers the five UDC endpoints (${UDC_ENDPOINTS.map((e) => code(`${e.method} ${e.path}`)).join(', ')}) exactly as listed under API.`,
