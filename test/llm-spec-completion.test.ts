@@ -386,6 +386,31 @@ describe('completeSpec', () => {
     expect(completeSpec(intent, improvableSpec(intent, withStated, []).spec)).toBe(withStated);
   });
 
+  test('UDC endpoints missing from an API table are added before the table, which stays whole', () => {
+    const table = handWrittenSpecs().find((s) => s.file === 'url-shortener.table.md')!;
+    const withoutUdc = table.markdown
+      .split('\n')
+      .filter((l) => !/^\| `[A-Z]+ \/[a-z]+` \| UDC \|/.test(l))
+      .join('\n');
+    const rows = (markdown: string) => markdown.split('\n').filter((l) => l.startsWith('| `'));
+    expect(rows(withoutUdc).length).toBe(rows(table.markdown).length - 5);
+    const completed = completeSpec(table.intent, withoutUdc);
+    const features = readSpec(withoutUdc).endpoints.map(endpointKey);
+    expect(features).toEqual(['POST /links', 'GET /links/{code}', 'GET /links/{code}/stats']);
+    const read = readSpec(completed).endpoints;
+    expect(read.map(endpointKey)).toEqual([...UDC_ENDPOINTS.map(endpointKey), ...features]);
+    expect(read.filter((e) => e.layout === 'table').map(endpointKey)).toEqual(features);
+    // The table's header, separator and rows are still consecutive lines.
+    const api = sectionText(completed, '3. API');
+    expect(api).toContain(
+      '| Route | Feature | Body | Returns | Errors |\n| --- | --- | --- | --- | --- |\n| `POST /links` |',
+    );
+    expect(completeSpec(table.intent, improvableSpec(table.intent, completed, []).spec)).toBe(completed);
+    expect(verifySpec(completed, table.intent).score).toBeGreaterThanOrEqual(
+      verifySpec(table.markdown, table.intent).score,
+    );
+  });
+
   test('a Functional list with its own FR-U1 is kept as written', () => {
     const intent = SIX_FEATURES;
     const part = modelWrittenSpec(writeSpecOffline(intent)).replace(

@@ -201,9 +201,11 @@ export function completeSpec(intent: Intent, markdown: string): string {
   const api = model.section('API');
   const missingUdc = udcBlocks(intent, features).filter((b) => !present.has(b.key));
   if (api && missingUdc.length > 0) {
-    const firstEndpoint = model.endpoints.find((e) => e.line > api.line)?.line;
+    const first = model.endpoints.find((e) => e.line > api.line);
     const end = api.line + api.body.length;
-    const at = firstEndpoint !== undefined && firstEndpoint <= end ? firstEndpoint - 1 : end;
+    let at = first !== undefined && first.line <= end ? first.line - 1 : end;
+    // Before an endpoint table's header, not between its rows: the blocks would end the table.
+    if (first?.layout === 'table') while (at > api.line && lines[at - 1]!.trimStart().startsWith('|')) at--;
     inserts.push({ at, lines: missingUdc.flatMap((b) => [...b.lines, '']) });
   }
 
