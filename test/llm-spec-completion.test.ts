@@ -497,7 +497,25 @@ describe('completeSpec', () => {
     const read = withoutPipelineParts(intent, edited);
     expect(titles(read)).toContain('Configuration');
     expect(read).toContain('`debug`');
-    expect(readSpec(read).endpoints.map(endpointKey)).toEqual(['GET /health', 'GET /hello']);
+    // Completion would add unchanged UDC endpoints back above the edited /health, so all stay in.
+    expect(readSpec(read).endpoints.map(endpointKey)).toEqual([
+      ...UDC_ENDPOINTS.map(endpointKey),
+      'GET /hello',
+    ]);
+    expect(completeSpec(intent, read)).toBe(edited);
+  });
+
+  test("a person's note under a UDC endpoint keeps the UDC endpoints in what an improve call sends", () => {
+    const intent = SIX_FEATURES;
+    const completed = completeSpec(intent, modelWrittenSpec(writeSpecOffline(intent)));
+    const note = '- Note: the load balancer probes this every 5 s.';
+    const edited = completed.replace(/(### GET \/state\n(?:- .*\n){4})/, `$1${note}\n`);
+    expect(edited).toContain(`- Errors: 500 if the counters of six-features cannot be read\n${note}\n`);
+    const sent = improvableSpec(intent, edited, []);
+    expect(sent.leftOut).not.toContain('the UDC endpoints of the API');
+    expect(sent.spec).toContain(`### GET /state\n- Feature: UDC\n`);
+    expect(sent.spec).toContain(`cannot be read\n${note}\n`);
+    expect(completeSpec(intent, sent.spec)).toBe(edited);
   });
 
   test('an improve call sends the model its own part, each finding still at its text, and gets the rest added back', () => {

@@ -181,6 +181,21 @@ function functionalInsert(
 }
 
 /**
+ * The 0-based line before which completeSpec adds the missing UDC endpoints: the first endpoint of the
+ * API section (the header of its table, when it is a table row), else the end of the section.
+ */
+function udcInsertAt(model: SpecModel, lines: readonly string[]): number | undefined {
+  const api = model.section('API');
+  if (!api) return undefined;
+  const first = model.endpoints.find((e) => e.line > api.line);
+  const end = api.line + api.body.length;
+  let at = first !== undefined && first.line <= end ? first.line - 1 : end;
+  // Before an endpoint table's header, not between its rows: the blocks would end the table.
+  if (first?.layout === 'table') while (at > api.line && lines[at - 1]!.trimStart().startsWith('|')) at--;
+  return at;
+}
+
+/**
  * `markdown` with what the pipeline writes added where it is missing: the sections of
  * PIPELINE_SECTIONS, each at its place in the contract order, the five UDC endpoints at the top of
  * the API section, the failure and UDC lines at the end of the Functional list, and the Non-functional
@@ -201,12 +216,7 @@ export function completeSpec(intent: Intent, markdown: string): string {
   const api = model.section('API');
   const missingUdc = udcBlocks(intent, features).filter((b) => !present.has(b.key));
   if (api && missingUdc.length > 0) {
-    const first = model.endpoints.find((e) => e.line > api.line);
-    const end = api.line + api.body.length;
-    let at = first !== undefined && first.line <= end ? first.line - 1 : end;
-    // Before an endpoint table's header, not between its rows: the blocks would end the table.
-    if (first?.layout === 'table') while (at > api.line && lines[at - 1]!.trimStart().startsWith('|')) at--;
-    inserts.push({ at, lines: missingUdc.flatMap((b) => [...b.lines, '']) });
+    inserts.push({ at: udcInsertAt(model, lines)!, lines: missingUdc.flatMap((b) => [...b.lines, '']) });
   }
 
   const functional = functionalInsert(intent, model, lines);
@@ -321,14 +331,33 @@ function pipelineParts(intent: Intent, markdown: string): { lines: Set<number>; 
       parts.push(FUNCTIONAL_PART);
     }
   }
-  for (const block of udcBlocks(intent, features)) {
+  // The UDC endpoints as completeSpec adds them: the blocks that are whole as the pipeline writes them
+  // (a person's note under one keeps it in), dropped only when completion adds them all back where they are.
+  const udc = udcBlocks(intent, features);
+  const unchanged = new Set<number>();
+  for (const block of udc) {
     const endpoint = model.endpoints.find((e) => e.layout === 'heading' && endpointKey(e) === block.key);
-    if (!endpoint) continue;
+    if (endpoint?.endLine === undefined) continue;
     const from = endpoint.line - 1;
-    if (!sameLines(lines.slice(from, from + block.lines.length), block.lines)) continue;
+    if (!sameLines(trimBlankLines(lines.slice(from, endpoint.endLine)), block.lines)) continue;
     const end = from + block.lines.length;
-    drop(from, lines[end]?.trim() === '' ? end + 1 : end);
-    if (!parts.includes(UDC_PART)) parts.push(UDC_PART);
+    for (let i = from; i < (lines[end]?.trim() === '' ? end + 1 : end); i++) unchanged.add(i);
+  }
+  if (unchanged.size > 0) {
+    const from = Math.min(...unchanged);
+    const without = lines.filter((_, i) => !dropped.has(i) && !unchanged.has(i));
+    const back = readSpec(without.join('\n'));
+    const present = new Set(back.endpoints.map(endpointKey));
+    const added = udc.filter((b) => !present.has(b.key)).flatMap((b) => [...b.lines, '']);
+    const at = from - [...dropped].filter((i) => i < from).length;
+    if (
+      Math.max(...unchanged) - from + 1 === unchanged.size &&
+      udcInsertAt(back, without) === at &&
+      sameLines(lines.slice(from, from + unchanged.size), added)
+    ) {
+      drop(from, from + unchanged.size);
+      parts.push(UDC_PART);
+    }
   }
   return { lines: dropped, parts };
 }
