@@ -8,7 +8,7 @@ import {
 import { WRITE_FILES_TOOL } from '../core/llm/model-output.js';
 import { writeSpecOffline } from '../core/llm/offline/spec/writer.js';
 import { describeRetry } from '../core/llm/retry.js';
-import { completeSpec, modelWrittenSpec, withoutPipelineParts } from '../core/llm/spec-completion.js';
+import { completeSpec, improvableSpec, modelWrittenSpec } from '../core/llm/spec-completion.js';
 import { LlmError } from '../core/ports/index.js';
 import { readSpec } from '../core/spec/document/index.js';
 import { SPEC_SECTIONS } from '../core/spec/sections.js';
@@ -136,7 +136,7 @@ describe('AnthropicProvider requests', () => {
 
   test('improveSpec sends a completed SPEC without the parts the pipeline writes, and adds them to the answer', async () => {
     const whole = completeSpec(intent(), `${SPEC}\n## Requirements\n\n### Functional\n\n- FR-1: greets.\n`);
-    const part = withoutPipelineParts(intent(), whole);
+    const part = improvableSpec(intent(), whole, []).spec;
     expect(part.length).toBeLessThan(whole.length / 2);
     const { provider, requests } = await setup([textReply(part)]);
     const result = await provider.improveSpec({ intent: intent(), spec: whole, score: 80, findings: [] });

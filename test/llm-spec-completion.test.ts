@@ -2,13 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from '@jest/globals';
 import { handWrittenSpecs, variedIntents } from '../bench/spec-corpus.js';
 import { writeSpecOffline } from '../core/llm/offline/spec/writer.js';
-import { improveSpecPrompt } from '../core/llm/prompts.js';
+import { improveSpecPrompt, writeCodeParts } from '../core/llm/prompts.js';
 import {
   completeSpec,
   improvableSpec,
   modelWrittenSpec,
   PIPELINE_SECTIONS,
-  withoutPipelineParts,
 } from '../core/llm/spec-completion.js';
 import { endpointKey, readSpec } from '../core/spec/document/index.js';
 import { SPEC_SECTIONS, UDC_ENDPOINTS } from '../core/spec/sections.js';
@@ -482,7 +481,7 @@ describe('completeSpec', () => {
     for (const intent of intents) {
       const part = modelWrittenSpec(writeSpecOffline(intent));
       const completed = completeSpec(intent, part);
-      const read = withoutPipelineParts(intent, completed);
+      const read = improvableSpec(intent, completed, []).spec;
       expect(titles(read)).toEqual(titles(part));
       expect(readSpec(read).endpoints.map(endpointKey)).toEqual(readSpec(part).endpoints.map(endpointKey));
     }
@@ -494,7 +493,7 @@ describe('completeSpec', () => {
         '- Feature: UDC\n- Request: none\n- Response: 200 `{"status"',
         '- Feature: UDC\n- Request: none (a person wrote this)\n- Response: 200 `{"status"',
       );
-    const read = withoutPipelineParts(intent, edited);
+    const read = improvableSpec(intent, edited, []).spec;
     expect(titles(read)).toContain('Configuration');
     expect(read).toContain('`debug`');
     // Completion would add unchanged UDC endpoints back above the edited /health, so all stay in.
@@ -503,6 +502,11 @@ describe('completeSpec', () => {
       'GET /hello',
     ]);
     expect(completeSpec(intent, read)).toBe(edited);
+    // What the code call sends is that SPEC.
+    expect(writeCodeParts({ intent, spec: completed }).shared).not.toContain('## Configuration');
+    const code = writeCodeParts({ intent, spec: edited }).shared;
+    expect(code).toContain('| `LOG_LEVEL` | `debug` |');
+    expect(code).toContain('(a person wrote this)');
   });
 
   test("a person's note under a UDC endpoint keeps the UDC endpoints in what an improve call sends", () => {
@@ -542,7 +546,6 @@ describe('completeSpec', () => {
         'the UDC endpoints of the API',
       ]),
     );
-    expect(sent.spec).toBe(withoutPipelineParts(intent, completed));
     expect(sent.spec.length).toBeLessThan(completed.length * 0.75);
     const sentLines = sent.spec.split('\n');
     expect(sentLines[sent.findings[0]!.line - 1]).toBe('### POST /refund-payments');

@@ -141,7 +141,7 @@ export function anthropicConfigFromEnv(
 }
 
 /** Which system prompt each task is sent with (see systemPrompt). */
-export const SYSTEM_PROMPT_OF: Readonly<Record<LlmTask, SystemPromptKind>> = {
+const SYSTEM_PROMPT_OF: Readonly<Record<LlmTask, SystemPromptKind>> = {
   'write-spec': 'spec',
   'improve-spec': 'spec',
   'write-code': 'service',

@@ -10,12 +10,10 @@ import type {
   SpecRequest,
   TestRequest,
 } from '../ports/index.js';
-import { endpointKey, readSpec, renderEndpoints } from '../spec/document/index.js';
-import { SPEC_SECTIONS, UDC_ENDPOINTS } from '../spec/sections.js';
+import { featureEndpoints, readSpec, renderEndpoints } from '../spec/document/index.js';
+import { SPEC_SECTIONS } from '../spec/sections.js';
 import { serviceModelsPy } from './offline/service/models.js';
 import { improvableSpec } from './spec-completion.js';
-
-const UDC_KEYS = new Set(UDC_ENDPOINTS.map(endpointKey));
 
 /**
  * The prompts of the model-backed tasks. Their text lives in `core/llm/prompts/*.md`; this module loads
@@ -176,16 +174,13 @@ export function improveSpecPrompt({ intent, spec, score, findings }: ImproveSpec
   }).trim();
 }
 
-const featureEndpoints = (spec: string) =>
-  readSpec(spec).endpoints.filter((e) => !UDC_KEYS.has(endpointKey(e)));
-
 /**
  * The SPEC's endpoints as the assembly line reads them, in the `###` layout: a person may have written
  * the API as a table or a list, and the model must implement exactly what the build checks.
  */
 export function endpointsBlock(spec: string): string {
   // The runtime serves the UDC endpoints: the model implements and tests the feature endpoints only.
-  const endpoints = featureEndpoints(spec);
+  const endpoints = featureEndpoints(readSpec(spec).endpoints);
   return dataBlock('endpoints', endpoints.length > 0 ? renderEndpoints(endpoints) : '(no endpoint found)');
 }
 
@@ -207,7 +202,7 @@ const compactInlineJson = (text: string) =>
 export function withoutRestatedEndpoints(spec: string): string {
   const lines = spec.split('\n');
   const dropped = new Set<number>();
-  for (const endpoint of featureEndpoints(spec)) {
+  for (const endpoint of featureEndpoints(readSpec(spec).endpoints)) {
     if (endpoint.layout !== 'heading' || endpoint.endLine === undefined) continue;
     const from = endpoint.line - 1;
     const block = lines.slice(from, endpoint.endLine);

@@ -1,8 +1,15 @@
 import type { Intent } from '../intent/schema.js';
 import type { SpecFinding } from '../ports/index.js';
 import { endpointKey } from '../spec/api-section.js';
-import { type ApiEndpoint, NON_FUNCTIONAL, readSpec, type SpecModel } from '../spec/document/index.js';
-import { SPEC_SECTIONS, type SpecSection, UDC_ENDPOINTS } from '../spec/sections.js';
+import {
+  type ApiEndpoint,
+  featureEndpoints,
+  NON_FUNCTIONAL,
+  readSpec,
+  type SpecModel,
+  UDC_KEYS,
+} from '../spec/document/index.js';
+import { SPEC_SECTIONS, type SpecSection } from '../spec/sections.js';
 import { modelNames } from './offline/spec/endpoints.js';
 import {
   dataModelsBody,
@@ -44,8 +51,6 @@ export const PIPELINE_SECTIONS: readonly SpecSection[] = [
   'Deployment',
   'Success Criteria',
 ];
-
-const UDC_KEYS = new Set(UDC_ENDPOINTS.map(endpointKey));
 
 function jsonObject(value: unknown): { [key: string]: Json } | undefined {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
@@ -168,7 +173,7 @@ function functionalInsert(
     model.requirements.functional.some((r) => FR_U1.test(r.text))
   )
     return undefined;
-  const features = model.endpoints.filter((e) => !UDC_KEYS.has(endpointKey(e)));
+  const features = featureEndpoints(model.endpoints);
   const body = requirements.body;
   const nonFunctional = body.findIndex((l) => /^#{3,6}\s/.test(l.text) && NON_FUNCTIONAL.test(l.text));
   // body[j] is the 0-based line requirements.line + j.
@@ -205,7 +210,7 @@ function udcInsertAt(model: SpecModel, lines: readonly string[]): number | undef
 export function completeSpec(intent: Intent, markdown: string): string {
   const model = readSpec(markdown);
   const lines = markdown.replace(/\n+$/, '').split('\n');
-  const features = model.endpoints.filter((e) => !UDC_KEYS.has(endpointKey(e)));
+  const features = featureEndpoints(model.endpoints);
   /**
    * Lines to insert before a 0-based line index; applied from the bottom up so indexes stay valid.
    * `joined` lines continue the line before them (a list), so no blank line sets them apart.
@@ -278,7 +283,7 @@ const sameLines = (a: readonly string[], b: readonly string[]) =>
 function pipelineParts(intent: Intent, markdown: string): { lines: Set<number>; parts: string[] } {
   const model = readSpec(markdown);
   const lines = markdown.split('\n');
-  const features = model.endpoints.filter((e) => !UDC_KEYS.has(endpointKey(e)));
+  const features = featureEndpoints(model.endpoints);
   const dropped = new Set<number>();
   const parts: string[] = [];
   const drop = (from: number, to: number) => {
@@ -367,15 +372,6 @@ const PIPELINE_FAILURE = /^- FR-\d+\.\d+: when a call to `/;
 
 const UDC_PART = 'the UDC endpoints of the API';
 const FUNCTIONAL_PART = 'the failure requirements and FR-U lines of the Functional list';
-
-/**
- * `markdown` without what completeSpec would add and nobody changed since. The code and tests calls
- * read the SPEC this way: those parts follow from the intent, which the calls also get, and sending
- * them would cost input tokens for nothing. What a person edited stays in.
- */
-export function withoutPipelineParts(intent: Intent, markdown: string): string {
-  return improvableSpec(intent, markdown, []).spec;
-}
 
 /**
  * The SPEC and its findings as an improve call sends them: without the pipeline's unchanged parts, so

@@ -1,3 +1,4 @@
+import { UDC_ENDPOINTS } from '../sections.js';
 import {
   type BodyLine,
   listItem,
@@ -53,6 +54,14 @@ export function isValidApiPath(path: string): boolean {
 /** `GET /health`: what makes two endpoints the same endpoint. */
 export function endpointKey(endpoint: { method: string; path: string }): string {
   return `${endpoint.method.toUpperCase()} ${endpoint.path}`;
+}
+
+/** The keys (`GET /health`) of the five UDC endpoints every service answers. */
+export const UDC_KEYS: ReadonlySet<string> = new Set(UDC_ENDPOINTS.map(endpointKey));
+
+/** The endpoints that serve the service's own features: all but the five UDC endpoints. */
+export function featureEndpoints<E extends { method: string; path: string }>(endpoints: readonly E[]): E[] {
+  return endpoints.filter((e) => !UDC_KEYS.has(endpointKey(e)));
 }
 
 /** The JSON inside the first inline code span of `text`, if it parses. */

@@ -10,11 +10,13 @@ export {
   type ApiEndpoint,
   type EndpointLayout,
   endpointKey,
+  featureEndpoints,
   HTTP_METHODS,
   type HttpMethod,
   inlineJson,
   isApiFieldLine,
   isValidApiPath,
+  UDC_KEYS,
 } from './endpoints.js';
 export { servedFeatures } from './features.js';
 export type { ConfigVariable, DataModel } from './models.js';

@@ -3,12 +3,12 @@ import { isPythonKeyword, pascalCase, snakeWords, uniqueName } from '../../../ru
 import { messageStatusOf } from '../../../runtime/scaffold.js';
 import {
   type ApiEndpoint,
-  endpointKey,
+  featureEndpoints,
   type HttpMethod,
   readSpec,
   servedFeatures,
+  UDC_KEYS,
 } from '../../../spec/document/index.js';
-import { UDC_ENDPOINTS } from '../../../spec/sections.js';
 import { modelNames } from '../spec/endpoints.js';
 
 /**
@@ -127,7 +127,6 @@ const RESERVED_FIELD_NAMES = new Set([
 
 const MAX_HANDLER_LENGTH = 60;
 const SUCCESS_DEFAULT = 200;
-const UDC_KEYS = new Set(UDC_ENDPOINTS.map((e) => `${e.method} ${e.path}`));
 const METHOD_IN_TEXT = /\b(GET|POST|PUT|PATCH|DELETE)\s+(\/[A-Za-z0-9._~/{}-]*)/;
 const PARAM_SEGMENT = /^\{([A-Za-z_][A-Za-z0-9_-]*)\}$/;
 const PLAIN_SEGMENT = /^[A-Za-z0-9._~-]+$/;
@@ -138,7 +137,7 @@ export function planRoutes(intent: Intent, spec: string): RoutePlan {
   // The document model reads the API section in any layout: headings, table rows or bullets.
   const endpoints = readSpec(spec).endpoints;
   // Named as the SPEC's Data Models section names them (spec-completion), over the same endpoints.
-  const named = endpoints.filter((e) => !UDC_KEYS.has(endpointKey(e)));
+  const named = featureEndpoints(endpoints);
   const names = new Map(modelNames(named.map((e) => e.path)).map((name, i) => [named[i]!, name]));
   const messageStatus = messageStatusOf(spec);
 

@@ -1,13 +1,10 @@
 import { endpointKey } from '../../api-section.js';
 import { servedFeatures } from '../../document/features.js';
-import { NON_FUNCTIONAL } from '../../document/index.js';
-import { UDC_ENDPOINTS } from '../../sections.js';
+import { featureEndpoints, NON_FUNCTIONAL } from '../../document/index.js';
 import { sectionAnchor } from '../anchor.js';
 import { contentLines, type SpecDocument, type SpecLine } from '../document.js';
 import { mentions, quote, significantTokens, subjectMatcher, tokenCoverage, tokenSet } from '../text.js';
 import { clamp01, type Finding, type Rule } from '../types.js';
-
-const UDC_KEYS = new Set(UDC_ENDPOINTS.map(endpointKey));
 
 /** Content lines of Requirements outside its non-functional subsection. */
 export function functionalLines(doc: SpecDocument): SpecLine[] {
@@ -35,9 +32,9 @@ export const featureTraceabilityRule: Rule = {
   check(doc, intent) {
     const findings: Finding[] = [];
     const functional = functionalLines(doc);
-    const featureEndpoints = doc.endpoints.filter((e) => !UDC_KEYS.has(endpointKey(e)));
+    const ownEndpoints = featureEndpoints(doc.endpoints);
     const served = servedFeatures(
-      featureEndpoints.map((e) => e.feature),
+      ownEndpoints.map((e) => e.feature),
       intent.key_features,
     );
     let hits = 0;
@@ -60,7 +57,7 @@ export const featureTraceabilityRule: Rule = {
         });
     });
     let orphans = 0;
-    featureEndpoints.forEach((endpoint, i) => {
+    ownEndpoints.forEach((endpoint, i) => {
       if (served[i]!.size > 0) return;
       orphans++;
       findings.push({
