@@ -119,7 +119,9 @@ describe('assembly-line build', () => {
       expect((await cli(['spec', 'intents/hello-world.yaml'], tree.root)).code).toBe(0);
       const first = await cli(['build', 'specs/hello-world/SPEC.md'], tree.root);
       expect(first.code).toBe(0);
-      expect(first.stderr).toMatch(/\[hello-world\] ok code_generation/);
+      // hello-world's model-written code is app/features.py alone: one file, counted as one.
+      expect(first.stderr).toMatch(/\[hello-world\] ok code_generation .* 1 file\n/);
+      expect(first.stderr).toMatch(/\[hello-world\] ok test_generation .* 2 files\n/);
       expect(first.stderr).toMatch(/\[hello-world\] ok udc_verification .* 6\/6 checks passed/);
       expect(first.stdout).toMatch(/tests: \d+ passed, 0 failed; coverage \d+(\.\d+)?%/);
       expect(first.stdout).toContain('GET /health');

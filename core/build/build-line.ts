@@ -11,6 +11,7 @@ import type {
   ProgressReporter,
   Workspace,
 } from '../ports/index.js';
+import { plural } from '../llm/offline/spec/text.js';
 import { runtimeSources } from '../runtime/service-runtime.js';
 import { GitWorkspace } from '../workspace/git.js';
 import { assembleService } from './assemble-service.js';
@@ -200,7 +201,7 @@ export async function runBuildLine(options: BuildLineOptions): Promise<BuildLine
           'refused',
           codeCheck.violations.map(describeViolation),
         );
-        reporter.phaseFinished('code_generation', 'failed', `${codeCheck.violations.length} files refused`);
+        reporter.phaseFinished('code_generation', 'failed', `${plural(codeCheck.violations.length, 'file')} refused`);
         if (codeAttempt === maxCodeAttempts)
           return finish({
             phase: 'code_generation',
@@ -208,7 +209,7 @@ export async function runBuildLine(options: BuildLineOptions): Promise<BuildLine
           });
         continue;
       }
-      reporter.phaseFinished('code_generation', 'ok', `${Object.keys(code).length} files`);
+      reporter.phaseFinished('code_generation', 'ok', plural(Object.keys(code).length, 'file'));
       recordAttempt(result, 'code', codeAttempt, codeAttempt, 'ok', []);
 
       let testFeedback: string | undefined;
@@ -252,7 +253,7 @@ export async function runBuildLine(options: BuildLineOptions): Promise<BuildLine
             'refused',
             testViolations.map(describeViolation),
           );
-          reporter.phaseFinished('test_generation', 'failed', `${testViolations.length} files refused`);
+          reporter.phaseFinished('test_generation', 'failed', `${plural(testViolations.length, 'file')} refused`);
           if (!canRegenerate)
             return finish({
               phase: 'test_generation',
@@ -263,7 +264,7 @@ export async function runBuildLine(options: BuildLineOptions): Promise<BuildLine
           result.testRegenerations = Math.max(result.testRegenerations, regeneration);
           continue;
         }
-        reporter.phaseFinished('test_generation', 'ok', `${Object.keys(tests).length} files`);
+        reporter.phaseFinished('test_generation', 'ok', plural(Object.keys(tests).length, 'file'));
 
         try {
           replaceServiceFolder(
@@ -294,7 +295,7 @@ export async function runBuildLine(options: BuildLineOptions): Promise<BuildLine
               },
             );
             result.files = manifest.files;
-            reporter.info(`wrote ${manifest.files.length} files to ${prefix}`);
+            reporter.info(`wrote ${plural(manifest.files.length, 'file')} to ${prefix}`);
             return finish();
           } catch (error) {
             return finish({ phase: 'write', message: errorMessage(error) });
