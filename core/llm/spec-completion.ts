@@ -143,7 +143,7 @@ function failureRequirements(model: SpecModel, features: readonly ApiEndpoint[])
     if (subs.some((r) => names(r.text) && /\b[45]\d\d\b/.test(r.text))) return;
     const base =
       idOf(requirements.find((r) => r.text.includes(`\`${endpointKey(e)}\``))) ??
-      idOf(requirements.find((r) => r.text.includes(e.feature))) ??
+      idOf(requirements.find((r) => e.feature.trim() !== '' && r.text.includes(e.feature))) ??
       idOf(requirements.at(-1)) ??
       `FR-${i + 1}`;
     const n = (taken.get(base) ?? 0) + 1;
