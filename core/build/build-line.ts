@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canonicalJson } from '../hash.js';
 import type { Intent } from '../intent/schema.js';
+import { plural } from '../llm/offline/spec/text.js';
 import type {
   FileMap,
   LlmProvider,
@@ -11,7 +12,6 @@ import type {
   ProgressReporter,
   Workspace,
 } from '../ports/index.js';
-import { plural } from '../llm/offline/spec/text.js';
 import { runtimeSources } from '../runtime/service-runtime.js';
 import { GitWorkspace } from '../workspace/git.js';
 import { assembleService } from './assemble-service.js';
@@ -201,7 +201,11 @@ export async function runBuildLine(options: BuildLineOptions): Promise<BuildLine
           'refused',
           codeCheck.violations.map(describeViolation),
         );
-        reporter.phaseFinished('code_generation', 'failed', `${plural(codeCheck.violations.length, 'file')} refused`);
+        reporter.phaseFinished(
+          'code_generation',
+          'failed',
+          `${plural(codeCheck.violations.length, 'file')} refused`,
+        );
         if (codeAttempt === maxCodeAttempts)
           return finish({
             phase: 'code_generation',
@@ -253,7 +257,11 @@ export async function runBuildLine(options: BuildLineOptions): Promise<BuildLine
             'refused',
             testViolations.map(describeViolation),
           );
-          reporter.phaseFinished('test_generation', 'failed', `${plural(testViolations.length, 'file')} refused`);
+          reporter.phaseFinished(
+            'test_generation',
+            'failed',
+            `${plural(testViolations.length, 'file')} refused`,
+          );
           if (!canRegenerate)
             return finish({
               phase: 'test_generation',
