@@ -9,11 +9,19 @@ import { coverageConfigText } from '../core/build/python-build.js';
 import type { Intent } from '../core/intent/schema.js';
 import { validateIntentSource } from '../core/intent/validate.js';
 import { generateServiceOffline } from '../core/llm/offline/service/codegen.js';
-import { normalizeExample, normalizePath, planRoutes } from '../core/llm/offline/service/routes.js';
+import { writtenDecimals } from '../core/llm/offline/service/float-paths.js';
+import {
+  normalizeExample,
+  normalizePath,
+  type PyType,
+  planRoutes,
+} from '../core/llm/offline/service/routes.js';
 import { generateTestsOffline } from '../core/llm/offline/service/testgen.js';
 import { writeSpecOffline } from '../core/llm/offline/spec/writer.js';
+import { completeSpec } from '../core/llm/spec-completion.js';
 import type { FileMap } from '../core/ports/index.js';
 import { pyLiteral, pyStr } from '../core/runtime/python-literal.js';
+import { TILL_INTENT, TILL_SPEC } from './helpers/models-spec.js';
 import { tempTree } from './helpers/tmp.js';
 
 /**
@@ -340,11 +348,73 @@ describe('route planning', () => {
       { a: 1, b: 'x' },
       { a: 2, b: 'y' },
     ]);
-    expect(normalizeExample([1, 2.5, 3])).toEqual([1, 3]);
+    // 1 and 2.5 are both numbers: the list is typed float, so none is dropped.
+    expect(normalizeExample([1, 2.5, 3])).toEqual([1, 2.5, 3]);
     expect(normalizeExample({ n: Number.POSITIVE_INFINITY, l: [null, 'x'] })).toEqual({
       n: 0,
       l: [null, 'x'],
     });
+  });
+});
+
+describe('app/models.py agrees with the SPEC', () => {
+  const spec = completeSpec(TILL_INTENT, TILL_SPEC);
+  const plan = planRoutes(TILL_INTENT, spec);
+  const fields = (name: string) =>
+    Object.fromEntries(
+      plan.models.find((m) => m.name === name)!.fields.map((f) => [f.alias ?? f.name, f.type]),
+    );
+
+  test('a number written with ".", "e" or "E" is a float, also where JSON.parse reads an integer', () => {
+    expect(writtenDecimals('{"a": 10.00, "b": 2, "c": [1, 2e3], "d": {"x\\"y": -0.0}, "e": "1.5"}')).toEqual(
+      new Set(['["a"]', '["c",0]', '["d","x\\"y"]']),
+    );
+    const float: PyType = { kind: 'float' };
+    expect(fields('OrdersRequest')).toEqual({
+      amount: float,
+      rate: float,
+      big: float,
+      qty: { kind: 'int' },
+      prices: { kind: 'list', item: float },
+      lines: { kind: 'list', item: { kind: 'model', name: 'OrdersRequestLinesItem' } },
+    });
+    expect(fields('OrdersRequestLinesItem')).toEqual({ unit: float });
+    expect(fields('OrdersResponse')).toEqual({ id: { kind: 'str' }, amount: float, qty: { kind: 'int' } });
+  });
+
+  test("the bodies and class names are the Data Models section's: a DELETE body is modelled, a GET body is not", () => {
+    const dataModels = spec.slice(
+      spec.indexOf('## Data Models'),
+      spec.indexOf('\n## ', spec.indexOf('## Data Models') + 3),
+    );
+    const documented = new Set(
+      Array.from(dataModels.matchAll(/^\| (\w+) \|/gm), (m) => m[1]!).filter((n) => n !== 'body'),
+    );
+    const modelOf = (type: PyType | undefined) => (type?.kind === 'model' ? [type.name] : []);
+    const planned = new Set(
+      plan.routes.flatMap((r) => [
+        ...modelOf(r.body.kind === 'typed' ? r.body.type : undefined),
+        ...modelOf(r.responseType),
+      ]),
+    );
+    expect(planned).toEqual(documented);
+    expect(documented).toEqual(
+      new Set([
+        'OrdersRequest',
+        'OrdersResponse',
+        'Orders2Request',
+        'Orders2Response',
+        'StateResponse',
+        'HealthResponse',
+        'HealthReportResponse',
+      ]),
+    );
+    const route = (key: string) => plan.routes.find((r) => `${r.method} ${r.path}` === key)!;
+    expect(route('DELETE /orders/{order_id}').body).toMatchObject({
+      kind: 'typed',
+      example: { reason: 'duplicate' },
+    });
+    expect(route('GET /health-report').body).toEqual({ kind: 'none' });
   });
 });
 

@@ -9,8 +9,11 @@ import { sha256 } from '../core/hash.js';
 import { generateServiceOffline } from '../core/llm/offline/service/codegen.js';
 import { generateTestsOffline } from '../core/llm/offline/service/testgen.js';
 import { writeSpecOffline } from '../core/llm/offline/spec/writer.js';
+import { completeSpec } from '../core/llm/spec-completion.js';
+import type { FileMap } from '../core/ports/index.js';
 import { runtimePythonDir } from '../core/runtime/service-runtime.js';
 import { SIX_FEATURES } from './helpers/intents.js';
+import { TILL_INTENT, TILL_SPEC } from './helpers/models-spec.js';
 import { tempTree } from './helpers/tmp.js';
 
 /**
@@ -76,21 +79,54 @@ async function check(python: string, dir: string, targets: string[], pytestArgs:
   };
 }
 
-function serviceDir(): string {
-  const spec = writeSpecOffline(SIX_FEATURES);
-  const code = generateServiceOffline(SIX_FEATURES, spec);
-  const files = assembleService(SIX_FEATURES, spec, {
+function serviceDir(
+  intent = SIX_FEATURES,
+  spec = writeSpecOffline(SIX_FEATURES),
+  extra: FileMap = {},
+): string {
+  const code = generateServiceOffline(intent, spec);
+  const files = assembleService(intent, spec, {
     ...code,
-    ...generateTestsOffline(SIX_FEATURES, spec, code),
+    ...generateTestsOffline(intent, spec, code),
   });
   // Coverage as the build measures it: without the files of app/ the pipeline writes.
   const tree = tempTree({
     ...files,
-    [`services/${SIX_FEATURES.service_name}/.coveragerc`]: coverageConfigText(),
+    [`services/${intent.service_name}/.coveragerc`]: coverageConfigText(),
+    ...extra,
   });
   trees.push(tree);
-  return tree.path(`services/${SIX_FEATURES.service_name}`);
+  return tree.path(`services/${intent.service_name}`);
 }
+
+/** What app/models.py of TILL_SPEC must allow: decimals where `10.00` was written, a DELETE body. */
+const TILL_CHECKS = `from fastapi.testclient import TestClient
+
+from app import models
+from app.main import app
+
+
+def test_decimals_are_floats():
+    order = models.OrdersRequest(**{**models.EXAMPLES["POST /orders"]["request"], "amount": 10.5, "rate": 0.25, "prices": [1.5], "lines": [{"unit": 2.5}]})
+    assert (order.amount, order.rate, order.prices, order.lines[0].unit) == (10.5, 0.25, [1.5], 2.5)
+    assert models.OrdersResponse(id="o1", amount=10.5, qty=2).amount == 10.5
+
+
+def test_a_delete_body_is_modelled_and_served():
+    assert models.EXAMPLES["DELETE /orders/{order_id}"]["request"] == {"reason": "duplicate", "refund": 1.5}
+    assert models.Orders2Request(reason="x", refund=0.5).refund == 0.5
+    with TestClient(app) as client:
+        answer = client.request("DELETE", "/orders/o1", json={"reason": "x", "refund": 0.5})
+        assert answer.status_code == 200, answer.text
+
+
+def test_models_named_as_the_runtime_s_still_serve_an_openapi_document():
+    assert models.StateResponse(id="s1", level=3).level == 3
+    with TestClient(app) as client:
+        assert client.get("/openapi.json").status_code == 200
+        assert client.get("/state").status_code == 200
+        assert client.get("/state/s1").json()["id"] == "s1"
+`;
 
 describe.each([
   ['pydantic 1 (Debian FastAPI 0.92)', async () => '/usr/bin/python3', /^1\./],
@@ -104,6 +140,18 @@ describe.each([
       ['app', 'tests'],
       ['--cov=app', '--cov-config=.coveragerc', '--cov-fail-under=70'],
     );
+    expect(run.pydantic).toMatch(major);
+    if (run.pytest !== 0) throw new Error(run.output.slice(-4000));
+    expect(run.output).toMatch(/\d+ passed/);
+    expect(run.pyflakes).toBe('');
+  }, 600_000);
+
+  test('a SPEC with decimals, a DELETE body and runtime model names: its models.py works', async () => {
+    const python = await pythonFor();
+    const dir = serviceDir(TILL_INTENT, completeSpec(TILL_INTENT, TILL_SPEC), {
+      'services/till/tests/test_models_spec.py': TILL_CHECKS,
+    });
+    const run = await check(python, dir, ['app', 'tests'], []);
     expect(run.pydantic).toMatch(major);
     if (run.pytest !== 0) throw new Error(run.output.slice(-4000));
     expect(run.output).toMatch(/\d+ passed/);

@@ -10,7 +10,7 @@ import {
   UDC_KEYS,
 } from '../spec/document/index.js';
 import { SPEC_SECTIONS, type SpecSection } from '../spec/sections.js';
-import { modelNames } from './offline/spec/endpoints.js';
+import { modelNames, takesRequestBody } from './offline/spec/endpoints.js';
 import {
   dataModelsBody,
   errorHandlingBody,
@@ -63,7 +63,7 @@ function dataModels(intent: Intent, features: readonly ApiEndpoint[]): string[] 
   const names = modelNames(features.map((e) => e.path));
   const modelled: ModelledEndpoint[] = [];
   features.forEach((e, i) => {
-    const request = jsonObject(e.request);
+    const request = takesRequestBody(e.method) ? jsonObject(e.request) : undefined;
     const response = jsonObject(e.response);
     if (!request && !response) return;
     modelled.push({

@@ -33,10 +33,14 @@ export interface ApiEndpoint {
   requestLine?: number;
   /** The request as written. */
   requestText?: string;
+  /** The JSON text `request` was parsed from (how its numbers were written: `10.0` is not `10`). */
+  requestJson?: string;
   responseStatus?: number;
   response?: unknown;
   responseLine?: number;
   responseText?: string;
+  /** The JSON text `response` was parsed from. */
+  responseJson?: string;
   errors?: string;
   errorsLine?: number;
   /** Free text about the endpoint: a description column, or words after the path. */
@@ -66,9 +70,12 @@ export function featureEndpoints<E extends { method: string; path: string }>(end
 
 /** The JSON inside the first inline code span of `text`, if it parses. */
 export function inlineJson(text: string): unknown {
-  const match = /`([^`]+)`/.exec(text);
-  if (!match) return undefined;
-  return parseJson(match[1]!);
+  const source = inlineCode(text);
+  return source === undefined ? undefined : parseJson(source);
+}
+
+function inlineCode(text: string): string | undefined {
+  return /`([^`]+)`/.exec(text)?.[1];
 }
 
 function parseJson(text: string): unknown {
@@ -193,11 +200,13 @@ function setField(endpoint: ApiEndpoint, kind: FieldKind, raw: string, line: num
     endpoint.requestText = value;
     endpoint.requestLine = line;
     endpoint.request = inlineJson(value);
+    if (endpoint.request !== undefined) endpoint.requestJson = inlineCode(value);
   } else if (kind === 'response') {
     endpoint.responseText = value;
     endpoint.responseLine = line;
     endpoint.responseStatus = statusOf(value);
     endpoint.response = inlineJson(value);
+    if (endpoint.response !== undefined) endpoint.responseJson = inlineCode(value);
   } else {
     endpoint.errors = value;
     endpoint.errorsLine = line;
@@ -385,10 +394,11 @@ export function readEndpoints(body: readonly BodyLine[]): ApiEndpoint[] {
       if (current) current.endLine = line;
       if (role === 'fence' && code === undefined && pending && current) code = [];
       else if (role === 'fence' && code !== undefined) {
-        const value = parseJson(code.join('\n'));
+        const source = code.join('\n');
+        const value = parseJson(source);
         if (current && pending && value !== undefined) {
-          if (pending === 'request') current.request = value;
-          else current.response = value;
+          if (pending === 'request') [current.request, current.requestJson] = [value, source];
+          else [current.response, current.responseJson] = [value, source];
         }
         code = undefined;
         pending = undefined;

@@ -60,11 +60,14 @@ export function modelsPy(intent: Intent, plan: RoutePlan, bodies = true): string
   const pydantic = new Set(['BaseModel']);
   const classes = plan.models.map((model) => modelClass(model, used, pydantic));
   const imports = used.size > 0 ? [`from typing import ${[...used].sort().join(', ')}`, ''] : [];
-  const body = (value: unknown) => (bodies || value === null ? pyLiteral(value) : '...');
+  const byName = new Map(plan.models.map((model) => [model.name, model]));
+  const body = (value: unknown, type: PyType | undefined) =>
+    bodies || value === null ? typedLiteral(value, type, byName) : '...';
   const examples = plan.routes
     .map((route) => {
       const { request, status, response } = routeExample(route);
-      const literal = `{"request": ${body(request)}, "status": ${status}, "response": ${body(response)}}`;
+      const requestType = route.body.kind === 'typed' ? route.body.type : undefined;
+      const literal = `{"request": ${body(request, requestType)}, "status": ${status}, "response": ${body(response, route.responseType)}}`;
       return `    ${pyStr(exampleKey(route))}: ${literal},\n`;
     })
     .join('');
@@ -82,6 +85,29 @@ export function modelsPy(intent: Intent, plan: RoutePlan, bodies = true): string
 /** `app/models.py` of a service, from its intent and SPEC; `bodies` as modelsPy's. */
 export function serviceModelsPy(intent: Intent, spec: string, bodies = true): string {
   return modelsPy(intent, planRoutes(intent, spec), bodies);
+}
+
+/**
+ * `value` as Python, a number where `type` has a float written as one (`10.0`, as the SPEC wrote it):
+ * the example's JSON then has the same kinds as what the model answers.
+ */
+function typedLiteral(value: unknown, type: PyType | undefined, models: Map<string, PyModel>): string {
+  if (
+    type?.kind === 'float' &&
+    typeof value === 'number' &&
+    Number.isInteger(value) &&
+    Math.abs(value) < 1e21
+  )
+    return `${value.toFixed(0)}.0`;
+  if (type?.kind === 'list' && Array.isArray(value))
+    return `[${value.map((item) => typedLiteral(item, type.item, models)).join(', ')}]`;
+  const model = type?.kind === 'model' ? models.get(type.name) : undefined;
+  if (model && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const fieldType = (key: string) => model.fields.find((f) => (f.alias ?? f.name) === key)?.type;
+    const entries = Object.entries(value as Record<string, unknown>);
+    return `{${entries.map(([key, item]) => `${pyStr(key)}: ${typedLiteral(item, fieldType(key), models)}`).join(', ')}}`;
+  }
+  return pyLiteral(value);
 }
 
 function modelClass(model: PyModel, used: Set<string>, pydantic: Set<string>): string {

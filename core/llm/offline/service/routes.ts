@@ -9,7 +9,8 @@ import {
   servedFeatures,
   UDC_KEYS,
 } from '../../../spec/document/index.js';
-import { modelNames } from '../spec/endpoints.js';
+import { modelNames, takesRequestBody } from '../spec/endpoints.js';
+import { floatPaths, pathKey } from './float-paths.js';
 
 /**
  * The feature routes of a generated service and the pydantic models they need, planned from the
@@ -81,18 +82,6 @@ export interface RoutePlan {
   /** Models in dependency order: a nested model comes before the model that uses it. */
   models: PyModel[];
 }
-
-/** Class names the runtime's own models use; feature models never take them. */
-export const UDC_MODEL_NAMES = [
-  'HealthResponse',
-  'EndpointInfo',
-  'CapabilitiesResponse',
-  'StateResponse',
-  'DependencyStatus',
-  'DependenciesResponse',
-  'MessageEnvelope',
-  'MessageReceipt',
-];
 
 /** Names a pydantic field must not take: BaseModel attributes (v1 and v2), and names a class body uses. */
 const RESERVED_FIELD_NAMES = new Set([
@@ -235,7 +224,9 @@ export function featureSlug(feature: string, index: number): string {
 
 class PlanContext {
   readonly models: PyModel[] = [];
-  private readonly classNames = new Set(UDC_MODEL_NAMES);
+  // app/models.py is a module of its own (features.py says `models.X`, the runtime its own models), so
+  // the runtime's class names are free: a model is named exactly as the SPEC's Data Models name it.
+  private readonly classNames = new Set<string>();
   private readonly handlers = new Set<string>();
   private readonly routeKeys = new Set<string>(UDC_KEYS);
 
@@ -247,11 +238,11 @@ class PlanContext {
   specRoute(endpoint: ApiEndpoint, { path, params }: NormalizedPath, model: string): FeatureRoute {
     const handler = this.handlerName(endpoint.method, path);
     const stem = model;
-    const carriesBody = ['POST', 'PUT', 'PATCH'].includes(endpoint.method);
     let body: RouteBody = { kind: 'none' };
-    if (carriesBody && endpoint.request !== undefined) {
+    if (takesRequestBody(endpoint.method) && endpoint.request !== undefined) {
       const example = normalizeExample(endpoint.request);
-      body = { kind: 'typed', type: this.typeOf(example, `${stem}Request`), example };
+      const floats = floatPaths(example, endpoint.requestJson);
+      body = { kind: 'typed', type: this.typeOf(example, `${stem}Request`, floats), example };
     }
     const declared = endpoint.responseStatus;
     const status = declared !== undefined && declared >= 200 && declared < 300 ? declared : SUCCESS_DEFAULT;
@@ -272,7 +263,8 @@ class PlanContext {
           ? normalizeExample(endpoint.response)
           : fallbackTemplate(route.feature, endpoint.method, params);
       route.template = example;
-      route.responseType = this.typeOf(example, `${stem}Response`);
+      const floats = floatPaths(example, endpoint.response !== undefined ? endpoint.responseJson : undefined);
+      route.responseType = this.typeOf(example, `${stem}Response`, floats);
     }
     this.routeKeys.add(`${endpoint.method} ${path}`);
     return route;
@@ -312,7 +304,7 @@ class PlanContext {
       body: takesBody ? { kind: 'free', example: { sample: 'value', count: 2 } } : { kind: 'none' },
       status: SUCCESS_DEFAULT,
       template,
-      responseType: this.typeOf(template, `${stem}Response`),
+      responseType: this.typeOf(template, `${stem}Response`, floatPaths(template)),
     };
   }
 
@@ -321,16 +313,20 @@ class PlanContext {
     return uniqueName(`handle_${words.replace(/_+$/, '')}`, this.handlers);
   }
 
-  /** The Python type of a (normalised) example value, declaring models for objects. */
-  typeOf(value: unknown, hint: string): PyType {
+  /**
+   * The Python type of a (normalised) example value, declaring models for objects. A number is a float
+   * where `floats` (floatPaths) has its path, so `10.0` and a list `[1, 2.5]` are floats.
+   */
+  typeOf(value: unknown, hint: string, floats: Set<string>, path: (string | number)[] = []): PyType {
     if (value === null || value === undefined) return { kind: 'any' };
     if (typeof value === 'boolean') return { kind: 'bool' };
-    if (typeof value === 'number') return { kind: Number.isInteger(value) ? 'int' : 'float' };
+    if (typeof value === 'number') return { kind: floats.has(pathKey(path)) ? 'float' : 'int' };
     if (typeof value === 'string') return { kind: 'str' };
     if (Array.isArray(value))
       return {
         kind: 'list',
-        item: value.length === 0 ? { kind: 'any' } : this.typeOf(value[0], `${hint}Item`),
+        item:
+          value.length === 0 ? { kind: 'any' } : this.typeOf(value[0], `${hint}Item`, floats, [...path, 0]),
       };
     const entries = Object.entries(value as Record<string, unknown>);
     if (entries.length === 0) return { kind: 'dict' };
@@ -343,7 +339,7 @@ class PlanContext {
       takenFields.add(fieldName);
       const field: PyField = {
         name: fieldName,
-        type: this.typeOf(item, `${name}${pascalCase(key) || 'Field'}`),
+        type: this.typeOf(item, `${name}${pascalCase(key) || 'Field'}`, floats, [...path, key]),
         optional: item === null,
       };
       if (fieldName !== key) field.alias = key;
@@ -408,10 +404,8 @@ export function normalizeExample(value: unknown): unknown {
 function conform(value: unknown, reference: unknown): unknown {
   if (reference === null) return value === undefined ? null : value;
   if (typeof reference === 'boolean') return typeof value === 'boolean' ? value : INCOMPATIBLE;
-  if (typeof reference === 'number') {
-    if (typeof value !== 'number') return INCOMPATIBLE;
-    return Number.isInteger(reference) && !Number.isInteger(value) ? INCOMPATIBLE : value;
-  }
+  // 1 and 2.5 are both numbers: the list is typed float (floatPaths), so both stay.
+  if (typeof reference === 'number') return typeof value === 'number' ? value : INCOMPATIBLE;
   if (typeof reference === 'string') return typeof value === 'string' ? value : INCOMPATIBLE;
   if (Array.isArray(reference)) {
     if (!Array.isArray(value)) return INCOMPATIBLE;

@@ -296,6 +296,15 @@ function errorsOf(
 }
 
 /**
+ * Whether an endpoint's request example is a body the service takes: POST, PUT, PATCH and DELETE
+ * (FastAPI reads a DELETE body), never GET, whose body has no meaning in HTTP and that clients may
+ * drop. Data Models and app/models.py both follow this rule, so they model the same bodies.
+ */
+export function takesRequestBody(method: string): boolean {
+  return method !== 'GET';
+}
+
+/**
  * The PascalCase model name of each feature endpoint, in order, as planEndpoints names them: from the
  * path's last fixed segments, made unique. The SPEC completion names a SPEC's models the same way.
  */
