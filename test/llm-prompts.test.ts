@@ -10,6 +10,7 @@ import {
   dataBlock,
   FEEDBACK_LIMIT_CHARS,
   improveSpecPrompt,
+  joinParts,
   neutraliseTags,
   PROMPT_FILES,
   promptsDir,
@@ -19,6 +20,7 @@ import {
   writeCodeParts,
   writeCodePrompt,
   writeSpecPrompt,
+  writeTestsParts,
   writeTestsPrompt,
 } from '../core/llm/prompts.js';
 import {
@@ -30,6 +32,7 @@ import {
 import { estimateTokens } from '../core/llm/spend-cap.js';
 import { SPEC_SECTIONS, UDC_ENDPOINTS } from '../core/spec/sections.js';
 import { greeterIntent, SIX_FEATURES } from './helpers/intents.js';
+import { TILL_INTENT, TILL_SPEC } from './helpers/models-spec.js';
 import { specFixture } from './helpers/specs.js';
 
 const intent = greeterIntent;
@@ -316,6 +319,33 @@ describe('a person-edited SPEC', () => {
     expect(bodies.length).toBeGreaterThan(0);
     const models = modelsIn(writeCodePrompt({ intent: intent(), spec }));
     for (const body of bodies) expect(models).toContain(`class ${body}(BaseModel):`);
+  });
+
+  test('the keys of EXAMPLES are the headings of the endpoints block, parameters as the SPEC wrote them', () => {
+    const prompt = writeCodePrompt({ intent: TILL_INTENT, spec: completeSpec(TILL_INTENT, TILL_SPEC) });
+    const headings = [...between(prompt, 'endpoints').matchAll(/^### (.+)$/gm)].map((m) => m[1]);
+    const models = prompt.slice(prompt.indexOf('EXAMPLES = {'));
+    const keys = [...models.matchAll(/^ {4}"([A-Z]+ \/[^"]*)": \{"request"/gm)].map((m) => m[1]);
+    expect(headings).toContain('DELETE /orders/{order-id}');
+    expect(new Set(keys)).toEqual(new Set(headings));
+  });
+
+  test('models.py elides only the examples the endpoints block shows; the tasks point at that block', () => {
+    const subject = intent({ key_features: ['Create short links', 'Nightly digest'] });
+    const spec =
+      '# greeter\n\n## API\n\n### POST /links\n- Feature: Create short links\n- Request: `{"url": "u"}`\n- Response: 201 `{"code": "c"}`\n\n### GET /links/{code}\n- Feature: Create short links\n- Request: none\n- Response: 200\n';
+    const parts = writeCodeParts({ intent: subject, spec });
+    const models = modelsIn(joinParts(parts));
+    expect(models).toContain('"POST /links": {"request": ..., "status": 201, "response": ...}');
+    // No example in the SPEC, and a key feature no endpoint serves: what EXAMPLES holds is shown.
+    expect(models).toMatch(
+      /"GET \/links\/\{code\}": \{"request": None, "status": 200, "response": \{"code": "code-1"/,
+    );
+    expect(models).toMatch(/"POST \/nightly-digest": \{"request": \{"sample": "value", "count": 2\}/);
+    expect(parts.task).toContain('the feature endpoints listed below the SPEC');
+    expect(parts.task).not.toContain('API section');
+    expect(writeTestsParts({ intent: subject, spec, code: {} }).task).not.toContain('API section');
+    expect(systemPrompt('service')).toContain('A field with `alias=` is set by its JSON key');
   });
 
   test('a SPEC without endpoints says so, and SPEC text cannot close the endpoints block', () => {

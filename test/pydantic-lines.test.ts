@@ -113,8 +113,10 @@ def test_decimals_are_floats():
 
 
 def test_a_delete_body_is_modelled_and_served():
-    assert models.EXAMPLES["DELETE /orders/{order_id}"]["request"] == {"reason": "duplicate", "refund": 1.5}
+    assert models.EXAMPLES["DELETE /orders/{order-id}"]["request"] == {"reason": "duplicate", "refund": 1.5}
     assert models.Orders2Request(reason="x", refund=0.5).refund == 0.5
+    # An aliased field is set by its JSON key (the system prompt says so), on both pydantic lines.
+    assert models.Orders2Response(**{"order-id": "o1", "cancelled": True}).f_order_id == "o1"
     with TestClient(app) as client:
         answer = client.request("DELETE", "/orders/o1", json={"reason": "x", "refund": 0.5})
         assert answer.status_code == 200, answer.text

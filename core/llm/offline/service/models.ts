@@ -9,9 +9,12 @@ import { type FeatureRoute, type PyModel, type PyType, planRoutes, type RoutePla
  * them, and the code and tests that import them agree with the SPEC by construction.
  */
 
-/** The key of a route in `EXAMPLES`: method and path as served, e.g. `GET /orders/{id}`. */
-export function exampleKey(route: Pick<FeatureRoute, 'method' | 'path'>): string {
-  return `${route.method} ${route.path}`;
+/**
+ * The key of a route in `EXAMPLES`: method and path as the SPEC wrote them, e.g. `GET /orders/{order-id}`
+ * (served as `/orders/{order_id}`): the heading the prompt's endpoints block shows for it.
+ */
+export function exampleKey(route: Pick<FeatureRoute, 'method' | 'specPath'>): string {
+  return `${route.method} ${route.specPath}`;
 }
 
 /** What `EXAMPLES` holds for a route: the body a caller sends, the success status, the answer's example. */
@@ -53,7 +56,8 @@ export function renderType(
 
 /**
  * The models of `plan`'s routes and their examples as Python, valid on pydantic 1 and 2. With
- * `bodies` false the example bodies are `...`: the text a prompt shows beside the SPEC's own examples.
+ * `bodies` false the SPEC's example bodies are `...`: the text a prompt shows beside the endpoints,
+ * which show them; a made-up example (a derived route, a response the SPEC gives none for) stays.
  */
 export function modelsPy(intent: Intent, plan: RoutePlan, bodies = true): string {
   const used = new Set<string>();
@@ -61,13 +65,13 @@ export function modelsPy(intent: Intent, plan: RoutePlan, bodies = true): string
   const classes = plan.models.map((model) => modelClass(model, used, pydantic));
   const imports = used.size > 0 ? [`from typing import ${[...used].sort().join(', ')}`, ''] : [];
   const byName = new Map(plan.models.map((model) => [model.name, model]));
-  const body = (value: unknown, type: PyType | undefined) =>
-    bodies || value === null ? typedLiteral(value, type, byName) : '...';
+  const body = (value: unknown, type: PyType | undefined, inSpec: boolean) =>
+    bodies || value === null || !inSpec ? typedLiteral(value, type, byName) : '...';
   const examples = plan.routes
     .map((route) => {
       const { request, status, response } = routeExample(route);
       const requestType = route.body.kind === 'typed' ? route.body.type : undefined;
-      const literal = `{"request": ${body(request, requestType)}, "status": ${status}, "response": ${body(response, route.responseType)}}`;
+      const literal = `{"request": ${body(request, requestType, requestType !== undefined)}, "status": ${status}, "response": ${body(response, route.responseType, route.templateInSpec === true)}}`;
       return `    ${pyStr(exampleKey(route))}: ${literal},\n`;
     })
     .join('');

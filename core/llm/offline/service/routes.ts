@@ -59,6 +59,8 @@ export interface FeatureRoute {
   method: HttpMethod;
   /** The FastAPI path, with sanitised parameter names. */
   path: string;
+  /** The path as the SPEC (or the feature text) wrote it, as the prompt's endpoints show it. */
+  specPath: string;
   /** The path with sample parameter values, for tests. */
   sampleUrl: string;
   params: PathParam[];
@@ -73,6 +75,8 @@ export interface FeatureRoute {
   responseType?: PyType;
   /** The response example, normalised so it validates against `responseType`; undefined for 204. */
   template?: unknown;
+  /** Whether `template` is the SPEC's example (else made up: a derived route, or no example given). */
+  templateInSpec?: boolean;
 }
 
 export interface RoutePlan {
@@ -249,6 +253,7 @@ class PlanContext {
     const route: FeatureRoute = {
       method: endpoint.method,
       path,
+      specPath: endpoint.path,
       sampleUrl: sampleUrl(path, params),
       params,
       handler,
@@ -263,6 +268,7 @@ class PlanContext {
           ? normalizeExample(endpoint.response)
           : fallbackTemplate(route.feature, endpoint.method, params);
       route.template = example;
+      route.templateInSpec = endpoint.response !== undefined;
       const floats = floatPaths(example, endpoint.response !== undefined ? endpoint.responseJson : undefined);
       route.responseType = this.typeOf(example, `${stem}Response`, floats);
     }
@@ -296,6 +302,7 @@ class PlanContext {
     return {
       method,
       path,
+      specPath: path,
       sampleUrl: sampleUrl(path, params),
       params,
       handler,
