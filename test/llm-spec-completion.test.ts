@@ -13,6 +13,7 @@ import { endpointKey, readSpec } from '../core/spec/document/index.js';
 import { SPEC_SECTIONS, UDC_ENDPOINTS } from '../core/spec/sections.js';
 import { verifySpec } from '../core/spec/verifier/index.js';
 import { exampleIntent, SIX_FEATURES } from './helpers/intents.js';
+import { TILL_INTENT, TILL_SPEC } from './helpers/models-spec.js';
 
 /**
  * The model writes only what is unique to a service (title, Purpose & Scope, the functional
@@ -244,6 +245,16 @@ describe('completeSpec', () => {
     );
     expect(success).toContain('- `POST /orders` (Create orders) answers 201 with the documented body');
     expect(verifySpec(completed, intent).score).toBeGreaterThanOrEqual(90);
+  });
+
+  test('Success Criteria promise no body for a 204 endpoint', () => {
+    const spec = TILL_SPEC.replace(
+      '- Response: 200 `{"order-id": "o1", "cancelled": true}`',
+      '- Response: 204 no content',
+    );
+    const success = sectionText(completeSpec(TILL_INTENT, spec), 'Success Criteria');
+    expect(success).toContain('- `DELETE /orders/{order-id}` (Cancel) answers 204 with no body in 100%');
+    expect(success).toContain('- `POST /orders` (Orders) answers 201 with the documented body');
   });
 
   test('Error Handling and Success Criteria the SPEC has are kept as written, wherever the SPEC put them', () => {

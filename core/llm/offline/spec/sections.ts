@@ -331,7 +331,7 @@ export function successCriteriaBody(intent: Intent, endpoints: readonly StatedEn
   return [
     ...endpoints.map(
       (e) =>
-        `- ${code(`${e.method} ${e.path}`)} (${cell(e.feature)}) answers ${e.status} with the documented body in 100% of contract tests, with p95 latency under ${level.p95Ms} ms.`,
+        `- ${code(`${e.method} ${e.path}`)} (${cell(e.feature)}) answers ${e.status} ${e.status === 204 ? 'with no body' : 'with the documented body'} in 100% of contract tests, with p95 latency under ${level.p95Ms} ms.`,
     ),
     `- 5 of 5 UDC endpoints of ${name} pass UDC verification after each deploy.`,
     `- Line coverage of the tests of ${name} is at least 70%.`,
