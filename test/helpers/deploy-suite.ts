@@ -21,6 +21,7 @@ import { httpGet } from '../../core/deploy/health.js';
 import type { HostDeployTarget, HostTargetOptions } from '../../core/deploy/host-target.js';
 import { createLocalTarget } from '../../core/deploy/local.js';
 import { makeReleaseId } from '../../core/deploy/release-id.js';
+import type { RestartPolicy } from '../../core/deploy/restart-policy.js';
 import { deployedServices } from '../../core/pipeline/deploy.js';
 import type { DeployRequest, Registry } from '../../core/ports/index.js';
 import { silentReporter } from '../../core/ports/index.js';
@@ -376,9 +377,9 @@ export function describeDeployBehaviour(label: string, setup: () => TargetUnderT
     const RESTART = { delayMs: 100, maxDelayMs: 400, limit: 2, fastMs: 60000 };
 
     /** A deployed, registered service, and `ps` over it (the CLI's listing, which also syncs the registry). */
-    async function deployedAndRegistered(name: string) {
+    async function deployedAndRegistered(name: string, restart: RestartPolicy = RESTART) {
       const port = await findFreePort();
-      const target = sut.make({ ...FAST, restart: RESTART });
+      const target = sut.make({ ...FAST, restart });
       const registryFile = join(registryDir, `${name}.json`);
       const registry: Registry = createRegistry(`file:${registryFile}`, { cwd: registryDir });
       const deploy = request(name, port);
@@ -400,8 +401,10 @@ export function describeDeployBehaviour(label: string, setup: () => TargetUnderT
 
     test('a server killed with SIGKILL is restarted: ps counts it, the registry is degraded until it serves again', async () => {
       const name = 'crashy';
+      // A restart 2 s after the crash: ps reads the state during that wait, so it must see the restart
+      // counted as soon as it is announced, not only once it is made.
       const { target, registry, registryFile, port, deploy, ps, status, release } =
-        await deployedAndRegistered(name);
+        await deployedAndRegistered(name, { ...RESTART, delayMs: 2000, maxDelayMs: 2000 });
       try {
         const before = await ps();
         expect(before).toMatchObject({ name, status: 'running', restarts: 0, health: 'active', note: null });
