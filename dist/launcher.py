@@ -239,14 +239,15 @@ def supervise(args, sock, port, release):
             sock.close()
             return 5
         wait = min(delay * 2 ** (crashes - 1), max_delay)
-        write_state(state="restarting", pid="", last_exit=ended, since=iso_now())
+        # The restart is counted when it is decided, with the state that announces it: a reader that sees
+        # `restarting` sees its number too, however soon it looks.
+        write_state(state="restarting", pid="", restarts=state["restarts"] + 1, last_exit=ended, since=iso_now())
         print(f"launch: the server died ({ended}); restarting in {wait:g} s", file=sys.stderr, flush=True)
         deadline = time.monotonic() + wait
         while not stopping and time.monotonic() < deadline:
             time.sleep(0.05)
         if stopping:
             return 0
-        write_state(restarts=state["restarts"] + 1)
 
 
 def main(argv):

@@ -14,7 +14,7 @@ from .service import create_app, serve, served_endpoints
 from .shaping import respond
 
 # Recorded in each service's stamp (.assembly-line.json); a change regenerates the services built on it.
-__version__ = "1.0.0"
+__version__ = "1.1.0"
 
 __all__ = [
     "ConfigError",

@@ -1,2 +1,0 @@
-import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
-import{ra as a,sa as b,ta as c,ua as d,va as e,wa as f,xa as g}from"./chunk-3QBXRFZ3.js";import"./chunk-O257AETO.js";import"./chunk-JIAG4PFQ.js";export{c as ANTHROPIC_DEFAULTS,g as AnthropicProvider,a as LLM_TASKS,b as MODEL_VARIABLES,e as anthropicConfigFromEnv,f as messageRequest,d as taskModelsFromEnv};
