@@ -4,7 +4,7 @@ import { WRITE_FILES_TOOL } from '../core/llm/model-output.js';
 import { generateServiceOffline } from '../core/llm/offline/service/codegen.js';
 import { generateTestsOffline } from '../core/llm/offline/service/testgen.js';
 import { writeSpecOffline } from '../core/llm/offline/spec/writer.js';
-import { DEFAULT_ANTHROPIC_MODEL, priceFor } from '../core/llm/pricing.js';
+import { costUsd, DEFAULT_ANTHROPIC_MODEL, priceFor } from '../core/llm/pricing.js';
 import {
   improveSpecPrompt,
   type PromptParts,
@@ -131,14 +131,12 @@ export function improveCall(intent: Intent, model: string = DEFAULT_ANTHROPIC_MO
 
 /** A call's cost at the list price of the model it was billed for. */
 export function callCost(call: Call): number {
-  const { price } = priceFor(call.model);
-  return (
-    (call.cacheWrite * price.cacheWritePerMTok +
-      call.cacheRead * price.cacheReadPerMTok +
-      call.input * price.inputPerMTok +
-      call.output * price.outputPerMTok) /
-    1_000_000
-  );
+  return costUsd(call.model, {
+    inputTokens: call.input,
+    outputTokens: call.output,
+    cacheWriteTokens: call.cacheWrite,
+    cacheReadTokens: call.cacheRead,
+  }).costUsd;
 }
 
 /**

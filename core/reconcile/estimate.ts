@@ -4,6 +4,7 @@ import { writeSpecOffline } from '../llm/offline/spec/writer.js';
 import { costUsd, priceFor } from '../llm/pricing.js';
 import { improveSpecPrompt, writeSpecPrompt } from '../llm/prompts.js';
 import { modelWrittenSpec } from '../llm/spec-completion.js';
+import { CHARS_PER_TOKEN, estimateTokens } from '../llm/spend-cap.js';
 
 /**
  * What the SPEC line of a plan would cost with the anthropic provider. The basis, stated so a reader
@@ -19,16 +20,11 @@ import { modelWrittenSpec } from '../llm/spec-completion.js';
  * - an improve prompt carries FINDINGS_TOKENS of findings;
  * - fewest calls: the first draft passes the gate; most: every optimization cycle runs.
  */
-export const CHARS_PER_TOKEN = 4;
 export const FINDINGS_TOKENS = 400;
 
 export interface Range {
   min: number;
   max: number;
-}
-
-export function tokensOf(text: string): number {
-  return Math.ceil(text.length / CHARS_PER_TOKEN);
 }
 
 export function basisText(model: string): string {
@@ -49,8 +45,8 @@ function requestTokens(model: string, prompt: string): { prefix: number; message
   const prefixChars =
     (body.tools ?? []).reduce((n, tool) => n + JSON.stringify(tool).length, 0) +
     (Array.isArray(body.system) ? body.system.reduce((n, block) => n + block.text.length, 0) : 0);
-  const prefix = Math.ceil(prefixChars / CHARS_PER_TOKEN);
-  return { prefix, message: Math.ceil((prefixChars + prompt.length) / CHARS_PER_TOKEN) - prefix };
+  const prefix = estimateTokens(prefixChars);
+  return { prefix, message: estimateTokens(prefixChars + prompt.length) - prefix };
 }
 
 export class SpecLineEstimator {
@@ -84,7 +80,7 @@ export class SpecLineEstimator {
     const pipelineChars = stand.length - modelWrittenSpec(stand).length;
     // The whole SPEC (as stored, or the stand-in), and the part of it the model writes.
     const whole = specChars ?? stand.length;
-    const written = Math.ceil(Math.max(0, whole - pipelineChars) / CHARS_PER_TOKEN);
+    const written = estimateTokens(Math.max(0, whole - pipelineChars));
     const write = this.call(writeSpecPrompt({ intent }), written);
     // An improve call sends and gets back the model's part only (improvableSpec); completion adds the rest.
     const modelPart = 'x'.repeat(Math.max(0, whole - pipelineChars));
