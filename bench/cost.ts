@@ -144,7 +144,7 @@ export function callCost(call: Call): number {
  * which pytest, coverage, lint and the UDC checks judge (and send back with their failures), on the
  * cheapest.
  */
-export const REVIEWED_ON_DEFAULT: TaskModels = {
+const REVIEWED_ON_DEFAULT: TaskModels = {
   'write-spec': DEFAULT_ANTHROPIC_MODEL,
   'improve-spec': DEFAULT_ANTHROPIC_MODEL,
   'write-code': CHEAPEST_MODEL,

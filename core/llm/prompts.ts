@@ -152,10 +152,11 @@ export function writeSpecPrompt({ intent }: SpecRequest): string {
 const WHOLE_FORMAT =
   'Keep the format of the system prompt: the title, all eleven level-2 sections in order, the four bullet lines of each endpoint.';
 
-/** How the improve task asks for the SPEC back when `leftOut` names the parts the pipeline adds again. */
+/** `a`, `a and b`, `a, b and c`. */
 const listOf = (parts: readonly string[]) =>
   parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : (parts[0] ?? '');
 
+/** How the improve task asks for the SPEC back when `leftOut` names the parts the pipeline adds again. */
 function trimmedFormat(leftOut: readonly string[]): string {
   return (
     `The SPEC above leaves out what the pipeline writes from the intent and your endpoints: ${listOf(leftOut)}. ` +
@@ -232,7 +233,7 @@ export function joinParts(parts: PromptParts): string {
  * `app/models.py` as the pipeline writes it for this SPEC, its example bodies elided (the endpoints
  * block shows them): the model imports the classes and EXAMPLES and never writes them.
  */
-export function modelsBlock(intent: Intent, spec: string): string {
+function modelsBlock(intent: Intent, spec: string): string {
   const path = `services/${intent.service_name}/app/models.py`;
   return codeBlock({ [path]: serviceModelsPy(intent, spec, false) });
 }

@@ -18,7 +18,7 @@ export function exampleKey(route: Pick<FeatureRoute, 'method' | 'specPath'>): st
 }
 
 /** What `EXAMPLES` holds for a route: the body a caller sends, the success status, the answer's example. */
-export function routeExample(route: FeatureRoute): { request: unknown; status: number; response: unknown } {
+function routeExample(route: FeatureRoute): { request: unknown; status: number; response: unknown } {
   return {
     request: route.body.kind === 'none' ? null : route.body.example,
     status: route.status,
@@ -59,7 +59,7 @@ export function renderType(
  * `bodies` false the SPEC's example bodies are `...`: the text a prompt shows beside the endpoints,
  * which show them; a made-up example (a derived route, a response the SPEC gives none for) stays.
  */
-export function modelsPy(intent: Intent, plan: RoutePlan, bodies = true): string {
+function modelsPy(intent: Intent, plan: RoutePlan, bodies = true): string {
   const used = new Set<string>();
   const pydantic = new Set(['BaseModel']);
   const classes = plan.models.map((model) => modelClass(model, used, pydantic));
