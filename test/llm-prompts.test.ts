@@ -256,6 +256,16 @@ describe('what the code and tests calls read of a SPEC', () => {
     expect(withoutRestatedEndpoints(sent)).toBe(sent);
   });
 
+  test('the endpoints block keeps an example as the SPEC wrote it: a decimal stays a decimal', () => {
+    const decimals =
+      '# g\n\n## API\n\n### POST /pay\n- Feature: Pay\n- Request: `{"amount": 10.00, "rate": 1e3}`\n- Response: 201 `{"id": "p1"}`\n- Errors: 422 bad body\n';
+    expect(between(writeCodePrompt({ intent: intent(), spec: decimals }), 'endpoints')).toContain(
+      '- Request: `{"amount": 10.00, "rate": 1e3}`',
+    );
+    // The block restated word for word is not sent twice.
+    expect(withoutRestatedEndpoints(decimals)).not.toContain('### POST /pay');
+  });
+
   test('a SPEC whose API is a table goes as written', () => {
     const table = specFixture('corpus/url-shortener.table.md');
     expect(withoutRestatedEndpoints(table)).toBe(table);
@@ -278,7 +288,7 @@ describe('a person-edited SPEC', () => {
         '### GET /links/{code}/stats',
       ]);
       expect(endpoints).toContain(
-        '### POST /links\n- Feature: Create short links\n- Request: `{"url":"https://example.org/a/very/long/path?campaign=spring"}`\n- Response: 201 `{"code":"abc1234","url":"https://example.org/a/very/long/path?campaign=spring"}`\n- Errors: 422 not an http or https URL; 413 URL longer than 2,048 characters',
+        '### POST /links\n- Feature: Create short links\n- Request: `{"url": "https://example.org/a/very/long/path?campaign=spring"}`\n- Response: 201 `{"code": "abc1234", "url": "https://example.org/a/very/long/path?campaign=spring"}`\n- Errors: 422 not an http or https URL; 413 URL longer than 2,048 characters',
       );
       expect(endpoints).toContain('### GET /links/{code}\n- Feature: Resolve short links\n- Request: —');
     }

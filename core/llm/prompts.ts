@@ -185,19 +185,9 @@ export function endpointsBlock(spec: string): string {
   return dataBlock('endpoints', endpoints.length > 0 ? renderEndpoints(endpoints) : '(no endpoint found)');
 }
 
-/** Inline code that holds JSON, in JSON.stringify's spacing: `{"a": 1}` and `{"a":1}` say the same. */
-const compactInlineJson = (text: string) =>
-  text.replace(/`([^`\n]+)`/g, (span, inner: string) => {
-    try {
-      return `\`${JSON.stringify(JSON.parse(inner))}\``;
-    } catch {
-      return span;
-    }
-  });
-
 /**
- * `spec` without the feature endpoint blocks that endpointsBlock restates (a SPEC in the `###` layout,
- * as the model writes it; JSON spacing aside), so the code and tests calls do not pay for each endpoint
+ * `spec` without the feature endpoint blocks that endpointsBlock restates word for word (a SPEC in the
+ * `###` layout, as the model writes it), so the code and tests calls do not pay for each endpoint
  * twice. A block with anything more (a note, another bullet, words after an example) stays in.
  */
 export function withoutRestatedEndpoints(spec: string): string {
@@ -207,7 +197,7 @@ export function withoutRestatedEndpoints(spec: string): string {
     if (endpoint.layout !== 'heading' || endpoint.endLine === undefined) continue;
     const from = endpoint.line - 1;
     const block = lines.slice(from, endpoint.endLine);
-    if (compactInlineJson(block.join('\n').trimEnd()) !== renderEndpoints([endpoint])) continue;
+    if (block.join('\n').trimEnd() !== renderEndpoints([endpoint])) continue;
     let to = endpoint.endLine;
     while (to < lines.length && lines[to]!.trim() === '') to++;
     for (let i = from; i < to; i++) dropped.add(i);

@@ -1,15 +1,22 @@
 import type { ApiEndpoint } from './endpoints.js';
 
-const json = (value: unknown) => `\`${JSON.stringify(value)}\``;
+/**
+ * An example as inline code: as the SPEC wrote it when that fits on one line (so `10.00` stays a
+ * decimal and a restated block reads as the SPEC's), else compacted from a fenced block.
+ */
+function json(value: unknown, written: string | undefined): string {
+  const text = written !== undefined && !written.includes('\n') ? written.trim() : JSON.stringify(value);
+  return `\`${text}\``;
+}
 
 function requestLine(endpoint: ApiEndpoint): string {
-  if (endpoint.request !== undefined) return json(endpoint.request);
+  if (endpoint.request !== undefined) return json(endpoint.request, endpoint.requestJson);
   return endpoint.requestText?.trim() || 'none';
 }
 
 function responseLine(endpoint: ApiEndpoint): string {
   const status = endpoint.responseStatus ?? '(no status given)';
-  if (endpoint.response !== undefined) return `${status} ${json(endpoint.response)}`;
+  if (endpoint.response !== undefined) return `${status} ${json(endpoint.response, endpoint.responseJson)}`;
   return `${status}`;
 }
 
