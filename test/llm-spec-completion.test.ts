@@ -134,6 +134,15 @@ describe('completeSpec', () => {
     expect(statedBodies(models)).toEqual(exampleBodies(edited));
   });
 
+  test('the Data Models type a number the SPEC wrote as a decimal (10.00, 0.0, 1E3) as a number, as models.py types it float', () => {
+    const models = sectionText(completeSpec(TILL_INTENT, TILL_SPEC), 'Data Models');
+    expect(models).toContain('| OrdersRequest | `amount` | number |');
+    expect(models).toContain('| OrdersRequest | `rate` | number |');
+    expect(models).toContain('| OrdersRequest | `big` | number |');
+    expect(models).toContain('| OrdersRequest | `qty` | integer |');
+    expect(models).toContain('| OrdersResponse | `amount` | number |');
+  });
+
   test('a Data Models section the SPEC has is kept as written, even one that disagrees with the examples', () => {
     const intent = SIX_FEATURES;
     const part = modelWrittenSpec(writeSpecOffline(intent));

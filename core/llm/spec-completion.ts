@@ -71,8 +71,8 @@ function dataModels(intent: Intent, features: readonly ApiEndpoint[]): string[] 
       path: e.path,
       feature: e.feature ?? endpointKey(e),
       model: names[i]!,
-      ...(request ? { request } : {}),
-      ...(response ? { response } : {}),
+      ...(request ? { request, requestJson: e.requestJson } : {}),
+      ...(response ? { response, responseJson: e.responseJson } : {}),
     });
   });
   return dataModelsBody(intent.service_name, modelled);

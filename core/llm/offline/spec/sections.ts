@@ -2,6 +2,7 @@ import type { Intent } from '../../../intent/schema.js';
 import { KNOWN_INFRASTRUCTURE } from '../../../intent/schema.js';
 import { endpointKey } from '../../../spec/api-section.js';
 import { type SpecSection, UDC_ENDPOINTS } from '../../../spec/sections.js';
+import { floatPaths, pathKey } from '../service/float-paths.js';
 import type { PlannedEndpoint } from './endpoints.js';
 import { cell, code, inlineJsonText, type Json, jsonType, oneLine, plural } from './text.js';
 
@@ -211,10 +212,15 @@ export function featureBlock(endpoint: PlannedEndpoint): { key: string; lines: s
   };
 }
 
-function modelRows(kind: string, body: { [key: string]: Json } | undefined): string[] {
+function modelRows(kind: string, body: { [key: string]: Json } | undefined, json?: string): string[] {
   if (!body) return [];
+  // `10.00` parses as 10: where the SPEC wrote a decimal, the type is a number, as models.py's float.
+  const floats = floatPaths(body, json);
+  const typeOf = (field: string, value: Json) =>
+    typeof value === 'number' && floats.has(pathKey([field])) ? 'number' : jsonType(value);
   return Object.entries(body).map(
-    ([field, value]) => `| ${kind} | ${code(field)} | ${jsonType(value)} | ${code(inlineJsonText(value))} |`,
+    ([field, value]) =>
+      `| ${kind} | ${code(field)} | ${typeOf(field, value)} | ${code(inlineJsonText(value))} |`,
   );
 }
 
@@ -227,6 +233,9 @@ export interface ModelledEndpoint {
   model: string;
   request?: { [key: string]: Json };
   response?: { [key: string]: Json };
+  /** The JSON text of each example as the SPEC wrote it, where there is one (how its numbers were written). */
+  requestJson?: string;
+  responseJson?: string;
 }
 
 /** The pydantic models of the UDC bodies, as the shared runtime (assembly_line_runtime/models.py) names them. */
@@ -256,8 +265,8 @@ export function dataModelsBody(name: string, endpoints: readonly ModelledEndpoin
       '',
       '| body | field | type | example |',
       '| --- | --- | --- | --- |',
-      ...modelRows(`${e.model}Request`, e.request),
-      ...modelRows(`${e.model}Response`, e.response),
+      ...modelRows(`${e.model}Request`, e.request, e.requestJson),
+      ...modelRows(`${e.model}Response`, e.response, e.responseJson),
       '',
     ]),
   ];
