@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canonicalJson } from '../hash.js';
 import type { Intent } from '../intent/schema.js';
-import { plural } from '../llm/offline/spec/text.js';
+import { plural } from '../plural.js';
 import type {
   FileMap,
   LlmProvider,

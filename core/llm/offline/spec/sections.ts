@@ -1,10 +1,11 @@
 import type { Intent } from '../../../intent/schema.js';
 import { KNOWN_INFRASTRUCTURE } from '../../../intent/schema.js';
+import { plural } from '../../../plural.js';
 import { endpointKey } from '../../../spec/api-section.js';
 import { type SpecSection, UDC_ENDPOINTS } from '../../../spec/sections.js';
 import { floatPaths, pathKey } from '../service/float-paths.js';
 import type { PlannedEndpoint } from './endpoints.js';
-import { cell, code, inlineJsonText, type Json, jsonType, oneLine, plural } from './text.js';
+import { cell, code, inlineJsonText, type Json, jsonType, oneLine } from './text.js';
 
 /** Service levels by priority (DESIGN.md "Priority queue"): the numbers every section repeats. */
 export interface ServiceLevel {
