@@ -1,2 +1,0 @@
-import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
-import{Ha as a,Ia as b,Ja as c,Ka as d,La as e,Ma as f,Na as g}from"./chunk-QBLCJWDI.js";import"./chunk-O257AETO.js";import"./chunk-JIAG4PFQ.js";export{c as ANTHROPIC_DEFAULTS,g as AnthropicProvider,a as LLM_TASKS,b as MODEL_VARIABLES,e as anthropicConfigFromEnv,f as messageRequest,d as taskModelsFromEnv};
