@@ -259,7 +259,11 @@ describe('runBuildLine', () => {
       [`${prefix}assembly_line_runtime/service.py`]: 'def create_app(*args):\n    return None\n',
       [`${prefix}app/models.py`]: 'class Quote:\n    pass\n',
     };
-    const ownMain = { ...fixtureTests(), [`${prefix}app/main.py`]: 'app = None\n' };
+    const ownMain = {
+      ...fixtureTests(),
+      [`${prefix}app/main.py`]: 'app = None\n',
+      [`${prefix}conftest.py`]: 'import pytest\n',
+    };
     const provider = new ScriptedProvider([tamperedRuntime, fixtureCode()], [ownMain, fixtureTests()]);
     const { result } = await run(tree.root, provider);
     expect(result.ok).toBe(true);
@@ -278,6 +282,9 @@ describe('runBuildLine', () => {
     expect(provider.calls[3]?.feedback).toContain(
       `${prefix}app/main.py: app/main.py is written by the pipeline`,
     );
+    expect(provider.calls[3]?.feedback).toContain(
+      `${prefix}conftest.py: conftest.py is written by the pipeline (the \`client\` fixture); put fixtures of your own in tests/conftest.py`,
+    );
     const vendored = readFileSync(tree.path(`${prefix}assembly_line_runtime/service.py`), 'utf8');
     expect(vendored).toBe(runtimeSources().files['assembly_line_runtime/service.py']);
     expect(readFileSync(tree.path(`${prefix}app/main.py`), 'utf8')).toContain(
@@ -285,6 +292,51 @@ describe('runBuildLine', () => {
     );
     expect(readFileSync(tree.path(`${prefix}app/models.py`), 'utf8')).toContain('\nEXAMPLES = {\n');
     expect(readManifest(tree.root, FIXTURE_SERVICE)?.runtime_version).toBe(runtimeSources().version);
+  });
+
+  it('sends a failing SPEC contract test back to the code generation, not the tests', async () => {
+    const tree = repo();
+    const quoteSpec = [
+      SPEC,
+      '## API',
+      '',
+      '### POST /quote',
+      '- Feature: POST /quote endpoint',
+      '- Request: `{"items": [10.5], "coupon": "SAVE10"}`',
+      '- Response: 200 `{"subtotal": 10.5, "discount": 1.05, "total": 9.45}`',
+      '- Errors: 422 invalid body or unknown coupon',
+      '',
+    ].join('\n');
+    // Items may be left out: the feature tests still pass, but the SPEC's model requires them.
+    const lax = patched(
+      fixtureCode(),
+      `${prefix}app/quotes.py`,
+      'items: List[float]\n',
+      'items: List[float] = []\n',
+    );
+    const provider = new ScriptedProvider([lax, fixtureCode()], [fixtureTests(), fixtureTests()]);
+    const { result } = await run(tree.root, provider, quoteSpec);
+
+    expect(result.ok).toBe(true);
+    expect(provider.calls.map((c) => c.task)).toEqual([
+      'write_code',
+      'write_tests',
+      'write_code',
+      'write_tests',
+    ]);
+    expect(result.attempts.map((a) => [a.kind, a.outcome, a.blame])).toEqual([
+      ['code', 'ok', undefined],
+      ['tests', 'build_failed', 'code'],
+      ['code', 'ok', undefined],
+      ['tests', 'ok', undefined],
+    ]);
+    expect(provider.calls[2]?.feedback).toContain(
+      'Failing test tests/test_spec_contract.py::test_route_refuses_a_body_its_model_refuses[POST /quote]',
+    );
+    expect(result.build?.tests).toMatchObject({ passed: 8, failed: 0 });
+    expect(readFileSync(tree.path(`${prefix}tests/test_spec_contract.py`), 'utf8')).toContain(
+      '["POST /quote", "/quote", {}],',
+    );
   });
 
   it('fails after two test regenerations, naming the failing tests, and keeps the previous good code', async () => {

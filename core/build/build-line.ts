@@ -12,6 +12,7 @@ import type {
   ProgressReporter,
   Workspace,
 } from '../ports/index.js';
+import { SPEC_CONTRACT_TESTS } from '../runtime/scaffold.js';
 import { runtimeSources } from '../runtime/service-runtime.js';
 import { GitWorkspace } from '../workspace/git.js';
 import { assembleService } from './assemble-service.js';
@@ -25,7 +26,12 @@ import {
   formatViolations,
   serviceFolder,
 } from './file-guard.js';
-import { buildPythonService, type PythonBuildOptions, type PythonBuildResult } from './python-build.js';
+import {
+  buildPythonService,
+  type FailingTest,
+  type PythonBuildOptions,
+  type PythonBuildResult,
+} from './python-build.js';
 import {
   type GenerationStamp,
   generationStamp,
@@ -370,7 +376,14 @@ function blameFor(build: PythonBuildResult): Blame {
   if (build.phases.venv.status === 'failed') return 'environment';
   if (build.phases.install.status === 'failed' || build.phases.import.status === 'failed') return 'code';
   if (build.lint.some((message) => !isTestFile(message.file))) return 'code';
+  // The pipeline writes the SPEC's contract tests: when one fails, the code breaks the SPEC.
+  if (build.tests.failing.some(isSpecContractTest)) return 'code';
   return 'tests';
+}
+
+function isSpecContractTest(test: FailingTest): boolean {
+  const file = test.file ?? test.name.split('::')[0] ?? '';
+  return file === SPEC_CONTRACT_TESTS || file.endsWith(`/${SPEC_CONTRACT_TESTS}`);
 }
 
 function isTestFile(path: string): boolean {

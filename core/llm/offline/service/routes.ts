@@ -302,7 +302,8 @@ class PlanContext {
     return {
       method,
       path,
-      specPath: path,
+      // Its parameters as the feature text wrote them, as a SPEC path keeps them.
+      specPath: params.reduce((written, p) => written.replace(`{${p.name}}`, `{${p.original}}`), path),
       sampleUrl: sampleUrl(path, params),
       params,
       handler,

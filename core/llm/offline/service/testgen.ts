@@ -7,13 +7,14 @@ import { type FeatureRoute, planRoutes, type RoutePlan } from './routes.js';
 
 /**
  * The offline test generator: pytest tests of the feature routes of a service made by
- * `generateServiceOffline`, through Starlette's TestClient against the assembled app (`app.main`, which
- * mounts the shared runtime). The runtime's own behaviour (UDC contract, logs, registration, config) is
- * tested by the runtime's suite, not again in every service. Each test sends the SPEC's example request
- * with every value changed (the runtime's `varied`) and checks the answer's status and shape against
- * the example (`app.models.EXAMPLES`, which the pipeline writes);
- * which keys echo the request, keep the example's value, or hold times and ids is decided here,
- * independently of the service's code, so a wrong service fails its tests.
+ * `generateServiceOffline`. The runtime's own behaviour (UDC contract, logs, registration, config) is
+ * tested by the runtime's suite, and the pipeline writes the `client` fixture and the SPEC's contract
+ * tests (core/build/assemble-service.ts), so this file holds only what the SPEC makes unique: what each
+ * route's answer holds beyond its example. The runtime's `check_example` sends the SPEC's example
+ * request with every value changed (`varied`) and checks the answer's status and shape against the
+ * example (`app.models.EXAMPLES`), then the keys named here. Which keys echo the request or the path,
+ * keep the example's value, or hold times and ids is decided here, independently of the service's code,
+ * so a wrong service fails its tests.
  */
 
 const DATETIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/;
@@ -25,76 +26,62 @@ export function generateTestsOffline(intent: Intent, spec: string, code: FileMap
   if (code[featuresPath] === undefined)
     throw new Error(`${featuresPath}: missing from the generated code; the tests need the service first`);
   const plan = planRoutes(intent, spec);
-  return {
-    [`${prefix}tests/__init__.py`]: '',
-    [`${prefix}tests/test_features.py`]: testFeaturesPy(intent, plan, testData(plan)),
-  };
+  return { [`${prefix}tests/test_features.py`]: testFeaturesPy(intent, plan) };
 }
 
 /**
- * What a test checks of a route beyond its example in `app.models.EXAMPLES` (the body sent, the status,
- * the answer's shape); keys with nothing to check are left out, to keep the file short.
+ * The arguments of `check_example` for a route beyond its example in `app.models.EXAMPLES`; keys with
+ * nothing to check are left out, to keep the file short.
  */
 interface RouteCase {
   /** The route's key in EXAMPLES. */
   route: string;
-  url: string;
-  /** Answer keys equal to the same key of the request body sent (the example's, varied). */
+  /** A value for each path parameter, by the name the SPEC gives it. */
+  params?: Record<string, string>;
+  /** Answer keys equal to the path parameter of that name, else to the request field of that name. */
   echo?: string[];
-  /** Answer keys equal to the path parameter of that name, with the value in the URL. */
-  path?: Record<string, string>;
   /** Answer keys keeping the example's value. */
   same?: string[];
-  /** The answer's `received` is the whole free-form body sent. */
-  received?: true;
   /** Fields the service fills with the current time. */
   times?: string[];
-  /** Fields the service fills with an id derived from the request (stable for the same request). */
+  /** Fields the service fills with an id. */
   ids?: string[];
-  /** A body the route must refuse with 422, when its model has required fields. */
-  invalid?: unknown;
+  /** Answer keys holding the whole free-form body sent. */
+  whole?: string[];
 }
 
-function testData(plan: RoutePlan): string {
-  const cases = plan.routes.map((route) => routeCase(route, plan));
-  return `CASES = [\n${cases.map((c) => `    ${pyLiteral(c)},\n`).join('')}]`;
-}
-
-function routeCase(route: FeatureRoute, plan: RoutePlan): RouteCase {
+function routeCase(route: FeatureRoute): RouteCase {
   const body = route.body.kind === 'none' ? null : route.body.example;
   const template = route.template;
   const sent: Record<string, unknown> =
     body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
   const params = new Map(route.params.map((param) => [param.original, param.sample]));
-  const found = { echo: [] as string[], same: [] as string[], times: [] as string[], ids: [] as string[] };
-  const path: Record<string, string> = {};
-  let received = false;
+  const found = {
+    echo: [] as string[],
+    same: [] as string[],
+    times: [] as string[],
+    ids: [] as string[],
+    whole: [] as string[],
+  };
   if (template && typeof template === 'object' && !Array.isArray(template)) {
     for (const [key, value] of Object.entries(template as Record<string, unknown>)) {
       if (value !== null && typeof value === 'object') {
-        if (route.body.kind === 'free' && key === 'received') received = true;
+        if (route.body.kind === 'free' && key === 'received') found.whole.push(key);
         continue;
       }
       // A path parameter overrides a body field of the same name, as the service fills them.
       const given = params.has(key) ? params.get(key) : sent[key];
-      if ((params.has(key) || key in sent) && fits(given, value)) {
-        if (params.has(key)) path[key] = params.get(key)!;
-        else found.echo.push(key);
-      } else if (typeof value === 'string' && (DATETIME.test(value) || DATE.test(value)))
-        found.times.push(key);
+      if ((params.has(key) || key in sent) && fits(given, value)) found.echo.push(key);
+      else if (typeof value === 'string' && (DATETIME.test(value) || DATE.test(value))) found.times.push(key);
       else if (typeof value === 'string' && (key === 'id' || key.endsWith('_id') || key.endsWith('Id')))
         found.ids.push(key);
       else if (value !== null) found.same.push(key);
     }
   }
-  const invalid = invalidBody(route, plan);
   return {
     route: exampleKey(route),
-    url: route.sampleUrl,
+    ...(params.size > 0 ? { params: Object.fromEntries(params) } : {}),
     ...Object.fromEntries(Object.entries(found).filter(([, keys]) => keys.length > 0)),
-    ...(Object.keys(path).length > 0 ? { path } : {}),
-    ...(received ? { received: true as const } : {}),
-    ...(invalid !== null ? { invalid } : {}),
   };
 }
 
@@ -108,90 +95,21 @@ function fits(value: unknown, template: unknown): boolean {
   return false;
 }
 
-function invalidBody(route: FeatureRoute, plan: RoutePlan): unknown {
-  if (route.body.kind !== 'typed') return null;
-  const type = route.body.type;
-  if (type.kind === 'list') return { not: 'a list' };
-  if (type.kind === 'model') {
-    const model = plan.models.find((m) => m.name === type.name);
-    return model?.fields.some((f) => !f.optional) ? {} : null;
-  }
-  if (['str', 'int', 'float', 'bool'].includes(type.kind)) return [];
-  return null;
-}
-
-function testFeaturesPy(intent: Intent, plan: RoutePlan, data: string): string {
-  const hasInvalidBodies = plan.routes.some((route) => invalidBody(route, plan) !== null);
-  return `"""Tests of the ${intent.service_name} service's feature routes, through the ASGI test client."""
+function testFeaturesPy(intent: Intent, plan: RoutePlan): string {
+  const cases = plan.routes.map((route) => `    ${pyLiteral(routeCase(route))},\n`).join('');
+  return `"""Tests of the ${intent.service_name} service's feature routes: check_example sends each route's SPEC example, varied."""
 import pytest
-from starlette.testclient import TestClient
 
-from app.main import app
 from app.models import EXAMPLES
-from assembly_line_runtime.testing import assert_answer, parse_time, varied
+from assembly_line_runtime.testing import check_example
 
-# Each route of EXAMPLES, the URL it is called at, and what its answer holds beyond the example's shape.
-# Each is sent its example request varied, so an echoed field differs from the example answer's.
-${data}
-
-
-def call(client, case, body=None):
-    method = case["route"].split(" ")[0]
-    sent = varied(EXAMPLES[case["route"]]["request"]) if body is None else body
-    if sent is None:
-        return client.request(method, case["url"])
-    return client.request(method, case["url"], json=sent)
-
-
-@pytest.fixture
-def client():
-    with TestClient(app) as test_client:
-        yield test_client
+# What each route's answer holds beyond its example's status and shape.
+CASES = [
+${cases}]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case["route"] for case in CASES])
 def test_feature_route_answers_its_example(client, case):
-    example = EXAMPLES[case["route"]]
-    body = assert_answer(call(client, case), example)
-    if body is None:
-        return
-    sent = varied(example["request"])
-    for key in case.get("echo", []):
-        assert body[key] == sent[key], key
-    for key, value in case.get("path", {}).items():
-        assert body[key] == value, key
-    for key in case.get("same", []):
-        assert body[key] == example["response"][key], key
-    if case.get("received"):
-        assert body["received"] == sent
-    for key in case.get("times", []):
-        assert parse_time(body[key])
-    again = call(client, case).json()
-    for key in case.get("ids", []):
-        assert isinstance(body[key], str) and body[key] == again[key], key
-
-
-def test_feature_requests_are_counted_in_state(client):
-    before = client.get("/state").json()
-    for case in CASES:
-        call(client, case)
-    after = client.get("/state").json()
-    assert after["requests_total"] == before["requests_total"] + len(CASES) + 1
-    assert after["errors_total"] == before["errors_total"]
-${
-  hasInvalidBodies
-    ? `
-
-INVALID = [case for case in CASES if "invalid" in case]
-
-
-@pytest.mark.parametrize("case", INVALID, ids=[case["route"] for case in INVALID])
-def test_feature_route_refuses_a_body_missing_its_fields(client, case):
-    assert call(client, case, case["invalid"]).status_code == 422
-    method = case["route"].split(" ")[0]
-    broken = client.request(method, case["url"], content=b"{broken", headers={"Content-Type": "application/json"})
-    assert 400 <= broken.status_code < 500
-`
-    : ''
-}`;
+    check_example(client, EXAMPLES[case["route"]], **case)
+`;
 }

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from assembly_line_runtime.testing import assert_answer, assert_shape, parse_time, varied
+from assembly_line_runtime.testing import assert_answer, assert_shape, check_example, parse_time, varied
 
 
 def test_assert_shape_accepts_the_same_keys_and_kinds_at_every_level():
@@ -72,3 +72,94 @@ def test_varied_changes_every_value_and_keeps_its_kind():
     assert changed == {"sku": "a-2", "qty": 2, "price": 3.0, "gift": True, "note": None, "tags": ["x-2"], "to": {"id": 8}}
     assert_shape(changed, example)
     assert varied(None) is None and varied([]) == []
+
+
+ORDERS = {
+    "POST /orders": {
+        "request": {"sku": "a", "qty": 1},
+        "status": 201,
+        "response": {"id": "ord_1", "sku": "a", "qty": 1, "state": "open", "created_at": "2026-01-01T00:00:00Z", "echo": {}},
+    },
+    "GET /orders/{order-id}": {"request": None, "status": 200, "response": {"order-id": "ord_1", "sku": "a"}},
+    "DELETE /orders/{order-id}": {"request": None, "status": 204, "response": None},
+}
+
+
+def orders_client(**wrong):
+    """A real app whose answers are right unless one of wrong's keys bends them."""
+    from fastapi import Body, FastAPI, Response
+    from starlette.testclient import TestClient
+
+    app = FastAPI()
+    orders = {}
+
+    @app.post("/orders", status_code=wrong.get("status", 201))
+    def create(body: dict = Body(...)):
+        order = {
+            "id": wrong.get("id", "ord_%d" % (len(orders) + 1)),
+            "sku": "a" if wrong.get("copied") else body["sku"],
+            "qty": body["qty"],
+            "state": wrong.get("state", "open"),
+            "created_at": wrong.get("created_at", "2026-12-06T10:00:00+00:00"),
+            "echo": {"sku": "x"} if wrong.get("whole") else body,
+        }
+        orders[order["id"]] = order
+        return order
+
+    @app.get("/orders/{order_id}")
+    def find(order_id: str):
+        return {"order-id": wrong.get("found", order_id), "sku": orders[order_id]["sku"] if order_id in orders else "a"}
+
+    @app.delete("/orders/{order_id}", status_code=204)
+    def cancel(order_id: str):
+        return Response(status_code=204)
+
+    return TestClient(app)
+
+
+CREATE = dict(echo=["sku", "qty"], same=["state"], times=["created_at"], ids=["id"], whole=["echo"])
+
+
+def test_check_example_sends_the_varied_example_and_returns_the_answer():
+    client = orders_client()
+    order = check_example(client, ORDERS["POST /orders"], "POST /orders", **CREATE)
+    assert order["sku"] == "a-2" and order["qty"] == 2 and order["echo"] == {"sku": "a-2", "qty": 2}
+    found = check_example(
+        client, ORDERS["GET /orders/{order-id}"], "GET /orders/{order-id}", params={"order-id": order["id"]}, echo=["order-id"]
+    )
+    assert found == {"order-id": order["id"], "sku": "a-2"}
+    assert check_example(client, ORDERS["DELETE /orders/{order-id}"], "DELETE /orders/{order-id}", params={"order-id": "x"}) is None
+
+
+@pytest.mark.parametrize(
+    "wrong, names",
+    [
+        ({"status": 200}, "201"),
+        ({"copied": True}, "sku"),
+        ({"state": "closed"}, "state"),
+        ({"id": ""}, "id"),
+        ({"whole": True}, "echo"),
+    ],
+)
+def test_check_example_fails_on_each_thing_it_checks(wrong, names):
+    with pytest.raises(AssertionError) as failure:
+        check_example(orders_client(**wrong), ORDERS["POST /orders"], "POST /orders", **CREATE)
+    assert names in str(failure.value)
+
+
+def test_check_example_fails_on_a_time_that_is_not_iso_8601():
+    with pytest.raises(ValueError):
+        check_example(orders_client(created_at="yesterday"), ORDERS["POST /orders"], "POST /orders", **CREATE)
+
+
+def test_check_example_compares_a_path_parameter_echoed_in_the_answer():
+    client = orders_client(found="ord_9")
+    with pytest.raises(AssertionError) as failure:
+        check_example(client, ORDERS["GET /orders/{order-id}"], "GET /orders/{order-id}", params={"order-id": "ord_1"}, echo=["order-id"])
+    assert "order-id" in str(failure.value)
+
+
+def test_check_example_names_a_path_parameter_params_does_not_fill():
+    with pytest.raises(AssertionError) as failure:
+        check_example(orders_client(), ORDERS["GET /orders/{order-id}"], "GET /orders/{order-id}", params={"id": "1"})
+    assert "GET /orders/{order-id}: params gives no value" in str(failure.value)
