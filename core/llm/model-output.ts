@@ -22,7 +22,7 @@ export const WRITE_FILES_TOOL: Anthropic.Tool = {
         items: {
           type: 'object',
           properties: {
-            path: { type: 'string', description: 'e.g. services/hello-world/app/main.py' },
+            path: { type: 'string', description: 'e.g. services/hello-world/app/features.py' },
             content: { type: 'string', description: 'The complete content of the file.' },
           },
           required: ['path', 'content'],
