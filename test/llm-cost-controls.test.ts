@@ -130,10 +130,11 @@ describe('prompt caching across the code and tests calls', () => {
     // The model wrote only app/features.py; the models it imports came from the pipeline, and the
     // shared block showed them to both calls.
     expect(Object.keys(code)).toEqual([`services/${intent.service_name}/app/features.py`]);
-    expect(codeBlocks[0]!.text).toContain(`<file path="services/${intent.service_name}/app/models.py">`);
-    expect(readFileSync(tree.path(`services/${intent.service_name}/app/models.py`), 'utf8')).toContain(
-      '\nEXAMPLES = {\n',
-    );
+    const models = readFileSync(tree.path(`services/${intent.service_name}/app/models.py`), 'utf8');
+    expect(models).toContain('\nEXAMPLES = {\n');
+    const classes = [...models.matchAll(/^class (\w+)\(BaseModel\):$/gm)].map((m) => m[1]!);
+    expect(classes.length).toBeGreaterThan(0);
+    for (const name of classes) expect(codeBlocks[0]!.text).toContain(`\n- ${name} (`);
     // The vendored runtime came from the pipeline, not from the model.
     expect(
       readFileSync(tree.path(`services/${intent.service_name}/assembly_line_runtime/service.py`), 'utf8'),

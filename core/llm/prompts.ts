@@ -12,7 +12,7 @@ import type {
 } from '../ports/index.js';
 import { featureEndpoints, readSpec, renderEndpoints } from '../spec/document/index.js';
 import { SPEC_SECTIONS } from '../spec/sections.js';
-import { serviceModelsPy } from './offline/service/models.js';
+import { serviceModelsListing } from './offline/service/models.js';
 import { improvableSpec } from './spec-completion.js';
 
 /**
@@ -100,6 +100,19 @@ export function intentBlock(intent: Intent): string {
   return dataBlock('intent', JSON.stringify(intent, null, 2));
 }
 
+/**
+ * The intent's fields the code and tests calls use. The rest (type, priority, the approval and deploy
+ * switches) steer the SPEC and the pipeline, not the feature code.
+ */
+const SERVICE_INTENT_FIELDS = ['service_name', 'purpose', 'key_features', 'dependencies', 'port'] as const;
+
+function serviceIntentBlock(intent: Intent): string {
+  return dataBlock(
+    'intent',
+    JSON.stringify(Object.fromEntries(SERVICE_INTENT_FIELDS.map((key) => [key, intent[key]])), null, 2),
+  );
+}
+
 export function findingsBlock(findings: readonly SpecFinding[]): string {
   const lines = findings.map((f) => `- ${f.line > 0 ? `line ${f.line}, ` : ''}rule ${f.rule}: ${f.message}`);
   return dataBlock('findings', lines.length > 0 ? lines.join('\n') : '(no findings)');
@@ -156,10 +169,24 @@ const WHOLE_FORMAT =
 const listOf = (parts: readonly string[]) =>
   parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : (parts[0] ?? '');
 
+const SECTION_PART = /^the (.+) section$/;
+
+/**
+ * improvableSpec's `leftOut` as a phrase, its sections named as one group where the first of them was:
+ * `the Data Models, Testing and Deployment sections, the UDC endpoints of the API`.
+ */
+function leftOutPhrase(leftOut: readonly string[]): string {
+  const sections = leftOut.flatMap((part) => SECTION_PART.exec(part)?.[1] ?? []);
+  const at = leftOut.findIndex((part) => SECTION_PART.test(part));
+  if (sections.length < 2) return listOf(leftOut);
+  const others = leftOut.filter((part) => !SECTION_PART.test(part));
+  return listOf([...others.slice(0, at), `the ${listOf(sections)} sections`, ...others.slice(at)]);
+}
+
 /** How the improve task asks for the SPEC back when `leftOut` names the parts the pipeline adds again. */
 function trimmedFormat(leftOut: readonly string[]): string {
   return (
-    `The SPEC above leaves out what the pipeline writes from the intent and your endpoints: ${listOf(leftOut)}. ` +
+    `The SPEC above leaves out what the pipeline writes from the intent and your endpoints: ${leftOutPhrase(leftOut)}. ` +
     'It adds them again to your answer, so do not write them; keep every section you were given, in its order, and the four bullet lines of each endpoint.'
   );
 }
@@ -220,12 +247,12 @@ export function joinParts(parts: PromptParts): string {
 }
 
 /**
- * `app/models.py` as the pipeline writes it for this SPEC, its example bodies elided (the endpoints
- * block shows them): the model imports the classes and EXAMPLES and never writes them.
+ * `app/models.py` as the pipeline writes it for this SPEC, in short (serviceModelsListing): the model
+ * imports the classes and EXAMPLES and never writes them, so it needs their names, fields and types,
+ * not their source. Data, since field aliases and made-up examples come from the SPEC's text.
  */
 function modelsBlock(intent: Intent, spec: string): string {
-  const path = `services/${intent.service_name}/app/models.py`;
-  return codeBlock({ [path]: serviceModelsPy(intent, spec, false) });
+  return dataBlock('code', serviceModelsListing(intent, spec));
 }
 
 /**
@@ -238,9 +265,9 @@ function serviceContext(intent: CodeRequest['intent'], spec: string): string {
   const lean = withoutRestatedEndpoints(sent.spec);
   const leftOut = [...sent.leftOut, ...(lean !== sent.spec ? ['the feature endpoints, which follow'] : [])];
   return renderTemplate(loadPrompt('service-context.md'), {
-    intent: intentBlock(intent),
+    intent: serviceIntentBlock(intent),
     spec: dataBlock('spec', lean),
-    left_out: leftOut.length > 0 ? `The SPEC above leaves out ${listOf(leftOut)}. ` : '',
+    left_out: leftOut.length > 0 ? `The SPEC above leaves out ${leftOutPhrase(leftOut)}. ` : '',
     endpoints: endpointsBlock(spec),
     models: modelsBlock(intent, spec),
   }).trim();

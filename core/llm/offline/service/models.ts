@@ -1,6 +1,13 @@
 import type { Intent } from '../../../intent/schema.js';
 import { pyLiteral, pyStr } from '../../../runtime/python-literal.js';
-import { type FeatureRoute, type PyModel, type PyType, planRoutes, type RoutePlan } from './routes.js';
+import {
+  type FeatureRoute,
+  type PyField,
+  type PyModel,
+  type PyType,
+  planRoutes,
+  type RoutePlan,
+} from './routes.js';
 
 /**
  * `app/models.py` of a service: the pydantic models of its feature routes and the example of each
@@ -54,26 +61,15 @@ export function renderType(
   }
 }
 
-/**
- * The models of `plan`'s routes and their examples as Python, valid on pydantic 1 and 2. With
- * `bodies` false the SPEC's example bodies are `...`: the text a prompt shows beside the endpoints,
- * which show them; a made-up example (a derived route, a response the SPEC gives none for) stays.
- */
-function modelsPy(intent: Intent, plan: RoutePlan, bodies = true): string {
+/** The models of `plan`'s routes and their examples as Python, valid on pydantic 1 and 2. */
+function modelsPy(intent: Intent, plan: RoutePlan): string {
   const used = new Set<string>();
   const pydantic = new Set(['BaseModel']);
   const classes = plan.models.map((model) => modelClass(model, used, pydantic));
   const imports = used.size > 0 ? [`from typing import ${[...used].sort().join(', ')}`, ''] : [];
-  const byName = new Map(plan.models.map((model) => [model.name, model]));
-  const body = (value: unknown, type: PyType | undefined, inSpec: boolean) =>
-    bodies || value === null || !inSpec ? typedLiteral(value, type, byName) : '...';
+  const byName = modelsByName(plan);
   const examples = plan.routes
-    .map((route) => {
-      const { request, status, response } = routeExample(route);
-      const requestType = route.body.kind === 'typed' ? route.body.type : undefined;
-      const literal = `{"request": ${body(request, requestType, requestType !== undefined)}, "status": ${status}, "response": ${body(response, route.responseType, route.templateInSpec === true)}}`;
-      return `    ${pyStr(exampleKey(route))}: ${literal},\n`;
-    })
+    .map((route) => `    ${pyStr(exampleKey(route))}: ${exampleLiteral(route, byName, true)},\n`)
     .join('');
   return [
     `"""Models and examples of the ${intent.service_name} service's feature routes, written by Assembly Line from the SPEC."""`,
@@ -86,9 +82,85 @@ function modelsPy(intent: Intent, plan: RoutePlan, bodies = true): string {
   ].join('\n');
 }
 
-/** `app/models.py` of a service, from its intent and SPEC; `bodies` as modelsPy's. */
-export function serviceModelsPy(intent: Intent, spec: string, bodies = true): string {
-  return modelsPy(intent, planRoutes(intent, spec), bodies);
+/** `app/models.py` of a service, from its intent and SPEC. */
+export function serviceModelsPy(intent: Intent, spec: string): string {
+  return modelsPy(intent, planRoutes(intent, spec));
+}
+
+const modelsByName = (plan: RoutePlan) => new Map(plan.models.map((model) => [model.name, model]));
+
+/**
+ * A route's `EXAMPLES` entry as Python. With `bodies` false a body the SPEC gives is `...` (the prompt's
+ * endpoints block shows it); `null` and a made-up body stay, since nothing else shows them.
+ */
+function exampleLiteral(route: FeatureRoute, byName: Map<string, PyModel>, bodies: boolean): string {
+  const { request, status, response } = routeExample(route);
+  const requestType = route.body.kind === 'typed' ? route.body.type : undefined;
+  const body = (value: unknown, type: PyType | undefined, inSpec: boolean) =>
+    bodies || value === null || !inSpec ? typedLiteral(value, type, byName) : '...';
+  return `{"request": ${body(request, requestType, requestType !== undefined)}, "status": ${status}, "response": ${body(response, route.responseType, route.templateInSpec === true)}}`;
+}
+
+/**
+ * Whether a prompt lists a route's `EXAMPLES` entry in full: it holds a body the SPEC does not give (a
+ * derived route, a missing example), or no model's line gives its status (a response typed `List[str]`).
+ * A route answering 204 has no response and its status is the SPEC's, which the endpoints block shows.
+ */
+function listedInFull(route: FeatureRoute): boolean {
+  return (
+    route.body.kind === 'free' ||
+    (route.template !== undefined && route.templateInSpec !== true) ||
+    (route.responseType !== undefined && route.responseType.kind !== 'model')
+  );
+}
+
+/**
+ * What each model of `plan` is the body of: `request of POST /orders`, `201 response of …`, or for a
+ * nested one the field holding it (`OrdersResponse.items`); `item of …` when that is a list of it.
+ */
+function modelRoles(plan: RoutePlan): Map<string, string> {
+  const byName = modelsByName(plan);
+  const roles = new Map<string, string>();
+  const visit = (type: PyType, role: string): void => {
+    if (type.kind === 'list') visit(type.item, `item of ${role}`);
+    else if (type.kind === 'model' && !roles.has(type.name)) {
+      roles.set(type.name, role);
+      for (const field of byName.get(type.name)?.fields ?? [])
+        visit(field.type, `${type.name}.${field.name}`);
+    }
+  };
+  for (const route of plan.routes) {
+    const key = exampleKey(route);
+    if (route.body.kind === 'typed') visit(route.body.type, `request of ${key}`);
+    if (route.responseType !== undefined) visit(route.responseType, `${route.status} response of ${key}`);
+  }
+  return roles;
+}
+
+/**
+ * `app/models.py` in short, for a prompt: a line per class (`- Name (what it is the body of): field;
+ * field`, each field as the class declares it), then the `EXAMPLES` entries listedInFull (their SPEC
+ * bodies `...`). Rendered from the plan models.py is rendered from, with its field renderer, so the
+ * two cannot disagree.
+ */
+function modelsListing(plan: RoutePlan): string {
+  const roles = modelRoles(plan);
+  const byName = modelsByName(plan);
+  const unused = new Set<string>();
+  const classes = plan.models.map((model) => {
+    const fields = model.fields.map((field) => fieldSource(field, unused, unused)).join('; ');
+    const role = roles.get(model.name);
+    return `- ${model.name}${role === undefined ? '' : ` (${role})`}: ${fields || 'no fields'}`;
+  });
+  const entries = plan.routes
+    .filter(listedInFull)
+    .map((route) => `EXAMPLES[${pyStr(exampleKey(route))}] = ${exampleLiteral(route, byName, false)}`);
+  return [...classes, ...entries].join('\n') || '(no models)';
+}
+
+/** `app/models.py` of a service in short (modelsListing), from its intent and SPEC. */
+export function serviceModelsListing(intent: Intent, spec: string): string {
+  return modelsListing(planRoutes(intent, spec));
 }
 
 /**
@@ -116,19 +188,22 @@ function typedLiteral(value: unknown, type: PyType | undefined, models: Map<stri
 
 function modelClass(model: PyModel, used: Set<string>, pydantic: Set<string>): string {
   const lines = [`class ${model.name}(BaseModel):`];
-  for (const field of model.fields) {
-    let type = renderType(field.type, used);
-    let value: string | undefined;
-    if (field.optional) {
-      used.add('Optional');
-      type = `Optional[${type}]`;
-    }
-    if (field.alias !== undefined) {
-      pydantic.add('Field');
-      value = `Field(${field.optional ? 'None' : '...'}, alias=${pyStr(field.alias)})`;
-    } else if (field.optional) value = 'None';
-    lines.push(`    ${field.name}: ${type}${value === undefined ? '' : ` = ${value}`}`);
-  }
+  for (const field of model.fields) lines.push(`    ${fieldSource(field, used, pydantic)}`);
   if (model.fields.length === 0) lines.push('    pass');
   return `${lines.join('\n')}\n`;
+}
+
+/** A field as its class body declares it: `name: Type`, then `= None` or `= Field(..., alias="key")` if any. */
+function fieldSource(field: PyField, used: Set<string>, pydantic: Set<string>): string {
+  let type = renderType(field.type, used);
+  let value: string | undefined;
+  if (field.optional) {
+    used.add('Optional');
+    type = `Optional[${type}]`;
+  }
+  if (field.alias !== undefined) {
+    pydantic.add('Field');
+    value = `Field(${field.optional ? 'None' : '...'}, alias=${pyStr(field.alias)})`;
+  } else if (field.optional) value = 'None';
+  return `${field.name}: ${type}${value === undefined ? '' : ` = ${value}`}`;
 }
