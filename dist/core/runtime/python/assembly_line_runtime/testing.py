@@ -1,12 +1,13 @@
 """Helpers for a service's feature tests, so that each service's tests hold only what its SPEC makes unique.
 
     from app.models import EXAMPLES
-    from assembly_line_runtime.testing import assert_answer, assert_shape, parse_time, varied
-    example = EXAMPLES["POST /orders"]
-    sent = varied(example["request"])
-    body = assert_answer(client.post("/orders", json=sent), example)
-    assert body["sku"] == sent["sku"]
-    assert_shape(body, {"id": "ord_1", "items": [{"sku": "a", "qty": 1}]})
+    from assembly_line_runtime.testing import assert_answer, assert_shape, check_example, parse_time, varied
+
+    def test_an_order_is_created_then_found(client):  # the service's conftest.py gives `client`
+        order = check_example(client, EXAMPLES["POST /orders"], "POST /orders", echo=["sku"], times=["created_at"])
+        found = check_example(client, EXAMPLES["GET /orders/{id}"], "GET /orders/{id}", params={"id": order["id"]})
+        assert found["sku"] == order["sku"]
+        assert client.get("/orders/nope").status_code == 404
 """
 from datetime import datetime
 
@@ -43,7 +44,11 @@ def assert_shape(value, template, where="response"):
 
 def assert_answer(response, example):
     """response has example's status and the JSON shape of its response; returns the JSON (None for a 204)."""
-    assert response.status_code == example["status"], response.text
+    assert response.status_code == example["status"], "answered %d, not %d: %s" % (
+        response.status_code,
+        example["status"],
+        response.text,
+    )
     if example["status"] == 204:
         assert response.content == b"", response.content
         return None
@@ -68,3 +73,42 @@ def varied(value):
     if isinstance(value, str):
         return value + "-2"
     return value
+
+
+def check_example(client, example, route, params=None, echo=(), same=(), times=(), ids=(), whole=()):
+    """Calls route ("METHOD /path", its key in app.models.EXAMPLES) with the example's request varied (see
+    varied), each {name} of the path filled from params, and checks the answer against example: its status
+    and shape (assert_answer), then
+        echo:  keys equal to the path parameter of that name, else to the request field of that name;
+        same:  keys keeping the example answer's value;
+        times: ISO-8601 times (parse_time);
+        ids:   non-empty strings;
+        whole: keys holding the whole body sent.
+    Returns the answer's JSON (None for a 204)."""
+    method, _, url = route.partition(" ")
+    params = params or {}
+    for name, value in params.items():
+        url = url.replace("{" + name + "}", str(value))
+    assert "{" not in url, "%s: params gives no value for the path parameter in %s" % (route, url)
+    sent = varied(example["request"])
+    if sent is None:
+        response = client.request(method, url)
+    else:
+        response = client.request(method, url, json=sent)
+    body = assert_answer(response, example)
+    if body is None:
+        return None
+    for key in echo:
+        if key in params:
+            assert str(body[key]) == str(params[key]), key
+        else:
+            assert body[key] == sent[key], key
+    for key in same:
+        assert body[key] == example["response"][key], key
+    for key in times:
+        parse_time(body[key])
+    for key in ids:
+        assert isinstance(body[key], str) and body[key] != "", key
+    for key in whole:
+        assert body[key] == sent, key
+    return body

@@ -1,2 +1,0 @@
-import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
-import{Ja as a,Ka as b,La as c,Ma as d,Na as e,Oa as f,Pa as g}from"./chunk-CA5ONK5C.js";import"./chunk-O257AETO.js";import"./chunk-JIAG4PFQ.js";export{c as ANTHROPIC_DEFAULTS,g as AnthropicProvider,a as LLM_TASKS,b as MODEL_VARIABLES,e as anthropicConfigFromEnv,f as messageRequest,d as taskModelsFromEnv};
