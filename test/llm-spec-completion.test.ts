@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from '@jest/globals';
 import { handWrittenSpecs, variedIntents } from '../bench/spec-corpus.js';
+import { IntentSchema } from '../core/intent/schema.js';
 import { writeSpecOffline } from '../core/llm/offline/spec/writer.js';
 import { improveSpecPrompt, writeCodeParts } from '../core/llm/prompts.js';
 import {
@@ -652,5 +653,104 @@ describe('completeSpec', () => {
     expect(added).toContain('- FR-1: hi\n- FR-U1: hello-world answers the five UDC endpoints');
     expect(added).toContain('reports the result in `GET /dependencies`.\n\n### Non-functional\n\n');
     expect(added).toMatch(/\n\n## Data Models\n/);
+  });
+
+  test("the model's part has no feature map and no API opening; completion adds both from what it wrote", () => {
+    const intent = exampleIntent('hello-world');
+    const part = modelWrittenSpec(writeSpecOffline(intent));
+    expect(sectionText(part, 'Purpose & Scope')).not.toContain('It offers');
+    expect(sectionText(part, 'API')).toMatch(/^## API\n\n### GET \/hello\n/);
+    const completed = completeSpec(intent, part);
+    expect(sectionText(completed, 'Purpose & Scope')).toMatch(
+      /\n\nIt offers 1 key feature, each served by one endpoint on port 8999:\n- GET \/hello endpoint \(`GET \/hello`, FR-1\)\n\n$/,
+    );
+    expect(sectionText(completed, 'API')).toMatch(
+      /^## API\n\nhello-world listens on port 8999\. Bodies are JSON \(`application\/json`\); error bodies are `\{"detail": "\.\.\."\}`\.\nEach endpoint below names the key feature it serves \(UDC for the five endpoints every service answers\)\.\n\n### GET \/health\n/,
+    );
+  });
+
+  test('the feature map names every endpoint of a feature, the requirements naming them, and a feature with none bare', () => {
+    const intent = IntentSchema.parse({
+      service_name: 'notes',
+      service_type: 'domain',
+      purpose: 'Keep notes for a team',
+      key_features: ['Create notes', 'Read notes', 'Archive notes', 'Tag notes'],
+      port: 9400,
+    });
+    const endpoint = (key: string, feature: string) =>
+      `### ${key}\n- Feature: ${feature}\n- Request: none\n- Response: 200 \`{"id": "n1"}\`\n- Errors: 404 no such note\n`;
+    const part = [
+      '# notes\n\n## Purpose & Scope\n\nKeeps the notes of a team; no sharing outside it.\n',
+      '## Requirements\n\n### Functional\n',
+      '- FR-1 (Create notes): `POST /notes` stores a note and answers 200.',
+      '- FR-2 (Read notes): `GET /notes/{id}` answers 200 with the note, or 404.',
+      '- FR-3: Tag notes by a label of at most 32 characters.\n',
+      '## API\n',
+      endpoint('POST /notes', 'Create notes'),
+      endpoint('GET /notes/{id}', 'Read notes'),
+      endpoint('GET /notes', 'Read notes'),
+    ].join('\n');
+    const purpose = sectionText(completeSpec(intent, part), 'Purpose & Scope');
+    expect(purpose).toBe(
+      [
+        '## Purpose & Scope',
+        '',
+        'Keeps the notes of a team; no sharing outside it.',
+        '',
+        'It offers 4 key features, served on port 9400 by these endpoints:',
+        '- Create notes (`POST /notes`, FR-1)',
+        '- Read notes (`GET /notes/{id}`, `GET /notes`, FR-2)',
+        '- Archive notes',
+        '- Tag notes (FR-3)',
+        '',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('a Purpose & Scope that names the endpoints, or an API with its own opening, is kept as written', () => {
+    const intent = exampleIntent('hello-world');
+    const part = modelWrittenSpec(writeSpecOffline(intent));
+    const ownList = part.replace(
+      /(## Purpose & Scope\n\n)/,
+      '$1Callers greet with `GET /hello`, the only feature endpoint.\n\n',
+    );
+    expect(sectionText(completeSpec(intent, ownList), 'Purpose & Scope')).not.toContain('It offers');
+    const ownOpening = part.replace(
+      '## API\n\n',
+      '## API\n\nBase URL: http://127.0.0.1:8999, JSON only.\n\n',
+    );
+    const api = sectionText(completeSpec(intent, ownOpening), 'API');
+    expect(api).toMatch(/^## API\n\nBase URL: http:\/\/127\.0\.0\.1:8999, JSON only\.\n\n### GET \/health\n/);
+    expect(api).not.toContain('listens on port');
+  });
+
+  test('an improve call leaves out the feature map and the API opening only while nobody changed them', () => {
+    const intent = SIX_FEATURES;
+    const completed = completeSpec(intent, modelWrittenSpec(writeSpecOffline(intent)));
+    const sent = improvableSpec(intent, completed, []);
+    expect(sent.leftOut).toEqual(
+      expect.arrayContaining([
+        'the list of key features ending Purpose & Scope',
+        'the opening lines of the API',
+      ]),
+    );
+    expect(sent.spec).not.toContain('It offers');
+    expect(sent.spec).not.toContain('listens on port');
+    expect(completeSpec(intent, sent.spec)).toBe(completed);
+
+    const mapEdited = completed.replace(
+      '- Create orders (`POST /orders`, FR-1)',
+      '- Create orders (`POST /orders`, FR-1), the busiest',
+    );
+    const keepsMap = improvableSpec(intent, mapEdited, []);
+    expect(keepsMap.leftOut).not.toContain('the list of key features ending Purpose & Scope');
+    expect(keepsMap.spec).toContain('the busiest');
+    expect(completeSpec(intent, keepsMap.spec)).toBe(mapEdited);
+
+    const openingEdited = completed.replace('Bodies are JSON', 'Bodies are always JSON');
+    const keepsOpening = improvableSpec(intent, openingEdited, []);
+    expect(keepsOpening.leftOut).not.toContain('the opening lines of the API');
+    expect(completeSpec(intent, keepsOpening.spec)).toBe(openingEdited);
   });
 });

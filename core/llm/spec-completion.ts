@@ -7,14 +7,18 @@ import {
   NON_FUNCTIONAL,
   readSpec,
   type SpecModel,
+  servedFeatures,
   UDC_KEYS,
 } from '../spec/document/index.js';
 import { SPEC_SECTIONS, type SpecSection } from '../spec/sections.js';
 import { modelNames, takesRequestBody } from './offline/spec/endpoints.js';
 import {
+  apiOpeningLines,
   dataModelsBody,
   errorHandlingBody,
   type FailureRequirement,
+  type FeatureTrace,
+  featureMapLines,
   functionalPipelineLines,
   type ModelledEndpoint,
   nonFunctionalBody,
@@ -32,9 +36,11 @@ import type { Json } from './offline/spec/text.js';
  * output tokens are the dearest kind, and these parts are the same for every service but for the
  * names. The model writes the title, Purpose & Scope, a functional requirement per feature and the
  * feature endpoints of the API; `completeSpec` adds the rest. Data Models, Error Handling, Success
- * Criteria and the failure requirements restate what the feature endpoints state (examples, errors,
- * statuses) and the Non-functional requirements are the service level of the intent's priority, so
- * the pipeline writes them rather than pay output tokens for them.
+ * Criteria, the failure requirements and the feature list ending Purpose & Scope restate what the
+ * feature endpoints and requirements state (examples, errors, statuses, which endpoint serves which
+ * feature), the API's opening lines are facts of the runtime, and the Non-functional requirements are
+ * the service level of the intent's priority, so the pipeline writes them rather than pay output
+ * tokens for them.
  */
 
 /**
@@ -156,6 +162,81 @@ function failureRequirements(model: SpecModel, features: readonly ApiEndpoint[])
 const FR_U1 = /\bFR-U1\b/;
 
 /**
+ * Whether a SPEC is shaped as the model writes it: a Functional list without FR-U1 and no
+ * non-functional requirements. Only such a SPEC gets the pipeline's lines inside the sections the
+ * model writes; a SPEC written whole (a person's) keeps them as written.
+ */
+function modelShaped(model: SpecModel): boolean {
+  return !hasNonFunctional(model) && !model.requirements.functional.some((r) => FR_U1.test(r.text));
+}
+
+/**
+ * Whether the pipeline still has sections to add: a SPEC without all of them is (a part of) the
+ * model's, which gets the feature map and the API's opening lines too; a complete SPEC, whoever wrote
+ * it, keeps its Purpose & Scope and API as written.
+ */
+function partial(model: SpecModel): boolean {
+  return PIPELINE_SECTIONS.some((title) => !model.section(title));
+}
+
+/**
+ * Each key feature with the feature endpoints that serve it (as the verifier traces them) and the
+ * functional requirements that name one of those endpoints in code, else the feature itself.
+ */
+function featureTraces(intent: Intent, model: SpecModel): FeatureTrace[] {
+  const features = featureEndpoints(model.endpoints);
+  const served = servedFeatures(
+    features.map((e) => e.feature),
+    intent.key_features,
+  );
+  const requirements = model.requirements.functional.filter((r) => REQUIREMENT_ID.test(r.text));
+  return intent.key_features.map((feature, index) => {
+    const own = features.filter((_, i) => served[i]!.has(index));
+    const namesEndpoint = (text: string) =>
+      own.some((e) => text.includes(`\`${endpointKey(e)}\``) || text.includes(`\`${e.path}\``));
+    let stating = requirements.filter((r) => namesEndpoint(r.text));
+    if (stating.length === 0) stating = requirements.filter((r) => r.text.includes(feature.trim()));
+    const ids = stating.map((r) => REQUIREMENT_ID.exec(r.text)![1]!);
+    return { feature, endpoints: own.map(endpointKey), requirements: [...new Set(ids)] };
+  });
+}
+
+/**
+ * Where completeSpec adds the feature map (featureMapLines): at the end of Purpose & Scope, in a
+ * partial SPEC whose Purpose & Scope names none of its feature endpoints in code (a list of them the
+ * model wrote stays alone).
+ */
+function featureMapInsert(
+  intent: Intent,
+  model: SpecModel,
+  lines: readonly string[],
+): { at: number; lines: string[] } | undefined {
+  const section = model.section('Purpose & Scope');
+  if (!section || !partial(model)) return undefined;
+  const text = section.body.map((l) => l.text).join('\n');
+  if (featureEndpoints(model.endpoints).some((e) => text.includes(`\`${endpointKey(e)}\``))) return undefined;
+  let at = Math.min(section.line + section.body.length, lines.length);
+  while (at > section.line && lines[at - 1]!.trim() === '') at--;
+  return { at, lines: ['', ...featureMapLines(intent, featureTraces(intent, model))] };
+}
+
+/**
+ * Where completeSpec adds the API section's opening lines (apiOpeningLines): before its first
+ * endpoint, in a partial SPEC whose API section has nothing before that endpoint.
+ */
+function apiOpeningInsert(
+  intent: Intent,
+  model: SpecModel,
+  lines: readonly string[],
+): { at: number; lines: string[] } | undefined {
+  const api = model.section('API');
+  if (!api || !partial(model)) return undefined;
+  const at = udcInsertAt(model, lines)!;
+  for (let i = api.line; i < at; i++) if (lines[i]!.trim() !== '') return undefined;
+  return { at, lines: [...apiOpeningLines(intent), ''] };
+}
+
+/**
  * Where completeSpec adds the functional lines the pipeline writes (functionalPipelineLines): after
  * the last line of the functional part of Requirements, in a SPEC whose Functional list has no FR-U1
  * and which has no non-functional requirements either, as the model writes Requirements. A SPEC
@@ -167,12 +248,7 @@ function functionalInsert(
   lines: readonly string[],
 ): { at: number; lines: string[]; joined: true } | undefined {
   const requirements = model.section('Requirements');
-  if (
-    !requirements ||
-    hasNonFunctional(model) ||
-    model.requirements.functional.some((r) => FR_U1.test(r.text))
-  )
-    return undefined;
+  if (!requirements || !modelShaped(model)) return undefined;
   const features = featureEndpoints(model.endpoints);
   const body = requirements.body;
   const nonFunctional = body.findIndex((l) => /^#{3,6}\s/.test(l.text) && NON_FUNCTIONAL.test(l.text));
@@ -216,6 +292,12 @@ export function completeSpec(intent: Intent, markdown: string): string {
    * `joined` lines continue the line before them (a list), so no blank line sets them apart.
    */
   const inserts: { at: number; lines: string[]; joined?: boolean }[] = [];
+
+  const featureMap = featureMapInsert(intent, model, lines);
+  if (featureMap) inserts.push(featureMap);
+  // The opening lines before the UDC endpoints added at the same place: inserts there keep this order.
+  const opening = apiOpeningInsert(intent, model, lines);
+  if (opening) inserts.push(opening);
 
   const present = new Set(model.endpoints.map(endpointKey));
   const api = model.section('API');
@@ -364,6 +446,40 @@ function pipelineParts(intent: Intent, markdown: string): { lines: Set<number>; 
       parts.push(UDC_PART);
     }
   }
+  // The feature map ending Purpose & Scope, as completeSpec adds it, dropped when completion adds it
+  // back where it is in the text without it and the parts dropped so far.
+  const droppedBefore = (index: number) => [...dropped].filter((i) => i < index).length;
+  const purpose = model.section('Purpose & Scope');
+  if (purpose) {
+    const map = ['', ...featureMapLines(intent, featureTraces(intent, model))];
+    let end = Math.min(purpose.line + purpose.body.length, lines.length);
+    while (end > purpose.line && lines[end - 1]!.trim() === '') end--;
+    const from = end - map.length;
+    if (from >= purpose.line && sameLines(lines.slice(from, end), map)) {
+      const without = lines.filter((_, i) => !dropped.has(i) && (i < from || i >= end));
+      const back = featureMapInsert(intent, readSpec(without.join('\n')), without);
+      if (back?.at === from - droppedBefore(from) && sameLines(back.lines, map)) {
+        drop(from, end);
+        parts.push(FEATURE_MAP_PART);
+      }
+    }
+  }
+  // The API section's opening lines, likewise.
+  const api = model.section('API');
+  if (api) {
+    const opening = [...apiOpeningLines(intent), ''];
+    let from = api.line;
+    while (from < lines.length && lines[from]!.trim() === '') from++;
+    const to = from + opening.length;
+    if (sameLines(lines.slice(from, to), opening)) {
+      const without = lines.filter((_, i) => !dropped.has(i) && (i < from || i >= to));
+      const back = apiOpeningInsert(intent, readSpec(without.join('\n')), without);
+      if (back?.at === from - droppedBefore(from) && sameLines(back.lines, opening)) {
+        drop(from, to);
+        parts.push(API_OPENING_PART);
+      }
+    }
+  }
   return { lines: dropped, parts };
 }
 
@@ -371,6 +487,8 @@ function pipelineParts(intent: Intent, markdown: string): { lines: Set<number>; 
 const PIPELINE_FAILURE = /^- FR-\d+\.\d+: when a call to `/;
 
 const UDC_PART = 'the UDC endpoints of the API';
+const FEATURE_MAP_PART = 'the list of key features ending Purpose & Scope';
+const API_OPENING_PART = 'the opening lines of the API';
 const FUNCTIONAL_PART = 'the failure requirements and FR-U lines of the Functional list';
 
 /**
@@ -408,13 +526,20 @@ function withoutBlocks(part: string, keep: (heading: string) => boolean): string
     .join('');
 }
 
+/** The feature map as featureMapLines writes it, with the blank line before it. */
+const FEATURE_MAP = /\nIt offers \d+ key features?, [^\n]*:\n(?:- [^\n]*\n)*/;
+
+/** Whatever opens the API section before its first `### ` block (the pipeline's opening lines). */
+const API_OPENING = /^(## API[^\n]*\n\n)[^#][\s\S]*?\n\n(?=### )/;
+
 /** The Functional list's lines the pipeline writes, by their ids: `- FR-2.1: …`, `- FR-U1: …`. */
 const PIPELINE_FUNCTIONAL = /^- FR-(?:\d+\.\d+|U\d+): .*\n/gm;
 
 /**
  * What the model writes of a SPEC as whole as the offline writer's: the SPEC without the sections of
- * PIPELINE_SECTIONS, the UDC endpoints of its API section, the Non-functional list of its Requirements
- * and the FR-n.1 and FR-U lines of its Functional list, dropped by heading or id whatever their text.
+ * PIPELINE_SECTIONS, the feature map ending its Purpose & Scope, the opening lines and UDC endpoints of
+ * its API section, the Non-functional list of its Requirements and the FR-n.1 and FR-U lines of its
+ * Functional list, dropped by heading, id or shape whatever their text.
  * The cost benchmark and plan's estimate price a call's output with it, the offline SPEC standing in
  * for the model's.
  */
@@ -424,7 +549,9 @@ export function modelWrittenSpec(spec: string): string {
     .split(/^(?=## )/m)
     .filter((part) => !pipeline.has(part.slice(3, part.indexOf('\n')).trim()))
     .map((part) => {
-      if (part.startsWith('## API')) return withoutBlocks(part, (heading) => !UDC_KEYS.has(heading));
+      if (part.startsWith('## Purpose & Scope')) return part.replace(FEATURE_MAP, '');
+      if (part.startsWith('## API'))
+        return withoutBlocks(part.replace(API_OPENING, '$1'), (heading) => !UDC_KEYS.has(heading));
       if (part.startsWith('## Requirements'))
         return withoutBlocks(part, (heading) => !NON_FUNCTIONAL.test(heading)).replace(
           PIPELINE_FUNCTIONAL,

@@ -397,6 +397,41 @@ export function functionalPipelineLines(intent: Intent, failures: readonly Failu
   ];
 }
 
+/** A key feature, the endpoints that serve it and the functional requirements that state it. */
+export interface FeatureTrace {
+  feature: string;
+  /** `METHOD /path` of each endpoint. */
+  endpoints: readonly string[];
+  /** Requirement ids, `FR-1`. */
+  requirements: readonly string[];
+}
+
+/**
+ * The list that ends Purpose & Scope: each key feature with its endpoints and requirements, in the
+ * intent's order. It restates the Requirements and the API, so the pipeline writes it.
+ */
+export function featureMapLines(intent: Intent, traces: readonly FeatureTrace[]): string[] {
+  const count = plural(traces.length, 'key feature');
+  const oneEach = traces.every((t) => t.endpoints.length === 1);
+  return [
+    oneEach
+      ? `It offers ${count}, each served by one endpoint on port ${intent.port}:`
+      : `It offers ${count}, served on port ${intent.port} by these endpoints:`,
+    ...traces.map((t) => {
+      const refs = [...t.endpoints.map(code), ...t.requirements];
+      return `- ${oneLine(t.feature)}${refs.length > 0 ? ` (${refs.join(', ')})` : ''}`;
+    }),
+  ];
+}
+
+/** The lines that open the API section: facts of the runtime, the same for every service but its port. */
+export function apiOpeningLines(intent: Intent): string[] {
+  return [
+    `${intent.service_name} listens on port ${intent.port}. Bodies are JSON (${code('application/json')}); error bodies are ${code('{"detail": "..."}')}.`,
+    'Each endpoint below names the key feature it serves (UDC for the five endpoints every service answers).',
+  ];
+}
+
 /** The body of each section, heading excluded. */
 export function sectionBodies(
   intent: Intent,
@@ -410,12 +445,18 @@ export function sectionBodies(
     `${code(name)} is ${ROLE[intent.service_type]}.`,
     `Purpose, from its intent: ${oneLine(intent.purpose)}`,
     '',
-    `It offers ${featureCount}, each served by one endpoint on port ${intent.port}:`,
-    ...plan.map((e) => `- ${e.feature} (${code(`${e.method} ${e.path}`)}, FR-${e.index + 1})`),
-    '',
-    `In scope for ${name}: the endpoints above, the five UDC endpoints, input validation, and the counters reported by ${code('GET /state')}.`,
+    `In scope for ${name}: its ${featureCount} and their endpoints (listed below), the five UDC endpoints, input validation, and the counters reported by ${code('GET /state')}.`,
     `Out of scope for ${name}: anything its intent does not list as a key feature, a graphical user interface, and state that must outlive a restart.`,
     `Priority: ${intent.priority} (${level.tier}); the SPEC line starts work on it ${level.start}.`,
+    '',
+    ...featureMapLines(
+      intent,
+      plan.map((e) => ({
+        feature: e.feature,
+        endpoints: [`${e.method} ${e.path}`],
+        requirements: [`FR-${e.index + 1}`],
+      })),
+    ),
   ];
 
   const requirements: string[] = [
@@ -433,8 +474,7 @@ export function sectionBodies(
   ];
 
   const api: string[] = [
-    `${name} listens on port ${intent.port}. Bodies are JSON (${code('application/json')}); error bodies are ${code('{"detail": "..."}')}.`,
-    `Each endpoint below names the key feature it serves (UDC for the five endpoints every service answers).`,
+    ...apiOpeningLines(intent),
     '',
     ...udcBlocks(intent, plan).flatMap((b) => [...b.lines, '']),
     ...plan.flatMap((e) => [...featureBlock(e).lines, '']),
