@@ -45,6 +45,19 @@ const intent: Intent = IntentSchema.parse({
 });
 const SPEC = '# build-fixture\n\n## Purpose & Scope\nQuotes prices.\n';
 
+/** The fixture's SPEC with its endpoint, so the pipeline writes a SPEC contract test for it. */
+const QUOTE_SPEC = [
+  SPEC,
+  '## API',
+  '',
+  '### POST /quote',
+  '- Feature: POST /quote endpoint',
+  '- Request: `{"items": [10.5], "coupon": "SAVE10"}`',
+  '- Response: 200 `{"subtotal": 10.5, "discount": 1.05, "total": 9.45}`',
+  '- Errors: 422 invalid body or unknown coupon',
+  '',
+].join('\n');
+
 const shared = tempTree();
 const trees: ReturnType<typeof tempTree>[] = [shared];
 const buildOptions = { venvDir: shared.path('venv'), index: 'offline' as const };
@@ -296,17 +309,6 @@ describe('runBuildLine', () => {
 
   it('sends a failing SPEC contract test back to the code generation, not the tests', async () => {
     const tree = repo();
-    const quoteSpec = [
-      SPEC,
-      '## API',
-      '',
-      '### POST /quote',
-      '- Feature: POST /quote endpoint',
-      '- Request: `{"items": [10.5], "coupon": "SAVE10"}`',
-      '- Response: 200 `{"subtotal": 10.5, "discount": 1.05, "total": 9.45}`',
-      '- Errors: 422 invalid body or unknown coupon',
-      '',
-    ].join('\n');
     // Items may be left out: the feature tests still pass, but the SPEC's model requires them.
     const lax = patched(
       fixtureCode(),
@@ -315,7 +317,7 @@ describe('runBuildLine', () => {
       'items: List[float] = []\n',
     );
     const provider = new ScriptedProvider([lax, fixtureCode()], [fixtureTests(), fixtureTests()]);
-    const { result } = await run(tree.root, provider, quoteSpec);
+    const { result } = await run(tree.root, provider, QUOTE_SPEC);
 
     expect(result.ok).toBe(true);
     expect(provider.calls.map((c) => c.task)).toEqual([
@@ -337,6 +339,26 @@ describe('runBuildLine', () => {
     expect(readFileSync(tree.path(`${prefix}tests/test_spec_contract.py`), 'utf8')).toContain(
       '["POST /quote", "/quote", {}],',
     );
+  });
+
+  it('sends a SPEC contract test that errors on a fixture the tests broke back to the tests, not the code', async () => {
+    const tree = repo();
+    const brokenFixture = {
+      ...fixtureTests(),
+      [`${prefix}tests/conftest.py`]:
+        'import pytest\n\n\n@pytest.fixture\ndef client():\n    raise RuntimeError("no client here")\n',
+    };
+    const provider = new ScriptedProvider([fixtureCode()], [brokenFixture, fixtureTests()]);
+    const { result } = await run(tree.root, provider, QUOTE_SPEC);
+
+    expect(result.ok).toBe(true);
+    expect(provider.calls.map((c) => c.task)).toEqual(['write_code', 'write_tests', 'write_tests']);
+    expect(result.attempts.map((a) => [a.kind, a.outcome, a.blame])).toEqual([
+      ['code', 'ok', undefined],
+      ['tests', 'build_failed', 'tests'],
+      ['tests', 'ok', undefined],
+    ]);
+    expect(provider.calls[2]?.feedback).toContain('no client here');
   });
 
   it('fails after two test regenerations, naming the failing tests, and keeps the previous good code', async () => {

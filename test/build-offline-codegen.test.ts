@@ -555,6 +555,79 @@ describe('generated services really run: pytest with coverage, uvicorn, pyflakes
   );
 });
 
+describe("the pipeline's SPEC contract tests", () => {
+  const notes = intent({ service_name: 'notes', key_features: ['Edit notes'], dependencies: [] });
+  const spec = [
+    '# notes\n\n## API\n',
+    '### PUT /notes/{note-id}',
+    '- Feature: Edit notes',
+    '- Request: `{"text": "buy milk"}`',
+    '- Response: 200 `{"note-id": "n1", "text": "buy milk"}`',
+    '- Errors: 401 no API key; 404 no such note; 422 invalid body',
+    '',
+  ].join('\n');
+  // Correct code whose dependencies answer first: the API key, then the note the URL names.
+  const features = `from fastapi import APIRouter, Depends, Header, HTTPException
+
+from app import models
+
+router = APIRouter()
+NOTES = {"n1": "buy milk"}
+
+
+def api_key(x_api_key: str = Header("")):
+    if x_api_key != "k":
+        raise HTTPException(status_code=401, detail="no API key")
+
+
+def existing(note_id: str):
+    if note_id not in NOTES:
+        raise HTTPException(status_code=404, detail="no such note")
+    return note_id
+
+
+@router.put("/notes/{note_id}", dependencies=[Depends(api_key)])
+def edit(body: models.NotesRequest, note_id: str = Depends(existing)):
+    NOTES[note_id] = body.text
+    return {"note-id": note_id, "text": body.text}
+`;
+  const tests = `from app.models import EXAMPLES
+
+
+def test_edit_a_note(client):
+    example = EXAMPLES["PUT /notes/{note-id}"]
+    answer = client.put("/notes/n1", json={"text": "call Ada"}, headers={"X-Api-Key": "k"})
+    assert answer.status_code == example["status"]
+    assert answer.json() == {"note-id": "n1", "text": "call Ada"}
+    assert client.put("/notes/n2", json={"text": "x"}, headers={"X-Api-Key": "k"}).status_code == 404
+    assert client.put("/notes/n1", json={"text": "x"}).status_code == 401
+`;
+
+  test('hold for correct code whose dependencies refuse first (401, 404), and fail code that takes any body', async () => {
+    const files = assembleService(notes, spec, {
+      'services/notes/app/features.py': features,
+      'services/notes/tests/test_features.py': tests,
+    });
+    expect(files['services/notes/tests/test_spec_contract.py']).toContain(
+      '["PUT /notes/{note-id}", "/notes/note-id-1", {}],',
+    );
+    const run = await runService(writeService(notes, files));
+    expect(run.pytestOutput).toMatch(/\b2 passed\b/);
+    expect(run.pytestCode).toBe(0);
+
+    const lax = features
+      .replace('body: models.NotesRequest', 'body: dict')
+      .replace('body.text', 'body.get("text", "")')
+      .replace('body.text', 'body.get("text", "")')
+      .replace(', dependencies=[Depends(api_key)]', '')
+      .replace('note_id: str = Depends(existing)', 'note_id: str');
+    const laxRun = await runService(writeService(notes, { ...files, 'services/notes/app/features.py': lax }));
+    expect(laxRun.pytestOutput).toMatch(
+      /FAILED tests\/test_spec_contract\.py::test_route_refuses_a_body_its_model_refuses/,
+    );
+  }, 180_000);
+});
+
 describe('the generated tests fail on a wrong implementation', () => {
   const subject = intentFile('payment-processor');
   const spec = writeSpecOffline(subject);

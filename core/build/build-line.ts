@@ -376,8 +376,10 @@ function blameFor(build: PythonBuildResult): Blame {
   if (build.phases.venv.status === 'failed') return 'environment';
   if (build.phases.install.status === 'failed' || build.phases.import.status === 'failed') return 'code';
   if (build.lint.some((message) => !isTestFile(message.file))) return 'code';
-  // The pipeline writes the SPEC's contract tests: when one fails, the code breaks the SPEC.
-  if (build.tests.failing.some(isSpecContractTest)) return 'code';
+  // The pipeline writes the SPEC's contract tests: when one fails, the code breaks the SPEC. One that
+  // errors (a fixture the model's tests broke) is the tests' to mend.
+  if (build.tests.failing.some((test) => test.outcome === 'failed' && isSpecContractTest(test)))
+    return 'code';
   return 'tests';
 }
 

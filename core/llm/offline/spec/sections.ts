@@ -361,8 +361,8 @@ export function testingBody(
   const name = intent.service_name;
   const listed = endpoints.map((e) => code(`${e.method} ${e.path}`)).join(', ');
   return [
-    `- Unit tests (${code('tests/test_features.py')}) call the ${plural(endpoints.length, 'feature endpoint')} of ${name}${listed ? ` (${listed})` : ''} through FastAPI's TestClient, each with its example under API and with a broken call.`,
-    `- Each feature endpoint answers the status and JSON shape of its example under API, and one of the error statuses under its Errors to a broken call.`,
+    `- Unit tests (${code('tests/test_features.py')}) call the ${plural(endpoints.length, 'feature endpoint')} of ${name}${listed ? ` (${listed})` : ''} through FastAPI's TestClient, each with its example under API, its values varied.`,
+    `- Each feature endpoint answers the status and JSON shape of its example under API; one that takes a body answers a 4xx to a body its Data Models refuse and to broken JSON (${code('tests/test_spec_contract.py')}, which the pipeline writes).`,
     `- The five UDC endpoints are tested by the shared runtime's own suite, and after each build the UDC answers of ${name} are checked against their schemas.`,
     `- Coverage: line coverage of ${code('app/')} is at least 70% (${code('pytest --cov=app --cov-fail-under=70')}), not counting the ${code('app/main.py')} and ${code('app/models.py')} the pipeline writes; below 70% the build of ${name} fails.`,
     `- Lint: ${code('pyflakes')} reports 0 errors.`,

@@ -163,3 +163,33 @@ def test_check_example_names_a_path_parameter_params_does_not_fill():
     with pytest.raises(AssertionError) as failure:
         check_example(orders_client(), ORDERS["GET /orders/{order-id}"], "GET /orders/{order-id}", params={"id": "1"})
     assert "GET /orders/{order-id}: params gives no value" in str(failure.value)
+
+
+def test_check_example_sends_a_request_of_your_own_when_given():
+    client = orders_client()
+    first = check_example(client, ORDERS["POST /orders"], "POST /orders", **CREATE)
+    second = check_example(client, ORDERS["POST /orders"], "POST /orders", request={"sku": "b", "qty": 5}, **CREATE)
+    assert (first["sku"], second["sku"], second["qty"]) == ("a-2", "b", 5)
+
+
+def test_check_example_quotes_path_values():
+    found = check_example(
+        orders_client(), ORDERS["GET /orders/{order-id}"], "GET /orders/{order-id}", params={"order-id": "a b?c"}, echo=["order-id"]
+    )
+    assert found["order-id"] == "a b?c"
+
+
+@pytest.mark.parametrize(
+    "route, kwargs, message",
+    [
+        ("/orders", {}, "'/orders': a route is 'METHOD /path'"),
+        ("POST /orders", {"same": ["total"]}, "POST /orders: the answer has no 'total'"),
+        ("POST /orders", {"echo": ["state"]}, "POST /orders: 'state' is neither a path parameter nor sent"),
+        ("DELETE /orders/{order-id}", {"params": {"order-id": "x"}, "ids": ["id"]}, "answers 204: it has no keys to check"),
+    ],
+)
+def test_check_example_names_a_mistake_in_its_arguments(route, kwargs, message):
+    key = route if route in ORDERS else "POST /orders"
+    with pytest.raises(AssertionError) as failure:
+        check_example(orders_client(), ORDERS[key], route, **kwargs)
+    assert message in str(failure.value)
