@@ -10,6 +10,7 @@
         assert client.get("/orders/nope").status_code == 404
 """
 from datetime import datetime
+from urllib.parse import quote
 
 
 def parse_time(value):
@@ -75,33 +76,39 @@ def varied(value):
     return value
 
 
-def check_example(client, example, route, params=None, echo=(), same=(), times=(), ids=(), whole=()):
+def check_example(client, example, route, params=None, echo=(), same=(), times=(), ids=(), whole=(), request=None):
     """Calls route ("METHOD /path", its key in app.models.EXAMPLES) with the example's request varied (see
-    varied), each {name} of the path filled from params, and checks the answer against example: its status
-    and shape (assert_answer), then
+    varied), or with request when given (a second create with values of its own, a body a lookup needs),
+    each {name} of the path filled from params, and checks the answer against example: its status and
+    shape (assert_answer), then
         echo:  keys equal to the path parameter of that name, else to the request field of that name;
         same:  keys keeping the example answer's value;
         times: ISO-8601 times (parse_time);
         ids:   non-empty strings;
         whole: keys holding the whole body sent.
     Returns the answer's JSON (None for a 204)."""
-    method, _, url = route.partition(" ")
+    method, space, url = route.partition(" ")
+    assert space and url.startswith("/"), "%r: a route is 'METHOD /path', as EXAMPLES keys it" % (route,)
     params = params or {}
     for name, value in params.items():
-        url = url.replace("{" + name + "}", str(value))
+        url = url.replace("{" + name + "}", quote(str(value), safe=""))
     assert "{" not in url, "%s: params gives no value for the path parameter in %s" % (route, url)
-    sent = varied(example["request"])
+    sent = varied(example["request"]) if request is None else request
     if sent is None:
         response = client.request(method, url)
     else:
         response = client.request(method, url, json=sent)
     body = assert_answer(response, example)
     if body is None:
+        assert not (echo or same or times or ids or whole), "%s answers 204: it has no keys to check" % route
         return None
+    for key in [*echo, *same, *times, *ids, *whole]:
+        assert isinstance(body, dict) and key in body, "%s: the answer has no %r: %s" % (route, key, body)
     for key in echo:
         if key in params:
             assert str(body[key]) == str(params[key]), key
         else:
+            assert isinstance(sent, dict) and key in sent, "%s: %r is neither a path parameter nor sent" % (route, key)
             assert body[key] == sent[key], key
     for key in same:
         assert body[key] == example["response"][key], key
