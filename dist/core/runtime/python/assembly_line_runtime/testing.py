@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 
 def parse_time(value):
-    """An ISO-8601 date-time string (a trailing "Z" included) as an aware datetime; fails on anything else."""
+    """An ISO-8601 date or date-time string (a trailing "Z" included) as a datetime; fails on anything else."""
     assert isinstance(value, str), value
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
