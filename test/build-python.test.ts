@@ -101,6 +101,7 @@ describe('buildPythonService on the fixture', () => {
     expect(readdirSync(tree.root).sort()).toEqual([
       'app',
       'assembly_line_runtime',
+      'conftest.py',
       'pytest.ini',
       'requirements.txt',
       'tests',
