@@ -163,8 +163,8 @@ const FR_U1 = /\bFR-U1\b/;
 
 /**
  * Whether a SPEC is shaped as the model writes it: a Functional list without FR-U1 and no
- * non-functional requirements. Only such a SPEC gets the pipeline's lines inside the sections the
- * model writes; a SPEC written whole (a person's) keeps them as written.
+ * non-functional requirements. Only such a SPEC gets the pipeline's functional lines; a Requirements
+ * section written whole (a person's) keeps its list as written.
  */
 function modelShaped(model: SpecModel): boolean {
   return !hasNonFunctional(model) && !model.requirements.functional.some((r) => FR_U1.test(r.text));
