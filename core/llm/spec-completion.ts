@@ -125,6 +125,11 @@ const REQUIREMENT_ID = /^(?:[-*+]|\d+[.)])?\s*[*_]{0,2}(FR-\d+)(?![.\d])/;
 /** A sub-requirement's id, `FR-3.1`, at the start of its item: its requirement and its number. */
 const SUB_REQUIREMENT_ID = /^(?:[-*+]|\d+[.)])?\s*[*_]{0,2}(FR-\d+)\.(\d+)\b/;
 
+/** Whether `text` names the endpoint in code: `` `POST /refunds` `` or `` `/refunds` ``. */
+function namesInCode(text: string, endpoint: { method: string; path: string }): boolean {
+  return text.includes(`\`${endpointKey(endpoint)}\``) || text.includes(`\`${endpoint.path}\``);
+}
+
 /**
  * The failure requirement of each feature endpoint the Functional list does not state one for (a
  * sub-requirement naming it in code with a 4xx or 5xx status): numbered under the functional
@@ -145,8 +150,7 @@ function failureRequirements(model: SpecModel, features: readonly ApiEndpoint[])
   }
   const failures: FailureRequirement[] = [];
   statedEndpoints(features).forEach((e, i) => {
-    const names = (text: string) => text.includes(`\`${endpointKey(e)}\``) || text.includes(`\`${e.path}\``);
-    if (subs.some((r) => names(r.text) && /\b[45]\d\d\b/.test(r.text))) return;
+    if (subs.some((r) => namesInCode(r.text, e) && /\b[45]\d\d\b/.test(r.text))) return;
     const base =
       idOf(requirements.find((r) => r.text.includes(`\`${endpointKey(e)}\``))) ??
       idOf(requirements.find((r) => e.feature.trim() !== '' && r.text.includes(e.feature))) ??
@@ -192,9 +196,7 @@ function featureTraces(intent: Intent, model: SpecModel): FeatureTrace[] {
   const requirements = model.requirements.functional.filter((r) => REQUIREMENT_ID.test(r.text));
   return intent.key_features.map((feature, index) => {
     const own = features.filter((_, i) => served[i]!.has(index));
-    const namesEndpoint = (text: string) =>
-      own.some((e) => text.includes(`\`${endpointKey(e)}\``) || text.includes(`\`${e.path}\``));
-    let stating = requirements.filter((r) => namesEndpoint(r.text));
+    let stating = requirements.filter((r) => own.some((e) => namesInCode(r.text, e)));
     if (stating.length === 0) stating = requirements.filter((r) => r.text.includes(feature.trim()));
     const ids = stating.map((r) => REQUIREMENT_ID.exec(r.text)![1]!);
     return { feature, endpoints: own.map(endpointKey), requirements: [...new Set(ids)] };
@@ -371,6 +373,16 @@ function pipelineParts(intent: Intent, markdown: string): { lines: Set<number>; 
   const drop = (from: number, to: number) => {
     for (let i = from; i < to; i++) dropped.add(i);
   };
+  const droppedBefore = (index: number) => [...dropped].filter((i) => i < index).length;
+  /**
+   * Whether `insertOf`, on the text without lines [from, to) and the parts dropped so far, adds exactly
+   * those lines back where they are: only then may they be left out of what a call is sent.
+   */
+  const addedBack = (from: number, to: number, insertOf: typeof featureMapInsert): boolean => {
+    const without = lines.filter((_, i) => !dropped.has(i) && (i < from || i >= to));
+    const back = insertOf(intent, readSpec(without.join('\n')), without);
+    return back?.at === from - droppedBefore(from) && sameLines(back.lines, lines.slice(from, to));
+  };
   for (const ref of model.sections) {
     if (ref.synonym || !PIPELINE_SECTIONS.includes(ref.title)) continue;
     const body = pipelineBody(ref.title, intent, features);
@@ -410,10 +422,7 @@ function pipelineParts(intent: Intent, markdown: string): { lines: Set<number>; 
     let start = u1At;
     while (start > requirements!.line && PIPELINE_FAILURE.test(lines[start - 1]!)) start--;
     const [from, to] = [start, u1At + 2];
-    const without = lines.filter((_, i) => !dropped.has(i) && (i < from || i >= to));
-    const at = from - [...dropped].filter((i) => i < from).length;
-    const back = functionalInsert(intent, readSpec(without.join('\n')), without);
-    if (back?.at === at && sameLines(back.lines, lines.slice(from, to))) {
+    if (addedBack(from, to, functionalInsert)) {
       drop(from, to);
       parts.push(FUNCTIONAL_PART);
     }
@@ -436,32 +445,29 @@ function pipelineParts(intent: Intent, markdown: string): { lines: Set<number>; 
     const back = readSpec(without.join('\n'));
     const present = new Set(back.endpoints.map(endpointKey));
     const added = udc.filter((b) => !present.has(b.key)).flatMap((b) => [...b.lines, '']);
-    const at = from - [...dropped].filter((i) => i < from).length;
     if (
       Math.max(...unchanged) - from + 1 === unchanged.size &&
-      udcInsertAt(back, without) === at &&
+      udcInsertAt(back, without) === from - droppedBefore(from) &&
       sameLines(lines.slice(from, from + unchanged.size), added)
     ) {
       drop(from, from + unchanged.size);
       parts.push(UDC_PART);
     }
   }
-  // The feature map ending Purpose & Scope, as completeSpec adds it, dropped when completion adds it
-  // back where it is in the text without it and the parts dropped so far.
-  const droppedBefore = (index: number) => [...dropped].filter((i) => i < index).length;
+  // The feature map ending Purpose & Scope, as completeSpec adds it, likewise.
   const purpose = model.section('Purpose & Scope');
   if (purpose) {
     const map = ['', ...featureMapLines(intent, featureTraces(intent, model))];
     let end = Math.min(purpose.line + purpose.body.length, lines.length);
     while (end > purpose.line && lines[end - 1]!.trim() === '') end--;
     const from = end - map.length;
-    if (from >= purpose.line && sameLines(lines.slice(from, end), map)) {
-      const without = lines.filter((_, i) => !dropped.has(i) && (i < from || i >= end));
-      const back = featureMapInsert(intent, readSpec(without.join('\n')), without);
-      if (back?.at === from - droppedBefore(from) && sameLines(back.lines, map)) {
-        drop(from, end);
-        parts.push(FEATURE_MAP_PART);
-      }
+    if (
+      from >= purpose.line &&
+      sameLines(lines.slice(from, end), map) &&
+      addedBack(from, end, featureMapInsert)
+    ) {
+      drop(from, end);
+      parts.push(FEATURE_MAP_PART);
     }
   }
   // The API section's opening lines, likewise.
@@ -471,13 +477,9 @@ function pipelineParts(intent: Intent, markdown: string): { lines: Set<number>; 
     let from = api.line;
     while (from < lines.length && lines[from]!.trim() === '') from++;
     const to = from + opening.length;
-    if (sameLines(lines.slice(from, to), opening)) {
-      const without = lines.filter((_, i) => !dropped.has(i) && (i < from || i >= to));
-      const back = apiOpeningInsert(intent, readSpec(without.join('\n')), without);
-      if (back?.at === from - droppedBefore(from) && sameLines(back.lines, opening)) {
-        drop(from, to);
-        parts.push(API_OPENING_PART);
-      }
+    if (sameLines(lines.slice(from, to), opening) && addedBack(from, to, apiOpeningInsert)) {
+      drop(from, to);
+      parts.push(API_OPENING_PART);
     }
   }
   return { lines: dropped, parts };
