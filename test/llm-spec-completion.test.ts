@@ -93,10 +93,8 @@ describe('completeSpec', () => {
       expect(keys.slice(0, 5)).toEqual(UDC_ENDPOINTS.map(endpointKey));
       expect(keys.slice(5)).toEqual(readSpec(part).endpoints.map(endpointKey));
       const verification = verifySpec(completed, intent);
-      expect({ score: verification.score, passed: verification.passed }).toEqual({
-        score: verification.score,
-        passed: true,
-      });
+      expect(verification.score).toBeGreaterThanOrEqual(90);
+      expect(verification.passed).toBe(true);
     },
   );
 
