@@ -1,6 +1,7 @@
 import type { Intent } from '../intent/schema.js';
 import { specContractTestsPy } from '../llm/offline/service/contract.js';
-import { serviceModelsPy } from '../llm/offline/service/models.js';
+import { modelsPy } from '../llm/offline/service/models.js';
+import { planRoutes } from '../llm/offline/service/routes.js';
 import type { FileMap } from '../ports/index.js';
 import {
   conftestPy,
@@ -25,11 +26,13 @@ export function assembleService(intent: Intent, spec: string, generated: FileMap
   files[`${prefix}requirements.txt`] = mergedRequirements(generated[`${prefix}requirements.txt`]);
   files[`${prefix}app/__init__.py`] ??= `"""The ${intent.service_name} service."""\n`;
   files[`${prefix}app/main.py`] = mainPy(intent, spec);
-  files[`${prefix}app/models.py`] = serviceModelsPy(intent, spec);
+  // One plan of the SPEC's routes for both files that restate them.
+  const plan = planRoutes(intent, spec);
+  files[`${prefix}app/models.py`] = modelsPy(intent, plan);
   files[`${prefix}pytest.ini`] = '[pytest]\npythonpath = .\ntestpaths = tests\n';
   files[`${prefix}${PIPELINE_CONFTEST}`] = conftestPy(intent);
   files[`${prefix}tests/__init__.py`] ??= '';
-  const contract = specContractTestsPy(intent, spec);
+  const contract = specContractTestsPy(intent, plan);
   if (contract !== undefined) files[`${prefix}${SPEC_CONTRACT_TESTS}`] = contract;
   for (const [path, text] of Object.entries(runtimeSources().files)) files[`${prefix}${path}`] = text;
   return files;

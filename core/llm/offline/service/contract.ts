@@ -1,7 +1,7 @@
 import type { Intent } from '../../../intent/schema.js';
 import { pyLiteral } from '../../../runtime/python-literal.js';
 import { exampleKey } from './models.js';
-import { type FeatureRoute, planRoutes, type RoutePlan } from './routes.js';
+import type { FeatureRoute, RoutePlan } from './routes.js';
 
 /**
  * `tests/test_spec_contract.py` of a service: each SPEC route with a typed request body refuses a body its
@@ -25,9 +25,8 @@ function refusedBody(route: FeatureRoute, plan: RoutePlan): unknown {
   return null;
 }
 
-/** The contract tests of the SPEC's routes, or undefined when no route has a body to refuse. */
-export function specContractTestsPy(intent: Intent, spec: string): string | undefined {
-  const plan = planRoutes(intent, spec);
+/** The contract tests of `plan`'s SPEC routes, or undefined when no route has a body to refuse. */
+export function specContractTestsPy(intent: Intent, plan: RoutePlan): string | undefined {
   const cases = plan.routes.flatMap((route) => {
     const refused = refusedBody(route, plan);
     return refused === null ? [] : [[exampleKey(route), route.sampleUrl, refused]];

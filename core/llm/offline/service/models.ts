@@ -62,7 +62,7 @@ export function renderType(
 }
 
 /** The models of `plan`'s routes and their examples as Python, valid on pydantic 1 and 2. */
-function modelsPy(intent: Intent, plan: RoutePlan): string {
+export function modelsPy(intent: Intent, plan: RoutePlan): string {
   const used = new Set<string>();
   const pydantic = new Set(['BaseModel']);
   const classes = plan.models.map((model) => modelClass(model, used, pydantic));

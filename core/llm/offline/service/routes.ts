@@ -241,12 +241,11 @@ class PlanContext {
   /** A route of a SPEC endpoint; its bodies' models are `<model>Request` and `<model>Response`. */
   specRoute(endpoint: ApiEndpoint, { path, params }: NormalizedPath, model: string): FeatureRoute {
     const handler = this.handlerName(endpoint.method, path);
-    const stem = model;
     let body: RouteBody = { kind: 'none' };
     if (takesRequestBody(endpoint.method) && endpoint.request !== undefined) {
       const example = normalizeExample(endpoint.request);
       const floats = floatPaths(example, endpoint.requestJson);
-      body = { kind: 'typed', type: this.typeOf(example, `${stem}Request`, floats), example };
+      body = { kind: 'typed', type: this.typeOf(example, `${model}Request`, floats), example };
     }
     const declared = endpoint.responseStatus;
     const status = declared !== undefined && declared >= 200 && declared < 300 ? declared : SUCCESS_DEFAULT;
@@ -270,7 +269,7 @@ class PlanContext {
       route.template = example;
       route.templateInSpec = endpoint.response !== undefined;
       const floats = floatPaths(example, endpoint.response !== undefined ? endpoint.responseJson : undefined);
-      route.responseType = this.typeOf(example, `${stem}Response`, floats);
+      route.responseType = this.typeOf(example, `${model}Response`, floats);
     }
     this.routeKeys.add(`${endpoint.method} ${path}`);
     return route;
