@@ -3,7 +3,13 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeployError } from '../core/deploy/errors.js';
-import { createSshTarget, SshConnector, type SshTargetOptions } from '../core/deploy/ssh.js';
+import {
+  createSshTarget,
+  ownerLine,
+  parseOwner,
+  SshConnector,
+  type SshTargetOptions,
+} from '../core/deploy/ssh.js';
 import { createDeployTarget } from '../core/deploy/target.js';
 import { findFreePort } from '../core/udc/launch.js';
 import { describeDeployBehaviour, FAST, request } from './helpers/deploy-suite.js';
@@ -195,6 +201,14 @@ describe('ssh: work folders left behind by earlier operations', () => {
     if (owner !== undefined) writeFileSync(join(dir, 'owner'), owner);
     writeFileSync(join(dir, 'id'), 'key text', { mode: 0o600 });
   }
+
+  test('an owner line reads back as it was written, also on a host whose name is empty', () => {
+    for (const host of ['app1.example.com', ''])
+      expect(parseOwner(ownerLine(host, 4321), host)).toEqual({ host, pid: 4321 });
+    expect(parseOwner('4321\n', 'here')).toEqual({ host: 'here', pid: 4321 });
+    expect(parseOwner('here 43', 'here')).toBeUndefined();
+    expect(parseOwner('here 0\n', 'here')).toBeUndefined();
+  });
 
   test('only a folder whose owner was on this host and is gone is removed; old bare-pid owners count as this host’s', async () => {
     // A process that has ended, so its pid names no live process (spawnSync has reaped it).

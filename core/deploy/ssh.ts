@@ -379,7 +379,7 @@ interface WorkDirOwner {
  * (Containers that share the host's name but not its pids are still mixed up; they are rare, as most
  * runtimes give each container a hostname of its own.)
  */
-function ownerLine(host: string, pid: number): string {
+export function ownerLine(host: string, pid: number): string {
   return `${host} ${pid}\n`;
 }
 
@@ -393,9 +393,10 @@ function ownerLine(host: string, pid: number): string {
  * Anything else is undefined, and so is a text without its final newline: the write may still be under
  * way, and a pid cut short ("12" of "1234") could name a dead process for a live one.
  */
-function parseOwner(text: string, thisHost: string): WorkDirOwner | undefined {
+export function parseOwner(text: string, thisHost: string): WorkDirOwner | undefined {
   if (!text.endsWith('\n')) return undefined;
-  const match = /^(?:(\S+) )?([1-9]\d*)$/.exec(text.slice(0, -1));
+  // The host may be empty (os.hostname() of a machine with no name): ` 1234` is that host's pid 1234.
+  const match = /^(?:(\S*) )?([1-9]\d*)$/.exec(text.slice(0, -1));
   if (!match) return undefined;
   const pid = Number(match[2]);
   if (!Number.isSafeInteger(pid)) return undefined;
