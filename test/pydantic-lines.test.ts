@@ -79,6 +79,14 @@ async function check(python: string, dir: string, targets: string[], pytestArgs:
   };
 }
 
+/** The run was on the `major` pydantic line, its tests passed, and pyflakes found nothing in `targets`. */
+function expectPassed(run: Awaited<ReturnType<typeof check>>, major: RegExp): void {
+  expect(run.pydantic).toMatch(major);
+  if (run.pytest !== 0) throw new Error(run.output.slice(-4000));
+  expect(run.output).toMatch(/\d+ passed/);
+  expect(run.pyflakes).toBe('');
+}
+
 function serviceDir(
   intent = SIX_FEATURES,
   spec = writeSpecOffline(SIX_FEATURES),
@@ -142,10 +150,7 @@ describe.each([
       ['app', 'tests'],
       ['--cov=app', '--cov-config=.coveragerc', '--cov-fail-under=70'],
     );
-    expect(run.pydantic).toMatch(major);
-    if (run.pytest !== 0) throw new Error(run.output.slice(-4000));
-    expect(run.output).toMatch(/\d+ passed/);
-    expect(run.pyflakes).toBe('');
+    expectPassed(run, major);
   }, 600_000);
 
   test('a SPEC with decimals, a DELETE body and runtime model names: its models.py works', async () => {
@@ -154,17 +159,12 @@ describe.each([
       'services/till/tests/test_models_spec.py': TILL_CHECKS,
     });
     const run = await check(python, dir, ['app', 'tests'], []);
-    expect(run.pydantic).toMatch(major);
-    if (run.pytest !== 0) throw new Error(run.output.slice(-4000));
-    expect(run.output).toMatch(/\d+ passed/);
-    expect(run.pyflakes).toBe('');
+    expectPassed(run, major);
   }, 600_000);
 
   test("the runtime's own suite passes", async () => {
     const python = await pythonFor();
     const run = await check(python, runtimePythonDir(), ['assembly_line_runtime', 'tests'], ['tests']);
-    expect(run.pydantic).toMatch(major);
-    if (run.pytest !== 0) throw new Error(run.output.slice(-4000));
-    expect(run.output).toMatch(/\d+ passed/);
+    expectPassed(run, major);
   }, 600_000);
 });
