@@ -1,2 +1,0 @@
-import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
-import{Ma as a,Na as b,Oa as c,Pa as d,Qa as e,Ra as f,Sa as g}from"./chunk-N46ZPKAK.js";import"./chunk-O257AETO.js";import"./chunk-JIAG4PFQ.js";export{c as ANTHROPIC_DEFAULTS,g as AnthropicProvider,a as LLM_TASKS,b as MODEL_VARIABLES,e as anthropicConfigFromEnv,f as messageRequest,d as taskModelsFromEnv};

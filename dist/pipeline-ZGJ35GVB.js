@@ -1,2 +1,0 @@
-import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
-import{a as e,b as f,c as g,d as h,e as i,f as j}from"./chunk-LTAND3YC.js";import{L as d,o as b,s as c}from"./chunk-HD65E4VC.js";import{f as a}from"./chunk-N46ZPKAK.js";import"./chunk-O257AETO.js";import"./chunk-JIAG4PFQ.js";export{b as PASSING_SCORE,f as PipelineInputError,h as chooseProvider,j as deploymentFigures,d as findRepositoryRoot,c as formatUdcMarkdown,g as loadIntent,a as redactSecrets,i as runPipeline,e as targetProblem};
